@@ -1,0 +1,25 @@
+"""Exports of works to the formats other tools read: BibTeX, BibLaTeX, CSL-JSON, RIS, and
+formatted bibliographies.
+
+Every writer takes an iterable of :class:`ExportItem` values (a stored citation key, the work's
+record and its tags) and returns text. Writers are pure: no library access, no files; choosing
+what to export and assigning keys (see :mod:`bimscli.export.citekeys`) happen before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bimscli.model import Record
+
+
+@dataclass(frozen=True, slots=True)
+class ExportItem:
+    """One work to export: its citation key, its record and the curator's tags on it."""
+
+    key: str
+    record: Record
+    tags: tuple[str, ...] = ()
+
+
+__all__ = ["ExportItem"]

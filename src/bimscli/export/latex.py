@@ -1,0 +1,224 @@
+"""Text to LaTeX for BibTeX and BibLaTeX fields.
+
+* :func:`escape_specials` escapes ``& % $ # _ { } ~ ^ \\`` (every field but verbatim ones);
+* :func:`unicode_to_latex` turns non-ASCII characters into LaTeX for ASCII-only BibTeX:
+  accents as ``{\\'e}``, Greek and relations in math mode (``{$\\alpha$}``), typographic
+  symbols as text commands;
+* :func:`title_to_latex` also turns HTML markup (``<i>``, ``<b>``, ``<sup>``, ``<sub>``) into
+  LaTeX commands and protects acronyms and words with inner capitals (SBRT, BRCA1, IL-6,
+  mHealth) with braces, one word at a time, never the whole title.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+from pylatexenc.latexencode import get_builtin_uni2latex_dict
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL_RE = re.compile(r"[\\&%$#_{}~^]")
+
+# Accents as combining marks (after NFD) and the LaTeX accent command for each.
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0323": "d",
+}
+
+# Overrides of pylatexenc's table: math in $…$ (which every BibTeX reader understands, unlike
+# \ensuremath in some), and the ligature dashes and quotes that BibTeX users expect.
+_OWN = {
+    "–": "--",
+    "—": "---",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "\u00a0": "~",
+    "\u2009": r"\,",
+    "…": r"\ldots{}",
+    "×": r"$\times$",
+    "µ": r"$\mu$",
+    "°": r"\textdegree{}",
+    "·": r"$\cdot$",
+    "ß": r"\ss{}",
+    "ø": r"\o{}",
+    "Ø": r"\O{}",
+    "æ": r"\ae{}",
+    "Æ": r"\AE{}",
+    "œ": r"\oe{}",
+    "Œ": r"\OE{}",
+    "ł": r"\l{}",
+    "Ł": r"\L{}",
+    "å": r"\aa{}",
+    "Å": r"\AA{}",
+    "ı": r"\i{}",
+}
+
+_ENSUREMATH = re.compile(r"^\\ensuremath\{(.*)\}$")
+
+
+@lru_cache(maxsize=4096)
+def char_to_latex(char: str) -> str:
+    r"""LaTeX for one non-ASCII character, braced so BibTeX sees one letter.
+
+    >>> [char_to_latex(c) for c in "éçαł≥–"]
+    ["{\\'e}", '{\\c{c}}', '{$\\alpha$}', '{\\l{}}', '{$\\geq$}', '--']
+    """
+    if char in _OWN:
+        latex = _OWN[char]
+        return latex if latex.isascii() and not latex.startswith(("\\", "$")) else "{" + latex + "}"
+    decomposed = unicodedata.normalize("NFD", char)
+    if len(decomposed) == 2 and decomposed[0].isascii() and decomposed[1] in _ACCENTS:
+        cmd = _ACCENTS[decomposed[1]]
+        base = decomposed[0]
+        return f"{{\\{cmd}{base}}}" if not cmd.isalpha() else f"{{\\{cmd}{{{base}}}}}"
+    latex = _uni2latex().get(ord(char))
+    if latex is not None:
+        math = _ENSUREMATH.match(latex)
+        return "{$" + math.group(1) + "$}" if math else "{" + latex + "{}}"
+    # No LaTeX for it (CJK, rare scripts): transliterate rather than break ASCII output.
+    return _escape_ascii(anyascii(char))
+
+
+@lru_cache(maxsize=1)
+def _uni2latex() -> dict[int, str]:
+    return get_builtin_uni2latex_dict()
+
+
+def _escape_ascii(text: str) -> str:
+    return _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group()], text)
+
+
+def escape_specials(text: str) -> str:
+    r"""Escape LaTeX's special characters; everything else is kept as it is.
+
+    >>> escape_specials("Smith & Wesson_2 {x} 50% $5 #1 ~ ^ \\")
+    'Smith \\& Wesson\\_2 \\{x\\} 50\\% \\$5 \\#1 \\textasciitilde{} \\textasciicircum{} \\textbackslash{}'
+    """
+    return _escape_ascii(text)
+
+
+def unicode_to_latex(text: str) -> str:
+    r"""ASCII LaTeX for a text: specials escaped, non-ASCII characters as LaTeX commands.
+
+    >>> unicode_to_latex("Müller & Ødegård: 5 ± 2 °C")
+    'M{\\"u}ller \\& {\\O{}}deg{\\aa{}}rd: 5 {$\\pm$} 2 {\\textdegree{}}C'
+    """
+    text = _escape_ascii(text)
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c if c.isascii() else char_to_latex(c) for c in text)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)(?:\s[^<>]*)?/?>")
+_TAG_COMMANDS = {
+    "i": "emph",
+    "em": "emph",
+    "italic": "emph",
+    "b": "textbf",
+    "strong": "textbf",
+    "bold": "textbf",
+    "sup": "textsuperscript",
+    "sub": "textsubscript",
+    "sc": "textsc",
+}
+_WORD = re.compile(r"(\S+)")
+_EDGE_PUNCTUATION = re.compile(r"^([(\[\"'“‘]*)(.*?)([)\]\"'”’.,;:!?]*)$", re.DOTALL)
+
+
+def needs_case_protection(word: str) -> bool:
+    """True for acronyms, words with inner capitals and capitals with digits.
+
+    BibTeX styles lower-case titles; these words must keep their case.
+
+    >>> [needs_case_protection(w) for w in ("SBRT", "IL-6", "mHealth", "T2", "Bone", "a")]
+    [True, True, True, True, False, False]
+    """
+    if any(c.isupper() for c in word[1:]):
+        return True
+    return word[:1].isupper() and any(c.isdigit() for c in word)
+
+
+def _convert(text: str, ascii_only: bool) -> str:
+    return unicode_to_latex(text) if ascii_only else _escape_ascii(text)
+
+
+def _protect_words(text: str, ascii_only: bool) -> str:
+    def protect(match: re.Match[str]) -> str:
+        parts = _EDGE_PUNCTUATION.match(match.group())
+        assert parts is not None  # the pattern matches any text
+        lead, core, trail = parts.groups()
+        converted = _convert(core, ascii_only)
+        if needs_case_protection(core):
+            converted = "{" + converted + "}"
+        return _convert(lead, ascii_only) + converted + _convert(trail, ascii_only)
+
+    return _WORD.sub(protect, text)
+
+
+def title_to_latex(title: str, *, ascii_only: bool) -> str:
+    r"""A title as LaTeX: markup to commands, acronyms protected, specials escaped.
+
+    ``ascii_only`` (BibTeX) also turns non-ASCII characters into LaTeX; without it (BibLaTeX)
+    they stay UTF-8. Unknown tags are dropped, unbalanced ones too; their text is kept.
+
+    >>> title_to_latex("SBRT vs <i>in vivo</i> IL-6 & H<sub>2</sub>O in mHealth", ascii_only=True)
+    '{SBRT} vs \\emph{in vivo} {IL-6} \\& H\\textsubscript{2}O in {mHealth}'
+    >>> title_to_latex("Rôle of <b>BRCA1</i>", ascii_only=False)
+    'Rôle of \\textbf{{BRCA1}}'
+    """
+    out: list[str] = []
+    open_commands: list[str] = []
+    position = 0
+    for match in _TAG.finditer(title):
+        out.append(_protect_words(title[position : match.start()], ascii_only))
+        position = match.end()
+        closing, name = match.group(1), match.group(2).lower().rpartition(":")[2]
+        command = _TAG_COMMANDS.get(name)
+        if command is None:
+            continue
+        if not closing:
+            out.append("\\" + command + "{")
+            open_commands.append(command)
+        elif open_commands:
+            out.append("}")
+            open_commands.pop()
+    out.append(_protect_words(title[position:], ascii_only))
+    out.append("}" * len(open_commands))
+    return "".join(out)
+
+
+def text_to_latex(text: str, *, ascii_only: bool) -> str:
+    r"""A plain field (journal, abstract, note) as LaTeX; markup dropped, nothing protected.
+
+    >>> text_to_latex("Obstet & Gynecol – <i>x</i>", ascii_only=True)
+    'Obstet \\& Gynecol -- x'
+    """
+    return _convert(_TAG.sub("", text), ascii_only)
