@@ -64,7 +64,12 @@ _OWN = {
     "…": r"\ldots{}",
     "×": r"$\times$",
     "µ": r"$\mu$",
-    "°": r"\textdegree{}",
+    "°": r"$^{\circ}$",
+    "→": r"$\rightarrow$",
+    "←": r"$\leftarrow$",
+    "•": r"$\bullet$",
+    "†": r"$\dagger$",
+    "‡": r"$\ddagger$",
     "·": r"$\cdot$",
     "ß": r"\ss{}",
     "ø": r"\o{}",
@@ -98,11 +103,11 @@ def char_to_latex(char: str) -> str:
         cmd = _ACCENTS[decomposed[1]]
         base = decomposed[0]
         return f"{{\\{cmd}{base}}}" if not cmd.isalpha() else f"{{\\{cmd}{{{base}}}}}"
-    latex = _uni2latex().get(ord(char))
-    if latex is not None:
-        math = _ENSUREMATH.match(latex)
-        return "{$" + math.group(1) + "$}" if math else "{" + latex + "{}}"
-    # No LaTeX for it (CJK, rare scripts): transliterate rather than break ASCII output.
+    math = _ENSUREMATH.match(_uni2latex().get(ord(char), ""))
+    if math is not None:
+        return "{$" + math.group(1) + "$}"
+    # pylatexenc's text-mode symbols (\\textperthousand) are unknown to pandoc, which drops
+    # them; CJK and rare scripts have no LaTeX at all: transliterate rather than lose them.
     return _escape_ascii(anyascii(char))
 
 
@@ -128,7 +133,7 @@ def unicode_to_latex(text: str) -> str:
     r"""ASCII LaTeX for a text: specials escaped, non-ASCII characters as LaTeX commands.
 
     >>> unicode_to_latex("Müller & Ødegård: 5 ± 2 °C")
-    'M{\\"u}ller \\& {\\O{}}deg{\\aa{}}rd: 5 {$\\pm$} 2 {\\textdegree{}}C'
+    'M{\\"u}ller \\& {\\O{}}deg{\\aa{}}rd: 5 {$\\pm$} 2 {$^{\\circ}$}C'
     """
     text = _escape_ascii(text)
     if text.isascii():
@@ -149,7 +154,7 @@ _TAG_COMMANDS = {
     "sub": "textsubscript",
     "sc": "textsc",
 }
-_WORD = re.compile(r"(\S+)")
+_SPACES = re.compile(r"(\s+)")
 _EDGE_PUNCTUATION = re.compile(r"^([(\[\"'“‘]*)(.*?)([)\]\"'”’.,;:!?]*)$", re.DOTALL)
 
 
@@ -170,17 +175,57 @@ def _convert(text: str, ascii_only: bool) -> str:
     return unicode_to_latex(text) if ascii_only else _escape_ascii(text)
 
 
-def _protect_words(text: str, ascii_only: bool) -> str:
-    def protect(match: re.Match[str]) -> str:
-        parts = _EDGE_PUNCTUATION.match(match.group())
-        assert parts is not None  # the pattern matches any text
-        lead, core, trail = parts.groups()
-        converted = _convert(core, ascii_only)
-        if needs_case_protection(core):
-            converted = "{" + converted + "}"
-        return _convert(lead, ascii_only) + converted + _convert(trail, ascii_only)
+def _protect_word(word: str, ascii_only: bool) -> str:
+    """A word without markup, in braces when it needs them, edge punctuation outside."""
+    parts = _EDGE_PUNCTUATION.match(word)
+    assert parts is not None  # the pattern matches any text
+    lead, core, trail = parts.groups()
+    converted = _convert(core, ascii_only)
+    if needs_case_protection(core):
+        converted = "{" + converted + "}"
+    return _convert(lead, ascii_only) + converted + _convert(trail, ascii_only)
 
-    return _WORD.sub(protect, text)
+
+class _MarkupWriter:
+    """Turns a title's words into LaTeX, keeping track of markup that spans words."""
+
+    def __init__(self, ascii_only: bool) -> None:
+        self.ascii_only = ascii_only
+        self.open_commands: list[str] = []
+
+    def tag(self, closing: bool, name: str) -> str:
+        command = _TAG_COMMANDS.get(name.lower().rpartition(":")[2])
+        if command is None:
+            return ""  # unknown markup: the tag goes, its text stays
+        if not closing:
+            self.open_commands.append(command)
+            return "\\" + command + "{"
+        if self.open_commands:
+            self.open_commands.pop()
+            return "}"
+        return ""  # a closing tag that closes nothing
+
+    def word(self, word: str) -> str:
+        if "<" not in word:
+            return _protect_word(word, self.ascii_only)
+        depth = len(self.open_commands)
+        out: list[str] = []
+        position = 0
+        lowest = depth
+        for match in _TAG.finditer(word):
+            out.append(_protect_word(word[position : match.start()], self.ascii_only))
+            out.append(self.tag(bool(match.group(1)), match.group(2)))
+            lowest = min(lowest, len(self.open_commands))
+            position = match.end()
+        out.append(_protect_word(word[position:], self.ascii_only))
+        latex = "".join(out)
+        plain = _TAG.sub("", word)
+        self_contained = depth == 0 and lowest == 0 and not self.open_commands
+        if self_contained and needs_case_protection(plain.strip("()[],.;:!?\"'")):
+            # Braces must enclose the commands: readers ignore braces inside \\emph{…}. A
+            # group starting with a backslash is a "special character" to BibTeX, so double.
+            return "{{" + latex + "}}" if latex.startswith("\\") else "{" + latex + "}"
+        return latex
 
 
 def title_to_latex(title: str, *, ascii_only: bool) -> str:
@@ -189,30 +234,15 @@ def title_to_latex(title: str, *, ascii_only: bool) -> str:
     ``ascii_only`` (BibTeX) also turns non-ASCII characters into LaTeX; without it (BibLaTeX)
     they stay UTF-8. Unknown tags are dropped, unbalanced ones too; their text is kept.
 
-    >>> title_to_latex("SBRT vs <i>in vivo</i> IL-6 & H<sub>2</sub>O in mHealth", ascii_only=True)
-    '{SBRT} vs \\emph{in vivo} {IL-6} \\& H\\textsubscript{2}O in {mHealth}'
-    >>> title_to_latex("Rôle of <b>BRCA1</i>", ascii_only=False)
-    'Rôle of \\textbf{{BRCA1}}'
+    >>> title_to_latex("SBRT vs <i>in vivo</i> IL-6 & H<sub>2</sub>O in (mHealth)", ascii_only=True)
+    '{SBRT} vs \\emph{in vivo} {IL-6} \\& {H\\textsubscript{2}O} in ({mHealth})'
+    >>> title_to_latex("Rôle of <b class='x'>BRCA1</i>-mutated cells", ascii_only=False)
+    'Rôle of {{\\textbf{{BRCA1}}-mutated}} cells'
     """
-    out: list[str] = []
-    open_commands: list[str] = []
-    position = 0
-    for match in _TAG.finditer(title):
-        out.append(_protect_words(title[position : match.start()], ascii_only))
-        position = match.end()
-        closing, name = match.group(1), match.group(2).lower().rpartition(":")[2]
-        command = _TAG_COMMANDS.get(name)
-        if command is None:
-            continue
-        if not closing:
-            out.append("\\" + command + "{")
-            open_commands.append(command)
-        elif open_commands:
-            out.append("}")
-            open_commands.pop()
-    out.append(_protect_words(title[position:], ascii_only))
-    out.append("}" * len(open_commands))
-    return "".join(out)
+    writer = _MarkupWriter(ascii_only)
+    title = _TAG.sub(lambda m: f"<{m.group(1)}{m.group(2)}>", title)  # attributes hold spaces
+    words = [writer.word(w) if not w.isspace() else w for w in _SPACES.split(title)]
+    return "".join(words) + "}" * len(writer.open_commands)
 
 
 def text_to_latex(text: str, *, ascii_only: bool) -> str:
