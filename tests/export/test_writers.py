@@ -56,7 +56,7 @@ def test_bibtex_is_ascii_and_biblatex_is_utf8() -> None:
     biblatex = write_bibtex(NASTY_LIBRARY, Dialect.BIBLATEX)
     assert bibtex.isascii()
     assert "Müller, Jürgen" in biblatex
-    assert "M{\\\"u}ller, J{\\\"u}rgen" in bibtex
+    assert 'M{\\"u}ller, J{\\"u}rgen' in bibtex
 
 
 def test_verbatim_fields_are_not_escaped() -> None:

@@ -21,9 +21,57 @@ from anyascii import anyascii
 from bimscli.model import Record
 
 STOP_WORDS = frozenset(
-    """a an the of on in at to by for from with and or as is are be into via vs versus
-    de la le les des du del della di da das der die dem den und von van zu el los las y et en
-    une un""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "at",
+        "to",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "as",
+        "is",
+        "are",
+        "be",
+        "into",
+        "via",
+        "vs",
+        "versus",
+        "de",
+        "la",
+        "le",
+        "les",
+        "des",
+        "du",
+        "del",
+        "della",
+        "di",
+        "da",
+        "das",
+        "der",
+        "die",
+        "dem",
+        "den",
+        "und",
+        "von",
+        "van",
+        "zu",
+        "el",
+        "los",
+        "las",
+        "y",
+        "et",
+        "en",
+        "une",
+        "un",
+    ]
 )
 """Words skipped when taking a title's first significant words (English, and the particles of
 the other languages that medical titles often contain)."""
@@ -105,9 +153,7 @@ def base_citation_key(record: Record) -> str:
     if author:
         middle = "".join(_capitalised(w) for w in words)
     else:
-        middle = "".join(
-            w.lower() if i == 0 else _capitalised(w) for i, w in enumerate(words)
-        )
+        middle = "".join(w.lower() if i == 0 else _capitalised(w) for i, w in enumerate(words))
     year = str(record.year) if record.year is not None else ""
     key = author + middle + year
     if not key or key[0].isdigit():

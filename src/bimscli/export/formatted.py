@@ -39,8 +39,26 @@ UNTAGGED = "untagged"
 
 # citeproc-py warns about every CSL variable it does not render; these are the ones we send.
 _CITEPROC_KEYS = frozenset(
-    "id type author title container-title container-title-short issued volume issue page "
-    "number publisher DOI URL ISSN note language abstract".split()
+    [
+        "id",
+        "type",
+        "author",
+        "title",
+        "container-title",
+        "container-title-short",
+        "issued",
+        "volume",
+        "issue",
+        "page",
+        "number",
+        "publisher",
+        "DOI",
+        "URL",
+        "ISSN",
+        "note",
+        "language",
+        "abstract",
+    ]
 )
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 # citeproc-py drops the space between a numeric label and the entry ("1.Müller J").

@@ -113,7 +113,8 @@ def char_to_latex(char: str) -> str:
 
 @lru_cache(maxsize=1)
 def _uni2latex() -> dict[int, str]:
-    return get_builtin_uni2latex_dict()
+    table: dict[int, str] = get_builtin_uni2latex_dict()
+    return table
 
 
 def _escape_ascii(text: str) -> str:
@@ -123,8 +124,10 @@ def _escape_ascii(text: str) -> str:
 def escape_specials(text: str) -> str:
     r"""Escape LaTeX's special characters; everything else is kept as it is.
 
-    >>> escape_specials("Smith & Wesson_2 {x} 50% $5 #1 ~ ^ \\")
-    'Smith \\& Wesson\\_2 \\{x\\} 50\\% \\$5 \\#1 \\textasciitilde{} \\textasciicircum{} \\textbackslash{}'
+    >>> escape_specials("Smith & Wesson_2 {x} 50% $5 #1")
+    'Smith \\& Wesson\\_2 \\{x\\} 50\\% \\$5 \\#1'
+    >>> escape_specials("~ ^ \\")
+    '\\textasciitilde{} \\textasciicircum{} \\textbackslash{}'
     """
     return _escape_ascii(text)
 
@@ -177,8 +180,11 @@ def _convert(text: str, ascii_only: bool) -> str:
 
 def _protect_word(word: str, ascii_only: bool) -> str:
     """A word without markup, in braces when it needs them, edge punctuation outside."""
+    if word.isascii() and word.isalpha() and (len(word) == 1 or word[1:].islower()):
+        return word  # the common case, kept fast: nothing to escape or protect
     parts = _EDGE_PUNCTUATION.match(word)
-    assert parts is not None  # the pattern matches any text
+    if parts is None:  # pragma: no cover - the pattern matches any text
+        return _convert(word, ascii_only)
     lead, core, trail = parts.groups()
     converted = _convert(core, ascii_only)
     if needs_case_protection(core):

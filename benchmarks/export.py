@@ -1,0 +1,87 @@
+"""Benchmark: 100,000 generated works exported to BibTeX and to CSL-JSON (target < 5 s each).
+
+Run: PYTHONPATH=src python benchmarks/export.py [N]
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable
+
+from bimscli.export import ExportItem
+from bimscli.export.bibtex import Dialect, write_bibtex
+from bimscli.export.citekeys import make_citation_key
+from bimscli.export.csl_json import write_csl_json
+from bimscli.export.ris import write_ris
+from bimscli.model import AbstractSection, Author, Identifiers, PartialDate, Record
+
+FAMILIES = ["Müller", "Smith", "Ødegård", "Núñez", "Wang", "van der Berg", "O'Brien", "Lee"]
+WORDS = [
+    "bone",
+    "metastases",
+    "SBRT",
+    "rehabilitation",
+    "exercise",
+    "pain",
+    "MESCC",
+    "IL-6",
+    "cohort",
+    "trial",
+    "β",
+    "≥65",
+]
+
+
+def generated_record(rng: random.Random) -> Record:
+    """A plausible journal article with some non-ASCII text and markup."""
+    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14)))
+    return Record(
+        title=title[0].upper() + title[1:] + (" in <i>vivo</i>" if rng.random() < 0.1 else ""),
+        authors=tuple(
+            Author(family=rng.choice(FAMILIES), given="Ann B.") for _ in range(rng.randint(1, 8))
+        ),
+        journal="Journal of Bone & Joint Surgery",
+        journal_abbrev="J Bone Joint Surg",
+        issn=("0021-9355",),
+        date=PartialDate(rng.randint(1990, 2025), rng.randint(1, 12)),
+        volume=str(rng.randint(1, 120)),
+        issue=str(rng.randint(1, 12)),
+        pages=f"{rng.randint(1, 500)}-{rng.randint(501, 900)}",
+        ids=Identifiers(
+            doi=f"10.1000/jbjs_{rng.randint(0, 10**9)}", pmid=str(rng.randint(1, 10**8))
+        ),
+        abstract=(AbstractSection("A " * 100 + "50% of patients ≥ 65.", "RESULTS"),),
+    )
+
+
+def timed(
+    label: str, write: Callable[[Iterable[ExportItem]], str], items: list[ExportItem]
+) -> None:
+    start = time.perf_counter()
+    text = write(items)
+    seconds = time.perf_counter() - start
+    print(f"{label:<10} {len(items):>7} works  {seconds:6.2f} s  {len(text) / 1e6:7.1f} MB")
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    rng = random.Random(42)
+    taken: set[str] = set()
+    items = []
+    start = time.perf_counter()
+    for _ in range(n):
+        record = generated_record(rng)
+        key = make_citation_key(record, taken)
+        taken.add(key.casefold())
+        items.append(ExportItem(key, record, ("rehab",)))
+    print(f"{'keys':<10} {n:>7} works  {time.perf_counter() - start:6.2f} s (generation included)")
+    timed("bibtex", write_bibtex, items)
+    timed("biblatex", lambda i: write_bibtex(i, Dialect.BIBLATEX), items)
+    timed("csl-json", write_csl_json, items)
+    timed("ris", write_ris, items)
+
+
+if __name__ == "__main__":
+    main()
