@@ -55,7 +55,7 @@ class InputSource:
         if on_read is not None:
             raw = cast(BinaryIO, _CountingReader(raw, on_read))
         if self.gzipped:
-            return cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
+            return cast(BinaryIO, _OwningGzipFile(raw))
         return raw
 
     def size(self) -> int:
@@ -80,6 +80,20 @@ class InputSource:
                 return stream.read(SNIFF_BYTES)
         except (OSError, EOFError) as exc:
             raise InputError(f"{self.name}: cannot decompress: {exc}") from exc
+
+
+class _OwningGzipFile(gzip.GzipFile):
+    """A gzip reader that also closes the file it reads from."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__(fileobj=raw, mode="rb")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
 
 
 class _CountingReader(io.RawIOBase):

@@ -65,7 +65,10 @@ def bims_command(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def _debug_from(args: tuple[object, ...], kwargs: dict[str, object]) -> bool:
+    # typer hands commands its own Context class; anything with find_root() is one.
     for value in (*args, *kwargs.values()):
-        if isinstance(value, typer.Context):
-            return state(value).debug
+        find_root = getattr(value, "find_root", None)
+        if callable(find_root):
+            obj = find_root().obj
+            return isinstance(obj, AppState) and obj.debug
     return False
