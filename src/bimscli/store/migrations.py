@@ -99,7 +99,21 @@ SOURCES_AND_WORKS = Migration(
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (SOURCES_AND_WORKS,)
+CITATION_KEYS = Migration(
+    "0002_citation_keys",
+    """
+    -- A work's citation key: generated once, kept until the user asks for --rekey. Keys are
+    -- ASCII, so NOCASE makes clashes case-insensitive as BibTeX and biber see them.
+    CREATE TABLE citation_keys (
+        work_id INTEGER PRIMARY KEY REFERENCES works(id),
+        key TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX citation_keys_key ON citation_keys(key COLLATE NOCASE);
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (SOURCES_AND_WORKS, CITATION_KEYS)
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
 

@@ -1,0 +1,91 @@
+"""``bims export``: works as BibTeX, BibLaTeX, CSL-JSON, RIS or a formatted bibliography."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bimscli.cli.context import bims_command, state
+from bimscli.errors import UsageError
+from bimscli.export.formatted import OutputFormat
+from bimscli.export.library_export import ExportFormat, ExportRequest, export_works
+
+
+def _chosen_format(flags: dict[ExportFormat, bool], style: str | None) -> ExportFormat:
+    chosen = [fmt for fmt, on in flags.items() if on]
+    if style is not None:
+        chosen.append(ExportFormat.BIBLIOGRAPHY)
+    if len(chosen) != 1:
+        raise UsageError(
+            "choose one of --bibtex, --biblatex, --csl-json, --ris or --style NAME; "
+            "example: bims export --bibtex -o refs.bib"
+        )
+    return chosen[0]
+
+
+def export_command(
+    ctx: typer.Context,
+    work_ids: Annotated[
+        list[int] | None, typer.Argument(help="Work ids (see `bims list`); default: every work.")
+    ] = None,
+    *,
+    bibtex: Annotated[bool, typer.Option("--bibtex", help="BibTeX, ASCII.")] = False,
+    biblatex: Annotated[bool, typer.Option("--biblatex", help="BibLaTeX, UTF-8.")] = False,
+    csl_json: Annotated[bool, typer.Option("--csl-json", help="CSL-JSON.")] = False,
+    ris: Annotated[bool, typer.Option("--ris", help="RIS (Zotero, EndNote).")] = False,
+    style: Annotated[
+        str | None,
+        typer.Option(
+            "--style",
+            help="A formatted bibliography in this CSL style (vancouver, "
+            "apa, nature, … or a .csl file).",
+            metavar="NAME",
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output of --style.")
+    ] = OutputFormat.TEXT,
+    by_tag: Annotated[
+        bool, typer.Option("--by-tag", help="With --style: one section per tag (a digest).")
+    ] = False,
+    rekey: Annotated[
+        bool, typer.Option("--rekey", help="Regenerate the citation keys of these works.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Export works; citation keys are made on first export and then kept.
+
+    Example: bims export --bibtex -o refs.bib
+    """
+    fmt = _chosen_format(
+        {
+            ExportFormat.BIBTEX: bibtex,
+            ExportFormat.BIBLATEX: biblatex,
+            ExportFormat.CSL_JSON: csl_json,
+            ExportFormat.RIS: ris,
+        },
+        style,
+    )
+    request = ExportRequest(
+        format=fmt,
+        work_ids=tuple(work_ids or ()),
+        style=style or "vancouver",
+        output=output_format,
+        group_by_tag=by_tag,
+        rekey=rekey,
+    )
+    with state(ctx).open_library() as library:
+        text = export_works(library, request)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the application."""
+    app.command("export")(bims_command(export_command))

@@ -1,0 +1,46 @@
+"""Stored citation keys: each work gets one the first time it is exported, and keeps it.
+
+A new work never renames an existing key: keys are made only for works without one, against
+every key already taken. ``rekey`` regenerates the keys of the works named, on request only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bimscli.export.citekeys import make_citation_key
+from bimscli.store.library import Library, WorkRow, now_iso
+
+
+def stored_citation_keys(library: Library) -> dict[int, str]:
+    """Every stored key, by work id."""
+    rows = library.connection.execute("SELECT work_id, key FROM citation_keys")
+    return {int(work_id): str(key) for work_id, key in rows}
+
+
+def assign_citation_keys(
+    library: Library, works: Sequence[WorkRow], *, rekey: bool = False
+) -> dict[int, str]:
+    """The keys of these works, making and storing the missing ones (all of them with ``rekey``).
+
+    Works get new keys in the order given, so a clash suffix (``a``, ``b``, …) goes to the later.
+    """
+    with library.transaction() as conn:
+        keys = stored_citation_keys(library)
+        if rekey:
+            ids = [w.id for w in works]
+            conn.executemany("DELETE FROM citation_keys WHERE work_id = ?", [(i,) for i in ids])
+            for work_id in ids:
+                keys.pop(work_id, None)
+        taken = {key.casefold() for key in keys.values()}
+        for work in works:
+            if work.id in keys:
+                continue
+            key = make_citation_key(work.record, taken)
+            taken.add(key.casefold())
+            keys[work.id] = key
+            conn.execute(
+                "INSERT INTO citation_keys (work_id, key, created_at) VALUES (?, ?, ?)",
+                (work.id, key, now_iso()),
+            )
+    return {w.id: keys[w.id] for w in works}

@@ -1,0 +1,99 @@
+"""``bims export`` through the CLI: formats, files, chosen works, stable citation keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from bimscli.cli.app import app
+from bimscli.formats.base import SourceFormat
+from tests.golden import FIXTURES
+
+runner = CliRunner()
+
+FIRST = "#testlines\na|Bone pain relief after SBRT|10.1000/a\nb|Exercise & rehab_2|10.1000/b\n"
+LATER = "#testlines\nc|Bone pain relief after SBRT|10.1000/c\n"
+
+
+def _bims(library_path: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--library", str(library_path), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _ingest(library_path: Path, tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    _bims(library_path, "ingest", str(path))
+
+
+@pytest.fixture
+def ingested(test_format: SourceFormat, library_path: Path, tmp_path: Path) -> Path:
+    """A library with two works from the ``testlines`` format."""
+    _ingest(library_path, tmp_path, "first.txt", FIRST)
+    return library_path
+
+
+def test_bibtex_to_stdout_is_stable_across_runs(ingested: Path) -> None:
+    first = _bims(ingested, "export", "--bibtex")
+    assert "@misc{bonePainRelief," in first
+    assert "title = {Exercise \\& rehab\\_2}" in first
+    assert _bims(ingested, "export", "--bibtex") == first
+
+
+def test_new_records_never_rename_existing_keys(ingested: Path, tmp_path: Path) -> None:
+    before = _bims(ingested, "export", "--csl-json")
+    _ingest(ingested, tmp_path, "later.txt", LATER)
+    after = json.loads(_bims(ingested, "export", "--csl-json"))
+    assert [item["id"] for item in after] == ["bonePainRelief", "exerciseRehab2", "bonePainReliefa"]
+    assert after[:2] == json.loads(before)
+
+
+def test_rekey_regenerates_on_request_only(ingested: Path) -> None:
+    keys = json.loads(_bims(ingested, "export", "--csl-json", "2"))
+    rekeyed = json.loads(_bims(ingested, "export", "--csl-json", "--rekey", "2"))
+    assert [i["id"] for i in keys] == [i["id"] for i in rekeyed] == ["exerciseRehab2"]
+
+
+def test_explicit_works_to_a_file(ingested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "refs.json"
+    assert _bims(ingested, "export", "--csl-json", "-o", str(out), "2") == ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads((FIXTURES / "schemas" / "csl-data.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    assert [item["DOI"] for item in data] == ["10.1000/b"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["--biblatex"], "@misc{bonePainRelief,", id="biblatex"),
+        pytest.param(["--ris"], "TY  - JOUR", id="ris"),
+        pytest.param(["--style", "vancouver"], "[1] Bone pain relief after SBRT", id="vancouver"),
+        pytest.param(
+            ["--style", "apa", "--format", "html"], '<div class="csl-entry">', id="apa-html"
+        ),
+    ],
+)
+def test_every_format(ingested: Path, args: list[str], expected: str) -> None:
+    assert expected in _bims(ingested, "export", *args)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param([], "choose one of --bibtex", id="no-format"),
+        pytest.param(["--bibtex", "--ris"], "choose one of --bibtex", id="two-formats"),
+        pytest.param(["--style", "nope-style"], "unknown citation style", id="unknown-style"),
+        pytest.param(["--bibtex", "99"], "no work 99", id="unknown-work"),
+    ],
+)
+def test_mistakes_are_one_line_errors(ingested: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["--library", str(ingested), "export", *args])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
