@@ -59,10 +59,12 @@ def generated_record(rng: random.Random) -> Record:
 def timed(
     label: str, write: Callable[[Iterable[ExportItem]], str], items: list[ExportItem]
 ) -> None:
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     text = write(items)
-    seconds = time.perf_counter() - start
-    print(f"{label:<10} {len(items):>7} works  {seconds:6.2f} s  {len(text) / 1e6:7.1f} MB")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    print(
+        f"{label:<10} {len(items):>7} works  {seconds:6.2f} s wall  {cpu:6.2f} s CPU  {len(text) / 1e6:6.1f} MB"
+    )
 
 
 def main() -> None:

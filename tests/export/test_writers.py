@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 import bibtexparser
 import jsonschema
 import pytest
+from lxml import etree
 
 from bimscli.export import ExportItem
 from bimscli.export.bibtex import ANONYMOUS, UNTITLED, Dialect, write_bibtex
@@ -114,3 +115,17 @@ def test_export_ingest_export_gives_the_same_bibtex() -> None:
     tags = {i.key: i.tags for i in NASTY_LIBRARY}
     again = [ExportItem(p.source_key or "", p.record, tags[p.source_key or ""]) for p in parsed]
     assert write_bibtex(again) == first
+
+
+def test_html_bibliography_is_well_formed_with_every_value_escaped() -> None:
+    page = format_bibliography(NASTY_LIBRARY, "apa", OutputFormat.HTML, group_by_tag=True)
+    root = etree.fromstring(f"<body>{page}</body>")
+    text = "".join(str(t) for t in root.itertext())
+    assert "85:1<1::AID-CNCR1>3.0.CO;2-1" in text
+    assert "Obstetrics & Gynecology" in text
+
+
+def test_markdown_escapes_what_markdown_would_read_as_markup() -> None:
+    digest = format_bibliography(NASTY_LIBRARY, "apa", OutputFormat.MARKDOWN)
+    assert "rule\\_of \\{thumb\\}" in digest
+    assert "*Obstetrics & Gynecology*" in digest

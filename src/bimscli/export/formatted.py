@@ -8,9 +8,10 @@ together: "2023Jul3").
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
@@ -73,11 +74,45 @@ class OutputFormat(StrEnum):
     HTML = "html"
 
 
+def _with_preformat(base: ModuleType, preformat: Callable[[str], str]) -> ModuleType:
+    """A copy of a citeproc-py formatter module with another ``preformat``."""
+    module = ModuleType(f"{base.__name__}_prescaped")
+    module.__dict__.update({k: v for k, v in vars(base).items() if not k.startswith("__")})
+    module.__dict__["preformat"] = preformat
+    return module
+
+
+_BARE_AMPERSAND = re.compile(r"&(?!#?\w+;)")
+
+
+def _escape_bare_ampersands(text: str) -> str:
+    """Escape the ``&`` of a style's terms (APA's "Smith, A., & Lee, B."); values arrive
+    escaped already, their entities untouched."""
+    return _BARE_AMPERSAND.sub("&amp;", str(text))
+
+
+# citeproc-py escapes some variables and not others (titles and DOIs reach HTML raw), so bims
+# escapes every value itself before formatting and lets the formatters pass them through.
+_VALUE_ESCAPES: dict[OutputFormat, Callable[[str], str]] = {
+    OutputFormat.TEXT: str,
+    OutputFormat.MARKDOWN: _markdown_formatter.preformat,
+    OutputFormat.HTML: lambda text: html.escape(text, quote=False),
+}
 _FORMATTERS: dict[OutputFormat, ModuleType] = {
     OutputFormat.TEXT: formatter.plain,
-    OutputFormat.MARKDOWN: _markdown_formatter,
-    OutputFormat.HTML: formatter.html,
+    OutputFormat.MARKDOWN: _with_preformat(_markdown_formatter, str),
+    OutputFormat.HTML: _with_preformat(formatter.html, _escape_bare_ampersands),
 }
+
+
+def _escaped(value: Any, escape: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v, escape) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v, escape) for k, v in value.items()}
+    return value
 
 
 def style_path(style: str) -> Path:
@@ -93,11 +128,12 @@ def style_path(style: str) -> Path:
         ) from None
 
 
-def _citeproc_item(item: ExportItem) -> dict[str, Any]:
+def _citeproc_item(item: ExportItem, output: OutputFormat) -> dict[str, Any]:
     data = {k: v for k, v in csl_item(item).items() if k in _CITEPROC_KEYS}
     if "title" in data:
         data["title"] = _TAG.sub("", data["title"])  # citeproc-py would print tags as text
-    return data
+    escaped: dict[str, Any] = _escaped(data, _VALUE_ESCAPES[output])
+    return escaped
 
 
 def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat) -> list[str]:
@@ -107,7 +143,7 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
     with warnings.catch_warnings():
         # citeproc-py warns about CSL features it ignores; the output is still correct.
         warnings.simplefilter("ignore")
-        source = CiteProcJSON([_citeproc_item(i) for i in items])
+        source = CiteProcJSON([_citeproc_item(i, output) for i in items])
         bibliography = CitationStylesBibliography(
             CitationStylesStyle(str(style_path(style)), validate=False),
             source,
