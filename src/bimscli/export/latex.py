@@ -29,6 +29,8 @@ _SPECIALS = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # Not special to LaTeX, but bibtexparser reads "@word{" inside a value as a new entry.
+    "@": "{@}",
 }
 
 # Accents as combining marks (after NFD) and the LaTeX accent command for each.
@@ -266,7 +268,10 @@ def title_to_latex(title: str, *, ascii_only: bool) -> str:
         return _WORD_WITH_CAPITAL.sub(_protect_word_match, title)
     writer = _MarkupWriter(ascii_only)
     title = _TAG.sub(lambda m: f"<{m.group(1)}{m.group(2)}>", title)  # attributes hold spaces
-    words = [writer.word(w) if not w.isspace() else w for w in _SPACES.split(title)]
+    words = [
+        writer.word(w) if not w.isspace() else (w if w.isascii() else " ")
+        for w in _SPACES.split(title)
+    ]
     return "".join(words) + "}" * len(writer.open_commands)
 
 
