@@ -14,7 +14,7 @@ from bimscli.export.citekeys import make_citation_key
 from bimscli.export.latex import title_to_latex
 from bimscli.model import Author, PartialDate, Record
 
-texts = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60)
+texts = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=60)
 markup = st.lists(st.one_of(texts, st.sampled_from(["<i>", "</i>", "<sup>", "</b>", "<b>"])))
 
 
