@@ -7,12 +7,15 @@ order used to break ties in detection.
 from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
-from bimscli.formats import biomednews
+from bimscli.formats import biomednews, pubmed_page
 from bimscli.formats.base import Sniff, SourceFormat
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
-FORMATS: tuple[SourceFormat, ...] = (biomednews.FORMAT,)
+FORMATS: tuple[SourceFormat, ...] = (
+    biomednews.FORMAT,
+    pubmed_page.FORMAT,
+)
 
 DETECTION_THRESHOLD = 0.5
 """A format must be at least this sure to be picked without ``--format``."""
