@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from bimscli.formats._author_names import parse_person
+from bimscli.formats._biomednews_citation import CitationError, split_page_or_article_number
 from bimscli.formats._plain_text import clean_spaces, partial_date
 from bimscli.model import Author, PartialDate
 
@@ -107,6 +108,15 @@ class PageCitation:
     volume: str | None
     issue: str | None
     pages: str | None
+    article_number: str | None = None
+
+
+def _pages_or_article_number(locator: str | None) -> tuple[str | None, str | None]:
+    """Pages, or an article number as in BiomedNews; unreadable text stays as pages."""
+    try:
+        return split_page_or_article_number(locator or "")
+    except CitationError:
+        return locator, None
 
 
 def _is_chrome(line: str) -> bool:
@@ -151,13 +161,15 @@ epub_date=None, volume='15', issue='2', pages='91-98')
         return PageCitation(None, None, None, None, None, None)
     loc = _LOCATOR.match((match.group("loc") or "").lstrip(";:"))
     epub = _EPUB.search(match.group("rest") or "")
+    pages, number = _pages_or_article_number(loc.group("pages") if loc else None)
     return PageCitation(
         journal=match.group("journal").strip() or None,
         date=partial_date(*match.group("year", "month", "day")),
         epub_date=partial_date(*epub.group("year", "month", "day")) if epub else None,
         volume=(loc.group("volume") or None) if loc else None,
         issue=(loc.group("issue") or None) if loc else None,
-        pages=(loc.group("pages") or None) if loc else None,
+        pages=pages,
+        article_number=number,
     )
 
 

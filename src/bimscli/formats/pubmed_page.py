@@ -85,7 +85,8 @@ def _abstract(page: PageLines) -> tuple[AbstractSection, ...]:
 def _keywords(page: PageLines) -> tuple[str, ...]:
     for line in page.abstract + page.head:
         if match := _KEYWORDS.match(line):
-            return tuple(k.strip() for k in match.group(1).split(";") if k.strip())
+            words = (k.strip() for k in match.group(1).rstrip(".").split(";"))
+            return tuple(k for k in words if k)
     return ()
 
 
@@ -115,6 +116,7 @@ def _page_to_record(page: PageLines) -> Record:
         volume=citation.volume,
         issue=citation.issue,
         pages=citation.pages,
+        article_number=citation.article_number,
         ids=_identifiers(page),
         abstract=_abstract(page),
         keywords=_keywords(page),
