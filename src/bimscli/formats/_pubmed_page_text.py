@@ -152,9 +152,11 @@ def split_page(text: str) -> PageLines | None:
 def parse_citation_line(line: str) -> PageCitation:
     """The journal, dates, volume, issue and pages of a citation line.
 
-    >>> parse_citation_line(". 2021 Jun 1;15(2):91-98.")
-    PageCitation(journal=None, date=PartialDate(year=2021, month=6, day=1, text=None), \
-epub_date=None, volume='15', issue='2', pages='91-98')
+    >>> c = parse_citation_line(". 2021 Jun 1;15(2):91-98.")
+    >>> c.journal, c.date.iso, c.volume, c.issue, c.pages, c.article_number
+    (None, '2021-06-01', '15', '2', '91-98', None)
+    >>> parse_citation_line("Lancet. 2019;393:e12. Epub 2019 Jan 24.").epub_date.iso
+    '2019-01-24'
     """
     match = _CITATION.match(line)
     if not match:  # pragma: no cover - split_page only gives matching lines
