@@ -257,3 +257,23 @@ def test_bad_input_never_raises(text: str, kinds: list[str]) -> None:
     entries = list(FORMAT.parse_string(text))
     names = {DocumentHeader: "header", ParsedRecord: "record", ParseFailure: "failure"}
     assert [names[type(e)] for e in entries] == kinds
+
+
+def test_unindented_footer_after_the_last_entry_is_a_failure_not_a_title() -> None:
+    text = SEED.read_text(encoding="utf-8") + "\n\nPowered by biomed.news\n    Contact us\n"
+    entries = list(FORMAT.parse_string(text))
+    last = entries[-1]
+    assert isinstance(last, ParseFailure)
+    assert (last.position.line, last.raw) == (68, "Powered by biomed.news\n    Contact us")
+    records = [e for e in entries if isinstance(e, ParsedRecord)]
+    assert len(records) == 9
+    assert records[-1].record.title is None
+
+
+def test_impossible_issue_date_is_reported() -> None:
+    text = "bims-x Biomed News\non X\nIssue of 2025-13-45\n2 papers selected by\nA B\n"
+    header, failure = FORMAT.parse_string(text)
+    assert isinstance(header, DocumentHeader)
+    assert header.get("issue_date") is None
+    assert isinstance(failure, ParseFailure)
+    assert failure.raw == "Issue of 2025-13-45"

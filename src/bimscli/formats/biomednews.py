@@ -52,6 +52,8 @@ _ENTRY_START = re.compile(r"^ {0,3}(\d{1,4})\.\s+(\S.*)$")
 _ABSTRACT_START = re.compile(r"^(?: {4}[ \u00a0]{2,}| {0,4}\u00a0[ \u00a0]*)\S")
 _KEYWORDS = re.compile(r"^\s*Keywords:(.*)$")
 _DOI = re.compile(r"^\s*DOI:(.*)$")
+_STRAY = 0
+"""The entry number of text between or after entries that belongs to none."""
 _SENTENCE_END = (".", "!", "?", ")", "]", '"', "”")
 
 
@@ -77,13 +79,19 @@ class _EntryFields:
 
 
 def _split_issue(lines: list[str]) -> tuple[list[str], list[_EntryBlock]]:
-    """The header lines and the entry blocks, each entry from its ``N.`` line on."""
+    """The header lines and the entry blocks, each entry from its ``N.`` line on.
+
+    Entry lines are indented; an unindented line after an entry (a footer, a pasted note)
+    starts a stray block, so it is reported instead of being read into the entry above.
+    """
     header: list[str] = []
     blocks: list[_EntryBlock] = []
     for index, line in enumerate(lines, start=1):
         start = _ENTRY_START.match(line)
         if start:
             blocks.append(_EntryBlock(index, int(start.group(1))))
+        elif blocks and blocks[-1].number and line.strip() and not line[0].isspace():
+            blocks.append(_EntryBlock(index, _STRAY))
         if blocks:
             blocks[-1].lines.append(line)
         else:
@@ -176,6 +184,14 @@ def parse_biomednews_issue(text: str) -> Iterator[Entry]:
     header_lines, blocks = _split_issue(text.splitlines())
     yield from parse_issue_header(header_lines)
     for index, block in enumerate(blocks):
+        if block.number == _STRAY:
+            yield ParseFailure(
+                Position(block.line, _STRAY),
+                "\n".join(block.lines),
+                "unindented text after an entry is not part of any entry; "
+                "entry lines start with '  N. ' or are indented",
+            )
+            continue
         cut_short = index == len(blocks) - 1 and _is_cut_short(block, text)
         yield _entry_to_record(block, cut_short=cut_short)
 
