@@ -33,7 +33,11 @@ from dataclasses import dataclass, field
 
 from bimscli.formats._abstract_labels import split_abstract_paragraph
 from bimscli.formats._author_names import looks_like_group, parse_author_list
-from bimscli.formats._biomednews_citation import CitationError, parse_journal_line
+from bimscli.formats._biomednews_citation import (
+    CitationError,
+    JournalCitation,
+    parse_journal_line,
+)
 from bimscli.formats._biomednews_header import parse_issue_header
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.identifiers import normalize_doi
@@ -161,7 +165,13 @@ def _entry_to_record(block: _EntryBlock, *, cut_short: bool) -> ParsedRecord | P
     fields = _read_body(block.lines[1:])
     if cut_short:
         fields.extra.append(("truncated", "the input ends inside this entry"))
-    record = Record(
+    record = _build_record(citation, fields)
+    return ParsedRecord(record, position, raw, source_key=str(block.number))
+
+
+def _build_record(citation: JournalCitation, fields: _EntryFields) -> Record:
+    """The record from the journal line and the lines after it."""
+    return Record(
         title=fields.title,
         authors=tuple(fields.authors),
         journal_abbrev=citation.journal_abbrev,
@@ -176,7 +186,6 @@ def _entry_to_record(block: _EntryBlock, *, cut_short: bool) -> ParsedRecord | P
         keywords=tuple(fields.keywords),
         extra=tuple(fields.extra),
     )
-    return ParsedRecord(record, position, raw, source_key=str(block.number))
 
 
 def parse_biomednews_issue(text: str) -> Iterator[Entry]:

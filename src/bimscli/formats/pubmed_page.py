@@ -9,7 +9,8 @@ copy has it, and the reference list.
 The short citation names only the first author: with ``et al.`` the record gets that one author
 and ``authors_complete=False``. A full author line (``Hadas Benhabib 1, Jane Doe 2`` with
 affiliation numbers, or ``Benhabib H, Doe J``) gives the whole list instead. References are
-other works: they go to ``cited_references`` as text, never into this record's fields.
+other works: they go to ``cited_references`` as text, never into this record's fields, and a
+``PMID:`` or ``doi:`` inside a reference is never taken as this paper's.
 """
 
 from __future__ import annotations
