@@ -59,10 +59,10 @@ _KNOWN = "|".join(re.escape(label) for label in sorted(KNOWN_LABELS, key=len, re
 _UPPER_LABEL = r"[A-Z][A-Z0-9]*(?:[ /&,-]+[A-Z0-9]+)*(?: \([A-Z]+\))?"
 _OPENING_UPPER = re.compile(rf"^({_UPPER_LABEL}):\s*")
 _OPENING_CAPITALISED = re.compile(r"^([A-Z][a-z]+(?: [a-z]+){0,3}):\s+")
-_OPENING_GLUED = re.compile(rf"^({_KNOWN})(?=[A-Z][a-z])")
+_OPENING_GLUED = re.compile(rf"^({_KNOWN})(?=[A-Z][a-z]|[AI] )")
 _INNER_UPPER = re.compile(rf"(?<=[.!?])\s*({_UPPER_LABEL}):\s+")
 _INNER_CAPITALISED = re.compile(rf"(?<=[.!?])\s+({_KNOWN}):\s+")
-_INNER_GLUED = re.compile(rf"(?<=[.!?])({_KNOWN})(?=[A-Z][a-z])")
+_INNER_GLUED = re.compile(rf"(?<=[.!?])({_KNOWN})(?=[A-Z][a-z]|[AI] )")
 
 
 def _is_upper_label(label: str) -> bool:
