@@ -117,3 +117,17 @@ def test_page_without_citation_line_is_one_failure(text: str) -> None:
 
 def test_empty_input_gives_nothing() -> None:
     assert list(FORMAT.parse_string("")) == []
+
+
+def test_epub_date_on_the_doi_line_and_page_badges() -> None:
+    text = SEED.read_text(encoding="utf-8").replace(
+        "doi: 10.1097/SPC.0000000000000548.",
+        "doi: 10.1097/SPC.0000000000000548. Epub 2021 Mar 5.\nFree PMC article",
+    )
+    [entry] = FORMAT.parse_string(text)
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.epub_date is not None
+    assert entry.record.epub_date.iso == "2021-03-05"
+    assert entry.record.title is not None
+    assert entry.record.title.startswith("Evolving role")
+    assert entry.record.ids.doi == "10.1097/spc.0000000000000548"

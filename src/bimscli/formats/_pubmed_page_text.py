@@ -46,6 +46,9 @@ _CHROME = frozenset(
         "Show details",
         "Display options",
         "Affiliations",
+        "Free article",
+        "Free PMC article",
+        "Online ahead of print.",
     }
 )
 _CHROME_PREFIXES = (
@@ -149,6 +152,16 @@ def split_page(text: str) -> PageLines | None:
     return page if page.citation_index >= 0 else None
 
 
+def find_epub_date(line: str) -> PartialDate | None:
+    """The ``Epub 2019 Jan 24`` date in a citation or ``doi:`` line.
+
+    >>> find_epub_date("doi: 10.1/x. Epub 2019 Jan 24.").iso
+    '2019-01-24'
+    """
+    epub = _EPUB.search(line)
+    return partial_date(*epub.group("year", "month", "day")) if epub else None
+
+
 def parse_citation_line(line: str) -> PageCitation:
     """The journal, dates, volume, issue and pages of a citation line.
 
@@ -162,12 +175,11 @@ def parse_citation_line(line: str) -> PageCitation:
     if not match:  # pragma: no cover - split_page only gives matching lines
         return PageCitation(None, None, None, None, None, None)
     loc = _LOCATOR.match((match.group("loc") or "").lstrip(";:"))
-    epub = _EPUB.search(match.group("rest") or "")
     pages, number = _pages_or_article_number(loc.group("pages") if loc else None)
     return PageCitation(
         journal=match.group("journal").strip() or None,
         date=partial_date(*match.group("year", "month", "day")),
-        epub_date=partial_date(*epub.group("year", "month", "day")) if epub else None,
+        epub_date=find_epub_date(match.group("rest") or ""),
         volume=(loc.group("volume") or None) if loc else None,
         issue=(loc.group("issue") or None) if loc else None,
         pages=pages,

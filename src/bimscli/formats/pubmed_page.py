@@ -23,6 +23,7 @@ from bimscli.formats._author_names import parse_author_list
 from bimscli.formats._pubmed_page_text import (
     PUBLICATION_TYPES,
     PageLines,
+    find_epub_date,
     parse_citation_line,
     parse_full_author_line,
     parse_short_citation,
@@ -37,6 +38,7 @@ from bimscli.model import (
     Identifiers,
     ParsedRecord,
     ParseFailure,
+    PartialDate,
     Position,
     Record,
 )
@@ -103,6 +105,12 @@ def _identifiers(page: PageLines) -> Identifiers:
     )
 
 
+def _doi_line_epub_date(page: PageLines) -> PartialDate | None:
+    """``Epub …`` written on the ``doi:`` line under the citation, as PubMed often does."""
+    after = page.head[page.citation_index + 1 : page.citation_index + 2]
+    return next((find_epub_date(line) for line in after if _DOI_LINE.match(line)), None)
+
+
 def _page_to_record(page: PageLines) -> Record:
     citation = parse_citation_line(page.head[page.citation_index])
     authors, complete, short_journal = _authors(page)
@@ -113,7 +121,7 @@ def _page_to_record(page: PageLines) -> Record:
         authors_complete=complete,
         journal_abbrev=citation.journal or short_journal,
         date=citation.date,
-        epub_date=citation.epub_date,
+        epub_date=citation.epub_date or _doi_line_epub_date(page),
         volume=citation.volume,
         issue=citation.issue,
         pages=citation.pages,
