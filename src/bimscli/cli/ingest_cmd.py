@@ -65,7 +65,7 @@ def _render(report: ingest.IngestReport) -> None:
         elif file.status is ingest.FileStatus.FAILED:
             err_console.print(f"[red]{file.name}{fmt}: not ingested:[/] {file.error}")
         else:
-            console.print(f"{file.name}{fmt}: {file.records} records added")
+            console.print(f"{file.name}{fmt}: {_count(file.records, 'record')} added")
         for failure in file.failures:
             err_console.print(
                 f"[yellow]{file.name}:{failure.line}: entry {failure.entry} not parsed:[/] "
@@ -77,9 +77,15 @@ def _render(report: ingest.IngestReport) -> None:
     failed = sum(1 for f in report.files if f.status is ingest.FileStatus.FAILED)
     entries_failed = sum(len(f.failures) for f in report.files)
     console.print(
-        f"{report.records} records from {added} file(s) added; "
-        f"{entries_failed} entries failed to parse; {failed} file(s) not ingested."
+        f"{_count(report.records, 'record')} from {_count(added, 'file')} added; "
+        f"{_count(entries_failed, 'entry', 'entries')} failed to parse; "
+        f"{_count(failed, 'file')} not ingested."
     )
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    """``1 record``, ``2 records``."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def ingest_command(
