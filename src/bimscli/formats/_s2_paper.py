@@ -47,6 +47,7 @@ _OTHER_TYPES = {
     "conference": WorkType.CONFERENCE_PAPER,
     "news": WorkType.NEWS_ARTICLE,
 }
+_PREPRINT_SERVERS = {"arxiv", "biorxiv", "medrxiv", "research square", "ssrn", "preprints.org"}
 # The volume "14 2" (an aggregator's "volume issue") or "14(2)".
 _VOLUME_ISSUE = re.compile(r"^(\w+)\s*(?:\((\w+)\)|\s(\w+))$")
 
@@ -62,7 +63,7 @@ def record_from_s2_paper(paper: Mapping[str, Any]) -> Record:
     publication_types = _publication_types(paper.get("publicationTypes"))
     ids = _identifiers(paper)
     return Record(
-        type=_work_type(publication_types, journal, ids),
+        type=_work_type(publication_types, journal, ids, _only_a_conference_venue(paper)),
         title=html_to_plain(_text(paper.get("title"))) or None,
         authors=_authors(paper.get("authors")),
         journal=journal,
@@ -107,6 +108,8 @@ def _journal_fields(
         or _text(paper.get("PeriodicalName"))
     )
     volume, issue = split_volume_issue(_text(journal.get("volume")))
+    if volume and volume.startswith("abs/"):
+        volume = None  # DBLP's CoRR "volume" abs/2404.13957 is the arXiv id, kept in ids.arxiv
     issue = _text(journal.get("issue")) or issue
     pages = _text(journal.get("pages"))
     return name, volume, issue, re.sub(r"\s+", "", pages) if pages else None
@@ -138,8 +141,21 @@ def _publication_types(value: object) -> tuple[str, ...]:
     return ()
 
 
-def _work_type(types: tuple[str, ...], journal: str | None, ids: Identifiers) -> WorkType:
-    """Journal types win when a journal is named (S2 often tags proceedings papers both ways)."""
+def _only_a_conference_venue(paper: Mapping[str, Any]) -> bool:
+    """True when S2 names no journal and its venue record says the venue is a conference."""
+    venue_type = _text(_mapping(paper.get("publicationVenue")).get("type"))
+    return venue_type == "conference" and not _text(_mapping(paper.get("journal")).get("name"))
+
+
+def _work_type(
+    types: tuple[str, ...], journal: str | None, ids: Identifiers, conference: bool
+) -> WorkType:
+    """The kind of work: a preprint server as journal wins, then journal types when a journal
+    is named (S2 tags many proceedings papers both JournalArticle and Conference)."""
+    if journal and journal.lower() in _PREPRINT_SERVERS:
+        return WorkType.PREPRINT
+    if conference:
+        return WorkType.CONFERENCE_PAPER
     keys = [re.sub(r"[\s_-]", "", t).lower() for t in types]
     has_journal_type = any(k in _JOURNAL_TYPES for k in keys)
     if has_journal_type and journal:
