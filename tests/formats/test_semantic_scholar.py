@@ -81,6 +81,12 @@ def test_seed_003_is_detected_as_semantic_scholar() -> None:
     assert detect_format(Sniff(text[:4096], SEED.name)).name == "semantic-scholar"
 
 
+@pytest.mark.parametrize("head_size", [512, 1024, 4096])
+def test_seed_003_is_detected_from_a_short_head(head_size: int) -> None:
+    head = SEED.read_text(encoding="utf-8")[:head_size]
+    assert FORMAT.detect(Sniff(head, SEED.name)) >= 0.6
+
+
 def test_paper_with_citations_is_one_record() -> None:
     entries = _parse((CASES / "graph-api-paper.json").read_text(encoding="utf-8"))
     (parsed,) = entries

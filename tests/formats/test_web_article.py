@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bimscli.formats.base import Sniff
 from bimscli.formats.web_article import FORMAT
-from bimscli.model import Entry, ParsedRecord, ParseFailure, Record, WorkType
+from bimscli.model import Entry, ParsedRecord, ParseFailure, PartialDate, Record, WorkType
 from tests.golden import FIXTURES, assert_entries_match_golden
 
 CASES = FIXTURES / "web-article"
@@ -123,6 +123,50 @@ def test_dublin_core_wins_over_open_graph() -> None:
     ]
     assert record.journal == "Example Cancer Charity"  # the site, as a web page's container
     assert record.abstract_text.startswith("Practical advice")  # og:description: DC has none
+
+
+def test_highwire_orcid_pages_and_keywords() -> None:
+    page = """<html><head>
+<meta name="citation_title" content="Bone pain">
+<meta name="citation_author" content="Roe, Jane">
+<meta name="citation_author_orcid" content="https://orcid.org/0000-0002-1825-0097">
+<meta name="citation_author_institution" content="Example University">
+<meta name="citation_author" content="John Q. Doe Jr.">
+<meta name="citation_journal_title" content="Bone">
+<meta name="citation_publication_date" content="2021/06/01">
+<meta name="citation_firstpage" content="91"><meta name="citation_lastpage" content="98">
+<meta name="citation_keywords" content="pain; bone metastases">
+<meta name="citation_pmid" content="33797627">
+</head></html>"""
+    (entry,) = _parse(page)
+    assert isinstance(entry, ParsedRecord)
+    record = entry.record
+    roe, doe = record.authors
+    assert (roe.family, roe.given, roe.orcid) == ("Roe", "Jane", "0000-0002-1825-0097")
+    assert roe.affiliations == ("Example University",)
+    assert (doe.family, doe.given, doe.suffix) == ("Doe", "John Q.", "Jr.")
+    assert record.pages == "91-98"
+    assert record.keywords == ("pain", "bone metastases")
+    assert record.ids.pmid == "33797627"
+    assert record.date == PartialDate(2021, 6, 1)
+    assert record.type is WorkType.JOURNAL_ARTICLE
+
+
+def test_open_graph_only_skips_profile_urls_as_authors() -> None:
+    page = """<!DOCTYPE html><html><head>
+<meta property="og:title" content="Exercise after bone metastases">
+<meta property="article:author" content="https://www.facebook.com/someone">
+<meta property="article:author" content="Jane Roe">
+<meta property="article:published_time" content="2024-02-03T08:00:00Z">
+<meta property="og:url" content="https://news.example.org/exercise">
+</head></html>"""
+    (entry,) = _parse(page)
+    assert isinstance(entry, ParsedRecord)
+    record = entry.record
+    assert [(a.given, a.family) for a in record.authors] == [("Jane", "Roe")]
+    assert record.date == PartialDate(2024, 2, 3)
+    assert record.ids.url == "https://news.example.org/exercise"
+    assert record.type is WorkType.WEB_PAGE
 
 
 def test_title_tag_alone_gives_a_web_page() -> None:

@@ -37,6 +37,7 @@ _S2_KEY_TEXT = re.compile(
     r'"(?:paperId|externalIds|corpusId|publicationTypes|publicationDate|fieldsOfStudy)"\s*:'
     r'|"platform"\s*:\s*"Semanticscholar"'
 )
+_AGGREGATOR_LINE = re.compile(r'^\{"title":"[^"\n]{1,500}","authors":"', re.MULTILINE)
 _WRAPPERS = ("citingPaper", "citedPaper")
 
 
@@ -235,6 +236,8 @@ def detect_semantic_scholar(sniff: Sniff) -> float:
         return 0.9
     if keys >= 2 and _OBJECT_START.search(head) and '"title"' in head:
         return 0.75
+    if _AGGREGATOR_LINE.search(head):
+        return 0.6  # the start of an aggregator's blob, its S2 keys beyond a short head
     return 0.0
 
 
