@@ -3,8 +3,9 @@
 * HTML: the page's Highwire, JSON-LD, Dublin Core, Open Graph and plain-HTML metadata, merged
   in that order of precedence (see :mod:`._page_metadata`). A page whose metadata names a
   journal or a DOI is a journal article (a publisher's landing page); otherwise it is a web
-  page (a news article when its JSON-LD says so). Parsed with lxml's HTML parser with network
-  access off; HTML has no external entities to resolve, and no URL is ever fetched.
+  page (a news article when its JSON-LD says so), whose container is the site
+  (``og:site_name``). Parsed with lxml's HTML parser with network access off; HTML has no
+  external entities to resolve, and no URL is ever fetched.
 * Text (a low-confidence fallback): the first line is the title, a line like ``July 29, 2025``
   near the top is the date, and a summary line between them (the *standfirst*) is the abstract:
   the page is the work itself, so its own summary describes it (unlike a lay summary of a
@@ -106,9 +107,15 @@ def read_page_metadata(root: lxml_html.HtmlElement) -> PageMetadata:
         for s in root.iter("script")
         if (s.get("type") or "").strip().lower() == "application/ld+json"
     ]
-    title = " ".join((root.findtext(".//title") or "").split()) or None
+    # The head's <title> only: an inline SVG in the body has <title> elements of its own.
+    title = " ".join((root.findtext("./head/title") or "").split()) or None
     canonical = next(
-        (link.get("href") for link in root.iter("link") if link.get("rel") == "canonical"), None
+        (
+            link.get("href")
+            for link in root.iter("link")
+            if "canonical" in (link.get("rel") or "").lower().split()
+        ),
+        None,
     )
     sources = [
         highwire_metadata(pairs),
