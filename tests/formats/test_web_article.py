@@ -218,8 +218,18 @@ def test_fallback_does_not_claim_other_formats(name: str) -> None:
     assert FORMAT.detect(Sniff(OTHER_FORMATS[name])) == 0.0
 
 
-@pytest.mark.parametrize("path", sorted((CASES / "other-formats").iterdir()), ids=lambda p: p.name)
-def test_fallback_does_not_claim_the_other_seeds(path: Path) -> None:
+OTHER_INPUTS = [
+    *sorted((FIXTURES / "seeds").glob("00[012]_*.txt")),
+    *sorted((CASES / "other-formats").iterdir()),
+]
+
+
+def test_other_inputs_are_there() -> None:
+    assert len(OTHER_INPUTS) == 4  # seeds 000-002 and the MEDLINE file
+
+
+@pytest.mark.parametrize("path", OTHER_INPUTS, ids=lambda p: p.name)
+def test_fallback_does_not_claim_other_inputs(path: Path) -> None:
     assert FORMAT.detect(Sniff(path.read_text(encoding="utf-8")[:4096], path.name)) == 0.0
 
 

@@ -26,6 +26,11 @@ def format_names() -> list[str]:
     return sorted(f.name for f in FORMATS)
 
 
+def priority_of(name: str) -> int:
+    """The source priority of the format called ``name`` (0 for one this bims does not know)."""
+    return next((f.priority for f in FORMATS if f.name == name), 0)
+
+
 def get_format(name: str) -> SourceFormat:
     """The format called ``name``; a usage error naming the known ones otherwise."""
     for fmt in FORMATS:
@@ -58,4 +63,5 @@ __all__ = [
     "detect_format",
     "format_names",
     "get_format",
+    "priority_of",
 ]
