@@ -6,6 +6,7 @@ the lay-summary paper, the Semantic Scholar paper and the web article.
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -91,3 +92,59 @@ def test_reingesting_the_seeds_changes_nothing(tmp_path: Path) -> None:
     output = _bims(library, "ingest", str(SEEDS))
     assert output.count("unchanged") == 5
     assert len(json.loads(_bims(library, "list", "--json"))) == 13
+
+
+def test_stdin_and_gzip_inputs(tmp_path: Path) -> None:
+    library = tmp_path / "library.sqlite"
+    seed = (SEEDS / "001_883bc7bd48de00b4.txt").read_bytes()
+    result = runner.invoke(app, ["--library", str(library), "ingest", "-"], input=seed)
+    assert result.exit_code == 0, result.output
+    assert "<stdin> [pubmed-page]: 1 record added" in result.output
+    packed = tmp_path / "issue.txt.gz"
+    packed.write_bytes(gzip.compress((SEEDS / "000_4c0a4a96eb322688.txt").read_bytes()))
+    output = _bims(library, "ingest", str(packed))
+    assert "[biomednews]: 9 records added" in output
+    inputs = json.loads(_bims(library, "inputs", "--json"))
+    assert [i["origin"] for i in inputs] == ["stdin", "file"]
+
+
+def test_exit_codes_tell_clean_partial_and_failed_runs(tmp_path: Path) -> None:
+    library = tmp_path / "library.sqlite"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    failed = runner.invoke(app, ["--library", str(library), "ingest", str(empty)])
+    assert failed.exit_code == 1
+    assert "empty" in failed.output
+    partial = runner.invoke(
+        app,
+        ["--library", str(library), "ingest", str(empty), str(SEEDS / "001_883bc7bd48de00b4.txt")],
+    )
+    assert partial.exit_code == 3
+    clean = runner.invoke(
+        app, ["--library", str(library), "ingest", str(SEEDS / "002_da2b409ab0d6fc3d.txt")]
+    )
+    assert clean.exit_code == 0, clean.output
+
+
+def test_format_option_overrides_detection(tmp_path: Path) -> None:
+    library = tmp_path / "library.sqlite"
+    seed = str(SEEDS / "004_42fa116a97755ad3.txt")
+    unknown = runner.invoke(app, ["--library", str(library), "ingest", "--format", "nope", seed])
+    assert unknown.exit_code == 2
+    assert "known formats: " in unknown.output
+    output = _bims(library, "ingest", "--format", "web-article", seed)
+    assert "[web-article]: 1 record added" in output
+
+
+def test_brackets_in_titles_are_shown_not_swallowed(tmp_path: Path) -> None:
+    library = tmp_path / "library.sqlite"
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><head><meta name="citation_title" content="[Bone metastases] [red]not markup"/>'
+        '<meta name="citation_doi" content="10.5555/brackets"/></head></html>'
+    )
+    _bims(library, "ingest", str(page))
+    result = runner.invoke(app, ["--library", str(library), "list"], env={"COLUMNS": "200"})
+    assert "[Bone metastases] [red]not markup" in result.output
+    shown = runner.invoke(app, ["--library", str(library), "show", "1"], env={"COLUMNS": "200"})
+    assert "[Bone metastases] [red]not markup" in shown.output

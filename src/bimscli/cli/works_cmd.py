@@ -80,7 +80,7 @@ def _works_table(works: list[WorkRow], counts: dict[int, int], total: int, width
         if wide:
             cells.append(record.ids.doi or "")
         cells.append(str(counts.get(work.id, 0)))
-        table.add_row(*cells)
+        table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
     return table
 
 
@@ -160,12 +160,14 @@ def _details_table(work: WorkRow, sources: list[SourceRecordRow]) -> Table:
         if name == "ids":
             for id_name, id_value in value.items():
                 origin = work.provenance.get(f"ids.{id_name}", [])
-                table.add_row(id_name, _format_value(id_value), " ".join(f"#{i}" for i in origin))
+                table.add_row(
+                    id_name, Text(_format_value(id_value)), " ".join(f"#{i}" for i in origin)
+                )
             continue
         origin = work.provenance.get(name, [])
-        table.add_row(name, _format_value(value), " ".join(f"#{i}" for i in origin))
+        table.add_row(name, Text(_format_value(value)), " ".join(f"#{i}" for i in origin))
     for source in sources:
-        table.add_row("source", _source_label(source), f"#{source.id}")
+        table.add_row("source", Text(_source_label(source)), f"#{source.id}")
     return table
 
 
