@@ -7,11 +7,18 @@ order used to break ties in detection.
 from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
+from bimscli.formats import biomednews, lay_summary, pubmed_page, semantic_scholar, web_article
 from bimscli.formats.base import Sniff, SourceFormat
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
-FORMATS: tuple[SourceFormat, ...] = ()
+FORMATS: tuple[SourceFormat, ...] = (
+    biomednews.FORMAT,
+    lay_summary.FORMAT,
+    pubmed_page.FORMAT,
+    semantic_scholar.FORMAT,
+    web_article.FORMAT,
+)
 
 DETECTION_THRESHOLD = 0.5
 """A format must be at least this sure to be picked without ``--format``."""
