@@ -1,6 +1,6 @@
 """The exports as the real clients read them: biber validates BibLaTeX, pandoc renders BibTeX
 and CSL-JSON. Neither may report an error or a warning, for the nasty library and for records
-parsed from the seed newsletter (no titles, no authors)."""
+parsed from the five seeds (newsletter entries without titles or authors, a web page, …)."""
 
 from __future__ import annotations
 
@@ -12,38 +12,40 @@ from bimscli.export import ExportItem
 from bimscli.export.bibtex import Dialect, write_bibtex
 from bimscli.export.citekeys import make_citation_key
 from bimscli.export.csl_json import write_csl_json
-from bimscli.formats import get_format
+from bimscli.errors import FormatNotRecognisedError
+from bimscli.formats import Sniff, detect_format
 from bimscli.model import ParsedRecord
 from tests.export.clients import run_biber_validation, run_pandoc_citeproc
 from tests.export.nasty_library import NASTY_LIBRARY
 from tests.golden import FIXTURES
 
-SEED_NEWSLETTER = FIXTURES / "seeds" / "000_4c0a4a96eb322688.txt"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 
 
-def seed_newsletter_items() -> tuple[ExportItem, ...]:
-    """The records of the seed newsletter issue, keyed as the library would key them."""
-    try:
-        newsletter = get_format("biomednews")
-    except ValueError:
-        pytest.skip("the biomednews format is not registered yet")
-    if not SEED_NEWSLETTER.exists():
-        pytest.skip(f"{SEED_NEWSLETTER} is not in fixtures yet")
-    text = SEED_NEWSLETTER.read_text(encoding="utf-8")
-    records = [e.record for e in newsletter.parse_string(text) if isinstance(e, ParsedRecord)]
-    assert records, "the seed newsletter gave no records"
+def seed_items() -> tuple[ExportItem, ...]:
+    """The records of the five seed documents, each read by the format bims detects for it,
+    keyed as the library would key them."""
+    records = []
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        try:
+            fmt = detect_format(Sniff(text[:4096], path.name))
+        except FormatNotRecognisedError:
+            pytest.skip(f"no parser for {path.name} is registered yet")
+        records += [e.record for e in fmt.parse_string(text) if isinstance(e, ParsedRecord)]
+    assert len(records) >= len(SEEDS), "the seeds gave too few records"
     taken: set[str] = set()
     items = []
     for record in records:
         key = make_citation_key(record, taken)
         taken.add(key.casefold())
-        items.append(ExportItem(key, record, ("rebome",)))
+        items.append(ExportItem(key, record, ("seed",)))
     return tuple(items)
 
 
 LIBRARIES = [
     pytest.param(lambda: NASTY_LIBRARY, id="nasty"),
-    pytest.param(seed_newsletter_items, id="seed-newsletter"),
+    pytest.param(seed_items, id="seeds"),
 ]
 
 
