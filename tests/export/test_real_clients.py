@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bimscli.errors import FormatNotRecognisedError
 from bimscli.export import ExportItem
 from bimscli.export.bibtex import Dialect, write_bibtex
 from bimscli.export.citekeys import make_citation_key
 from bimscli.export.csl_json import write_csl_json
-from bimscli.errors import FormatNotRecognisedError
 from bimscli.formats import Sniff, detect_format
 from bimscli.model import ParsedRecord
 from tests.export.clients import run_biber_validation, run_pandoc_citeproc
