@@ -1,6 +1,7 @@
 """A small library of works made to break exporters: the traps each real client trips on.
 
-Every item names its trap in its key. Used by the golden tests and the real-client tests.
+Every item names its trap in its key. Identifiers are in bims's canonical forms (DOIs in lower
+case), as every record in a library is. Used by the golden tests and the real-client tests.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ NASTY_LIBRARY: tuple[ExportItem, ...] = (
     ExportItem(
         "unicodeNames",
         Record(
-            title="Rôle of TGF-β in patients ≥65 years: 5 ± 2 mg/kg × 3 at 37 °C – a “pilot”",
+            title="Rôle of TGF-β and Ca²⁺ in patients ≥65 years: "
+            "5 ± 2 mg/kg × 3 at 37 °C – a “pilot”",
             authors=(
                 Author(family="Müller", given="Jürgen"),
                 Author(family="Ødegård", given="Åse"),
@@ -54,7 +56,7 @@ NASTY_LIBRARY: tuple[ExportItem, ...] = (
             issue="6",
             pages="1120-1128",
             ids=Identifiers(
-                doi="10.1002/(SICI)1097-0142(19990101)85:1<1::AID-CNCR1>3.0.CO;2-1",
+                doi="10.1002/(sici)1097-0142(19990101)85:1<1::aid-cncr1>3.0.co;2-1",
                 url="https://example.org/a_b?x=1&y=2#frag%20",
             ),
         ),

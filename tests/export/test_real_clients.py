@@ -82,7 +82,16 @@ def test_pandoc_reads_latex_escapes_back_to_unicode(tmp_path: Path) -> None:
     bibliography.write_text(write_bibtex(NASTY_LIBRARY), encoding="utf-8")
     output, _ = run_pandoc_citeproc(bibliography, [NASTY_LIBRARY[0].key, NASTY_LIBRARY[2].key])
     flat = " ".join(output.split())
-    for text in ("Müller, Jürgen", "Ødegård", "Łukasiewicz", "TGF-β", "≥65", "5 ± 2", "× 3"):
+    for text in (
+        "Müller, Jürgen",
+        "Ødegård",
+        "Łukasiewicz",
+        "TGF-β",
+        "≥65",
+        "5 ± 2",
+        "× 3",
+        "Ca²⁺",
+    ):
         assert text in flat
     for protected in ("BRCA1-mutated", "H₂O₂", "SBRT", "MESCC", "IL-6", "mHealth"):
         assert protected in flat

@@ -86,6 +86,15 @@ _OWN = {
     "ı": r"\i{}",
 }
 
+# Superscript and subscript digits and signs (¹⁸F, H₂O, Ca²⁺) as text commands, which pandoc,
+# BibTeX and biber all read; pylatexenc knows only some of them, in math mode.
+for _plain, _scripts, _command in (
+    ("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾", "textsuperscript"),
+    ("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", "textsubscript"),
+):
+    for _digit, _script in zip(_plain, _scripts, strict=True):
+        _OWN[_script] = f"\\{_command}{{{_digit}}}"
+
 _ENSUREMATH = re.compile(r"^\\ensuremath\{(.*)\}$")
 
 
@@ -141,12 +150,28 @@ def unicode_to_latex(text: str) -> str:
 
     >>> unicode_to_latex("Müller & Ødegård: 5 ± 2 °C")
     'M{\\"u}ller \\& {\\O{}}deg{\\aa{}}rd: 5 {$\\pm$} 2 {$^{\\circ}$}C'
+    >>> unicode_to_latex("¹⁸F, Ca²⁺")
+    '{\\textsuperscript{18}}F, Ca{\\textsuperscript{2+}}'
     """
     text = _escape_ascii(text)
     if text.isascii():
         return text
     text = unicodedata.normalize("NFC", text)
+    text = _SCRIPT_RUN.sub(_script_run_to_latex, text)
     return _NON_ASCII.sub(_char_match_to_latex, text)
+
+
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾"
+_SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"
+_SCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]{{2,}}|[{_SUBSCRIPTS}]{{2,}}")
+_UNSCRIPT = str.maketrans(_SUPERSCRIPTS + _SUBSCRIPTS, "0123456789+-=()" * 2)
+
+
+def _script_run_to_latex(match: re.Match[str]) -> str:
+    """A run of superscript (¹⁸) or subscript digits as one command: ``{\\textsuperscript{18}}``."""
+    run = match.group()
+    command = "textsuperscript" if run[0] in _SUPERSCRIPTS else "textsubscript"
+    return f"{{\\{command}{{{run.translate(_UNSCRIPT)}}}}}"
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
