@@ -20,6 +20,7 @@ could balance, are percent-encoded as URLs allow).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
@@ -155,6 +156,18 @@ def verbatim(value: str) -> str:
     return value.replace("{", "%7B").replace("}", "%7D")
 
 
+_LINE_BREAK_OR_RUN = re.compile(r"[^\S ]|  ")
+
+
+def single_line(text: str) -> str:
+    """Whitespace runs and line breaks as single spaces (one field, one line).
+
+    >>> single_line("BACKGROUND: a\\nMETHODS:  b")
+    'BACKGROUND: a METHODS: b'
+    """
+    return " ".join(text.split()) if _LINE_BREAK_OR_RUN.search(text) else text.strip()
+
+
 def _date(record: Record) -> PartialDate | None:
     return record.date or record.epub_date
 
@@ -244,10 +257,10 @@ def _text_fields(item: ExportItem, dialect: Dialect) -> Iterator[tuple[str, str]
     if item.tags:
         yield "keywords", text_to_latex(", ".join(item.tags), ascii_only=ascii_only)
     if record.abstract:
-        abstract = " ".join(record.abstract_text.split())
+        abstract = single_line(record.abstract_text)
         yield "abstract", text_to_latex(abstract, ascii_only=ascii_only)
     if record.note:
-        yield "note", text_to_latex(" ".join(record.note.split()), ascii_only=ascii_only)
+        yield "note", text_to_latex(single_line(record.note), ascii_only=ascii_only)
 
 
 def entry_fields(item: ExportItem, kind: str, dialect: Dialect) -> Iterator[tuple[str, str]]:

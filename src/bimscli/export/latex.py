@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -127,11 +128,16 @@ def _uni2latex() -> dict[int, str]:
     return table
 
 
-_SPECIALS_TABLE = str.maketrans(_SPECIALS)
+_SPECIAL = re.compile("[" + re.escape("".join(_SPECIALS)) + "]")
+
+
+def _special_to_latex(match: re.Match[str]) -> str:
+    return _SPECIALS[match.group()]
 
 
 def _escape_ascii(text: str) -> str:
-    return text.translate(_SPECIALS_TABLE)  # str.translate: several times faster than re.sub
+    # A search is cheap and most values have no special character: only then substitute.
+    return _SPECIAL.sub(_special_to_latex, text) if _SPECIAL.search(text) else text
 
 
 def escape_specials(text: str) -> str:
@@ -157,8 +163,7 @@ def unicode_to_latex(text: str) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFC", text)
-    text = _SCRIPT_RUN.sub(_script_run_to_latex, text)
-    return _NON_ASCII.sub(_char_match_to_latex, text)
+    return _NON_ASCII_RUN.sub(_non_ascii_run_to_latex, text)
 
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾"
@@ -174,11 +179,12 @@ def _script_run_to_latex(match: re.Match[str]) -> str:
     return f"{{\\{command}{{{run.translate(_UNSCRIPT)}}}}}"
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
-def _char_match_to_latex(match: re.Match[str]) -> str:
-    return char_to_latex(match.group())
+def _non_ascii_run_to_latex(match: re.Match[str]) -> str:
+    run = _SCRIPT_RUN.sub(_script_run_to_latex, match.group())
+    return "".join(c if c.isascii() else char_to_latex(c) for c in run)
 
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)(?:\s[^<>]*)?/?>")
@@ -228,11 +234,11 @@ def _protect_word(word: str, ascii_only: bool) -> str:
     return _convert(lead, ascii_only) + converted + _convert(trail, ascii_only)
 
 
-_WORD_WITH_CAPITAL = re.compile(r"[^\s]*[A-Z][^\s]*")
-
-
-def _protect_word_match(match: re.Match[str]) -> str:
-    return _protect_word(match.group(), ascii_only=True)  # callers checked the word is ASCII
+_WORD_NEEDING_WORK = re.compile(r"\S*[^a-z\s]\S*")
+_PROTECT_MATCH: dict[bool, Callable[[re.Match[str]], str]] = {
+    True: lambda match: _protect_word(match.group(), ascii_only=True),
+    False: lambda match: _protect_word(match.group(), ascii_only=False),
+}
 
 
 class _MarkupWriter:
@@ -288,9 +294,12 @@ def title_to_latex(title: str, *, ascii_only: bool) -> str:
     >>> title_to_latex("Rôle of <b class='x'>BRCA1</i>-mutated cells", ascii_only=False)
     'Rôle of {{\\textbf{{BRCA1}}-mutated}} cells'
     """
-    if title.isascii() and "<" not in title and _escape_ascii(title) == title:
-        # The common case, in C: only words with a capital can need braces.
-        return _WORD_WITH_CAPITAL.sub(_protect_word_match, title)
+    if "<" not in title:
+        # No markup: only words with something besides lower-case ASCII letters need work,
+        # and the regular expression skips the others in C.
+        latex = _WORD_NEEDING_WORK.sub(_PROTECT_MATCH[ascii_only], title)
+        if not ascii_only or latex.isascii():
+            return latex  # else non-ASCII spaces remain, which the full path replaces
     writer = _MarkupWriter(ascii_only)
     title = _TAG.sub(lambda m: f"<{m.group(1)}{m.group(2)}>", title)  # attributes hold spaces
     words = [
