@@ -315,4 +315,6 @@ def text_to_latex(text: str, *, ascii_only: bool) -> str:
     >>> text_to_latex("Obstet & Gynecol – <i>x</i>", ascii_only=True)
     'Obstet \\& Gynecol -- x'
     """
+    if text.isascii() and "<" not in text and not _SPECIAL.search(text):
+        return text  # most names, numbers and journals: nothing to do
     return _convert(_TAG.sub("", text) if "<" in text else text, ascii_only)
