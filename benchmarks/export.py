@@ -62,8 +62,9 @@ def timed(
     start, cpu_start = time.perf_counter(), time.process_time()
     text = write(items)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    size = len(text) / 1e6
     print(
-        f"{label:<10} {len(items):>7} works  {seconds:6.2f} s wall  {cpu:6.2f} s CPU  {len(text) / 1e6:6.1f} MB"
+        f"{label:<10} {len(items):>7} works  {seconds:6.2f} s wall  {cpu:6.2f} s CPU  {size:.0f} MB"
     )
 
 
