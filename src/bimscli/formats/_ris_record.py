@@ -175,9 +175,12 @@ def ris_record(fields: list[tuple[str, str]]) -> tuple[Record, str | None]:
     note, note_ids = _note(bag)
     journal, journal_abbrev = _containers(bag, kind)
     pages, article_number = _pages(bag)
-    issns, isbns, unreadable = split_issn_isbn(bag.peek("SN"))
+    serials = bag.peek("SN")
+    issns, isbns, unreadable = split_issn_isbn(serials)
     if not unreadable:  # otherwise SN stays whole in extra: nothing of it is lost
         bag.take("SN")
+    # "1751-4266 (electronic)": the qualifier has no place in the model, so the value stays.
+    qualified = tuple(("SN", s) for s in serials if "(" in s and not unreadable)
     record = Record(
         type=kind,
         title=_title(bag, kind),
@@ -196,7 +199,7 @@ def ris_record(fields: list[tuple[str, str]]) -> tuple[Record, str | None]:
         keywords=tuple(k.strip() for k in bag.take("KW")),
         language=bag.first("LA"),
         note=note,
-        extra=_type_extra(ty, kind) + bag.leftover(),
+        extra=_type_extra(ty, kind) + qualified + bag.leftover(),
     )
     return record, source_key.strip() if source_key else None
 
