@@ -90,7 +90,8 @@ def test_rayyan_traps() -> None:
 
 def test_bom_and_crlf() -> None:
     text = _read(RIS_DIR / "endnote-bom-crlf.ris")
-    assert text.startswith("\ufeff") and "\r\n" in text
+    assert text.startswith("\ufeff")
+    assert "\r\n" in text
     first, second = _records("endnote-bom-crlf.ris")
     assert first.record.title == (
         "Impact of palliative radiotherapy on pain and function in bone metastases"
