@@ -8,8 +8,8 @@ count as their numbers, and leading zeros do not count, so "2021/06/01" matches 
 
 from __future__ import annotations
 
-import json
 import re
+from typing import Any
 
 from bimscli.formats._reference_fields import month_number
 from bimscli.identifiers import normalize_doi
@@ -34,10 +34,23 @@ def _alnum(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
+def _leaf_texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [text for v in value.values() for text in _leaf_texts(v)]
+    if isinstance(value, list | tuple):
+        return [text for v in value for text in _leaf_texts(v)]
+    return [str(value)]
+
+
 def record_text(parsed: ParsedRecord) -> str:
-    """Everything a parsed record holds, as one text."""
+    """Everything a parsed record holds, one value a line.
+
+    Keys are not counted, except the names of the identifiers present: a source's "PMID: 1"
+    or "eprinttype = pmid" is kept as ``ids.pmid``.
+    """
     data = record_to_builtins(parsed.record)
-    return json.dumps([data, parsed.source_key], ensure_ascii=False)
+    id_names = list(data.get("ids", {}))
+    return "\n".join(_leaf_texts([data, parsed.source_key, id_names]))
 
 
 def missing_fields(parsed: ParsedRecord, fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
