@@ -101,7 +101,11 @@ def test_bom_and_crlf() -> None:
     assert first.record.language == "eng"  # "LA - eng" with one space
     assert first.record.ids.pmid == "33797627"  # AN with DP NLM
     assert first.record.ids.doi == "10.1097/spc.0000000000000548"  # from M3
+    assert first.record.epub_date == PartialDate(2021, 3, 31)  # ET of a journal article
     assert second.record.ids.doi == "10.1016/j.ijrobp.2021.10.012"
+    assert second.record.ids.pmcid == "PMC9012345"  # C2
+    assert second.record.article_number == "101886"  # C7
+    assert ("ET", "2") in second.record.extra  # an edition number, not a date
     assert ("TY", "JFULL") in second.record.extra
 
 

@@ -9,7 +9,9 @@ Exporters disagree on tags, so the choices are deliberate:
 * ``AN`` (accession number) is a PMID only when the record came from PubMed/MEDLINE (``DB``
   or ``DP`` says so) or when a PubMed URL gives the same number; from Embase it is the Embase
   accession number, kept in ``ids.other``. Never guessed from digits alone.
-* ``C2`` is a PMCID when it looks like one (Zotero); ``C7`` is Scopus's article number.
+* ``C2`` is a PMCID when it starts with "PMC" (EndNote, Zotero) and a PubMed id in Scopus
+  exports; ``C7`` is the article number. ``ET`` of a journal article holding a date is
+  EndNote's electronic publication date (elsewhere it is the edition, kept in ``extra``).
 * ``A2``-``A4`` are editors, series editors and translators, not authors: they go to
   ``extra`` with every other tag that has no field in the model.
 """
@@ -77,9 +79,20 @@ def _containers(bag: FieldBag, kind: WorkType) -> tuple[str | None, str | None]:
 
 
 def _title(bag: FieldBag, kind: WorkType) -> str | None:
+    """The title; the short title ``ST`` only when there is no other (some EndNote exports)."""
     if kind is WorkType.BOOK:
-        return bag.first("TI", "T1", "BT", "CT")
-    return bag.first("TI", "T1", "CT")
+        return bag.first("TI", "T1", "BT", "CT", "ST")
+    return bag.first("TI", "T1", "CT", "ST")
+
+
+def _epub_date(bag: FieldBag, kind: WorkType) -> PartialDate | None:
+    """EndNote writes a journal article's electronic publication date in ``ET`` (else edition)."""
+    text = (bag.peek("ET") or [""])[0]
+    date = parse_loose_date(text) if kind is WorkType.JOURNAL_ARTICLE else None
+    if date is None or date.month is None:
+        return None
+    bag.first("ET")
+    return date
 
 
 def _authors(bag: FieldBag) -> tuple[Author, ...]:
@@ -190,6 +203,7 @@ def ris_record(fields: list[tuple[str, str]]) -> tuple[Record, str | None]:
         issn=issns,
         publisher=bag.first("PB"),
         date=_date(bag),
+        epub_date=_epub_date(bag, kind),
         volume=bag.first("VL"),
         issue=bag.first("IS"),
         pages=pages,
