@@ -78,6 +78,14 @@ def test_single_item() -> None:
     assert ("custom-field", "kept in extra") in item.record.extra
 
 
+def test_unreadable_names_are_kept() -> None:
+    text = '[{"id": "x", "author": [{"family": "Good"}, 42, {"given": ""}, "Group"]}]'
+    (entry,) = FORMAT.parse_string(text)
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.authors == (Author(family="Good"), Author(group="Group"))
+    assert entry.record.extra == (("author", "42"), ("author", '{"given": ""}'))
+
+
 def test_bad_items_fail_alone() -> None:
     entries = list(FORMAT.parse_string((CSL_DIR / "broken-items.json").read_text("utf-8")))
     summary = [

@@ -134,10 +134,18 @@ def _as_fields(item: Mapping[str, object]) -> list[tuple[str, str]]:
     return fields
 
 
-def _names(item: Mapping[str, object], key: str) -> tuple[Author, ...]:
-    value = item.get(key)
-    names = value if isinstance(value, list) else []
-    return tuple(a for a in (csl_author(n) for n in names) if a is not None)
+def _authors(item: Mapping[str, object]) -> tuple[tuple[Author, ...], tuple[tuple[str, str], ...]]:
+    """The authors, and the ``author`` values that are no name, for ``extra``."""
+    value = item.get("author")
+    names = value if isinstance(value, list) else [] if value is None else [value]
+    authors, unread = [], []
+    for name in names:
+        author = csl_author(name)
+        if author is not None:
+            authors.append(author)
+        elif name not in ("", {}, None):
+            unread.append(("author", json.dumps(name, ensure_ascii=False)))
+    return tuple(authors), tuple(unread)
 
 
 def _keywords(value: object) -> tuple[str, ...]:
@@ -159,6 +167,7 @@ def csl_item_record(item: Mapping[str, object]) -> tuple[Record, str | None]:
     csl_type = _text(item.get("type")) or ""
     kind = _TYPES.get(csl_type, WorkType.OTHER)
     bag.take("type", "id", "author", "issued", "ISSN", "ISBN", "keyword", "note")
+    authors, unread_names = _authors(item)
     note_ids, note = pop_note_identifiers(_text(item.get("note")) or "")
     issns, _, bad_issn = split_issn_isbn(_serials(item, "ISSN"))
     _, isbns, bad_isbn = split_issn_isbn(_serials(item, "ISBN"))
@@ -170,7 +179,7 @@ def csl_item_record(item: Mapping[str, object]) -> tuple[Record, str | None]:
         type=kind,
         title=_field(bag, item, "title"),
         original_title=_field(bag, item, "original-title"),
-        authors=_names(item, "author"),
+        authors=authors,
         journal=_field(bag, item, "container-title"),
         journal_abbrev=_field(bag, item, "container-title-short", "journalAbbreviation"),
         issn=issns,
@@ -185,7 +194,7 @@ def csl_item_record(item: Mapping[str, object]) -> tuple[Record, str | None]:
         keywords=_keywords(item.get("keyword")),
         language=_field(bag, item, "language"),
         note=note or None,
-        extra=_lost(csl_type, kind, bad_issn + bad_isbn) + bag.leftover(),
+        extra=_lost(csl_type, kind, bad_issn + bad_isbn) + unread_names + bag.leftover(),
     )
     return record, _text(item.get("id"))
 

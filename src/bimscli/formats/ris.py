@@ -133,17 +133,18 @@ def _finished(record: _OpenRecord, entry: int) -> ParsedRecord:
 
 
 def detect_ris(sniff: Sniff) -> float:
-    """Sure when the first non-blank line is a ``TY`` tag line; likely for a ``.ris`` file.
+    """Sure when a ``TY`` tag line opens the input (after at most a few header lines).
 
     >>> detect_ris(Sniff("\\ufeff\\r\\nTY  - JOUR\\r\\nTI  - x"))
     0.95
+    >>> detect_ris(Sniff("Exported 2025-06-15\\n\\nTY  - JOUR\\nTI  - x"))
+    0.9
     """
-    for line in sniff.head.removeprefix("\ufeff").splitlines():
-        if line.strip():
-            tagged = split_ris_tag(line.rstrip())
-            if tagged is not None and tagged[0] == "TY":
-                return 0.95
-            break
+    lines = [s for s in sniff.head.removeprefix("\ufeff").splitlines() if s.strip()]
+    for index, line in enumerate(lines[:4]):
+        tagged = split_ris_tag(line.rstrip())
+        if tagged is not None and tagged[0] == "TY":
+            return 0.95 if index == 0 else 0.9
     if sniff.suffix == ".ris" and re.search(r"^[A-Z][A-Z0-9]  - ", sniff.head, re.MULTILINE):
         return 0.7
     return 0.0
