@@ -165,6 +165,20 @@ def test_tag_line_forms() -> None:
     assert split_ris_tag("US - based cohort") is None  # unknown tag, one space: text
 
 
+def test_pubmed_links_give_ids() -> None:
+    text = (
+        "TY  - JOUR\nUR  - http://dx.doi.org/10.1016/j.jbc.2022.101886\n"
+        "UR  - https://www.ncbi.nlm.nih.gov/pubmed/35367415\n"
+        "UR  - https://www.ncbi.nlm.nih.gov/pmc/articles/PMC9097458\nER  - \n"
+    )
+    (entry,) = FORMAT.parse_string(text)
+    assert isinstance(entry, ParsedRecord)
+    ids = entry.record.ids
+    assert (ids.doi, ids.pmid, ids.pmcid) == ("10.1016/j.jbc.2022.101886", "35367415", "PMC9097458")
+    assert ids.url == "http://dx.doi.org/10.1016/j.jbc.2022.101886"
+    assert ("UR", "https://www.ncbi.nlm.nih.gov/pubmed/35367415") in ids.other  # kept
+
+
 def test_year_forms() -> None:
     text = "".join(
         f"TY  - JOUR\nPY  - {year}\nER  - \n" for year in ("2021", "2021///", "2021/06/01/")

@@ -17,6 +17,7 @@ from bimscli.formats._reference_fields import (
     looks_like_article_number,
     month_number,
     parse_loose_date,
+    pubmed_ids_in_urls,
     split_issn_isbn,
     split_keywords,
 )
@@ -134,8 +135,8 @@ def _identifiers(bag: FieldBag) -> Identifiers:
     pmcid = bag.first("pmcid") or (eprint[0] if eprint_kind == "pmcid" else None)
     return Identifiers(
         doi=doi,
-        pmid=normalize_pmid(pmid) or (normalize_pmid(url) if url and "pubmed" in url else None),
-        pmcid=normalize_pmcid(pmcid),
+        pmid=normalize_pmid(pmid) or pubmed_ids_in_urls([url or ""])[0],
+        pmcid=normalize_pmcid(pmcid) or pubmed_ids_in_urls([url or ""])[1],
         url=url,
         arxiv=eprint[0] if eprint_kind == "arxiv" else None,
     )

@@ -17,6 +17,7 @@ from bimscli.formats._reference_fields import (
     looks_like_article_number,
     parse_loose_date,
     pop_note_identifiers,
+    pubmed_ids_in_urls,
     split_issn_isbn,
     split_keywords,
 )
@@ -223,11 +224,13 @@ def _identifiers(
     doi = _field(bag, item, "DOI") or note_ids.get("doi")
     pmid = _field(bag, item, "PMID") or note_ids.get("pmid")
     pmcid = _field(bag, item, "PMCID") or note_ids.get("pmcid")
+    url = _field(bag, item, "URL")
+    url_pmid, url_pmcid = pubmed_ids_in_urls([url or ""])
     return Identifiers(
         doi=normalize_doi(doi),
-        pmid=normalize_pmid(pmid),
-        pmcid=normalize_pmcid(pmcid),
-        url=_field(bag, item, "URL"),
+        pmid=normalize_pmid(pmid) or url_pmid,
+        pmcid=normalize_pmcid(pmcid) or url_pmcid,
+        url=url,
         isbn=isbns,
     )
 

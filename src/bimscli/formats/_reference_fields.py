@@ -184,6 +184,29 @@ def split_issn_isbn(texts: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, .
     return tuple(dict.fromkeys(issns)), tuple(dict.fromkeys(isbns)), unknown
 
 
+_PUBMED_URL = re.compile(
+    r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/(?:entrez/query\.fcgi\?.*?"
+    r"list_uids=|pubmed/))(\d{1,9})(?!\d)",
+    re.IGNORECASE,
+)
+_PMC_URL = re.compile(r"(?:/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)(PMC\d+)", re.I)
+
+
+def pubmed_ids_in_urls(urls: Iterable[str]) -> tuple[str | None, str | None]:
+    """The PMID and PMCID named by PubMed and PubMed Central links among ``urls``.
+
+    >>> pubmed_ids_in_urls(["https://doi.org/10.1/x", "https://www.ncbi.nlm.nih.gov/pubmed/35367415",
+    ...                     "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC9097458"])
+    ('35367415', 'PMC9097458')
+    """
+    pmid = pmcid = None
+    for url in urls:
+        pubmed, pmc = _PUBMED_URL.search(url), _PMC_URL.search(url)
+        pmid = pmid or (pubmed.group(1).lstrip("0") or None if pubmed else None)
+        pmcid = pmcid or (pmc.group(1).upper() if pmc else None)
+    return pmid, pmcid
+
+
 _NOTE_ID = re.compile(r"^\s*(PMID|PMCID|DOI)\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
 

@@ -27,6 +27,7 @@ from bimscli.formats._reference_fields import (
     parse_loose_date,
     parse_person_name,
     pop_note_identifiers,
+    pubmed_ids_in_urls,
     split_issn_isbn,
 )
 from bimscli.identifiers import find_dois, normalize_doi, normalize_pmcid, normalize_pmid
@@ -134,7 +135,7 @@ def _identifiers(bag: FieldBag, note_ids: dict[str, str]) -> Identifiers:
     link_text = " ".join(urls + bag.peek("L1", "L2", "L3", "M3"))
     dois = find_dois(link_text)
     doi = normalize_doi(bag.first("DO")) or normalize_doi(note_ids.get("doi"))
-    url_pmid = next((p for p in (normalize_pmid(u) for u in urls if "pubmed" in u) if p), None)
+    url_pmid, url_pmcid = pubmed_ids_in_urls(urls + bag.peek("L1", "L2", "L3"))
     other: list[tuple[str, str]] = []
     accession = bag.first("AN")
     pmid = url_pmid or normalize_pmid(note_ids.get("pmid"))
@@ -150,7 +151,7 @@ def _identifiers(bag: FieldBag, note_ids: dict[str, str]) -> Identifiers:
     return Identifiers(
         doi=doi or (dois[0] if dois else None),
         pmid=pmid,
-        pmcid=normalize_pmcid(pmcid_text) or normalize_pmcid(note_ids.get("pmcid")),
+        pmcid=normalize_pmcid(pmcid_text) or normalize_pmcid(note_ids.get("pmcid")) or url_pmcid,
         url=urls[0] if urls else None,
         other=tuple(other),
     )

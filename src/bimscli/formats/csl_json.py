@@ -138,6 +138,8 @@ def detect_csl_json(sniff: Sniff) -> float:
     has_work = re.search(r'"(?:title|container-title|issued)"\s*:', head) is not None
     if _CSL_TYPE.search(head) and has_id and has_work:
         return 0.9
+    if _CSL_TYPE.search(head) and (has_id or has_work):
+        return 0.8  # a long first item can push its other keys out of the head
     return 0.3 if sniff.suffix == ".json" and has_id and has_work else 0.0
 
 
