@@ -15,6 +15,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 _CONVERTER = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 _MACRO_CHARS = re.compile(r"[\\$]")
+_ESCAPED = re.compile(r"\\([_%&#$])")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _SCRIPT = re.compile(r"\\text(super|sub)script\s*\{([^{}]*)\}")
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
@@ -55,7 +56,12 @@ def latex_to_unicode(text: str) -> str:
 def strip_braces(text: str) -> str:
     """A verbatim value (URL, DOI, file) without BibTeX's protecting braces and line breaks.
 
+    Escaped characters that some exporters write even there (``\\_``, ``\\%``) are unescaped.
+
     >>> strip_braces("{https://doi.org/10.1000/a_b}"), strip_braces("Full Text PDF:a.pdf")
     ('https://doi.org/10.1000/a_b', 'Full Text PDF:a.pdf')
+    >>> strip_braces(r"https://x.org/a\\_b?c=1\\&d=50\\%")
+    'https://x.org/a_b?c=1&d=50%'
     """
-    return re.sub(r"\s*\n\s*", "", text.replace("{", "").replace("}", "")).strip()
+    plain = _ESCAPED.sub(r"\1", text.replace("{", "").replace("}", ""))
+    return re.sub(r"\s*\n\s*", "", plain).strip()
