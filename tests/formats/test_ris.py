@@ -179,6 +179,26 @@ def test_pubmed_links_give_ids() -> None:
     assert ("UR", "https://www.ncbi.nlm.nih.gov/pubmed/35367415") in ids.other  # kept
 
 
+@pytest.mark.parametrize(
+    ("lines", "pmid", "other"),
+    [
+        pytest.param("AN  - PMID:35123456\nDB  - Embase", "35123456", (), id="labelled-pmid"),
+        pytest.param("AN  - L2015467890\nDB  - Embase", None, (("embase", "L2015467890"),),
+                     id="embase-accession"),
+        pytest.param("AN  - 33499930\nDB  - PubMed", "33499930", (), id="pubmed-an"),
+        pytest.param("AN  - 33499930\nDB  - Web of Science", None, (("AN", "33499930"),),
+                     id="digits-alone-are-no-pmid"),
+        pytest.param("AN  - 33499930\nDB  - Embase\nDB  - Medline", None,
+                     (("embase", "33499930"),), id="embase-medline-is-no-pubmed"),
+    ],
+)  # fmt: skip
+def test_accession_number(lines: str, pmid: str | None, other: tuple[tuple[str, str], ...]) -> None:
+    (entry,) = FORMAT.parse_string(f"TY  - JOUR\n{lines}\nER  - \n")
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.ids.pmid == pmid
+    assert entry.record.ids.other == other
+
+
 def test_year_forms() -> None:
     text = "".join(
         f"TY  - JOUR\nPY  - {year}\nER  - \n" for year in ("2021", "2021///", "2021/06/01/")

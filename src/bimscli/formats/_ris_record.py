@@ -130,21 +130,35 @@ def _from_pubmed(bag: FieldBag) -> bool:
     return from_nlm and "embase" not in providers
 
 
+_LABELLED_PMID = re.compile(r"^\s*PMID\s*:?\s*\d", re.IGNORECASE)
+
+
+def _accession(bag: FieldBag, pmid: str | None) -> tuple[str | None, list[tuple[str, str]]]:
+    """The PMID, given the accession number ``AN``, and ``AN`` when it is something else.
+
+    ``AN`` is a PMID when it says so ("PMID:35123456", some Embase exports), when the record
+    came from PubMed, or when a PubMed link gives the same number.
+    """
+    accession = bag.first("AN")
+    if not accession:
+        return pmid, []
+    as_pmid = normalize_pmid(accession)
+    says_pmid = _LABELLED_PMID.match(accession) is not None
+    if says_pmid or (_from_pubmed(bag) and pmid is None) or as_pmid == pmid:
+        pmid = pmid or as_pmid
+    if as_pmid is not None and as_pmid == pmid:
+        return pmid, []
+    source = "embase" if "embase" in " ".join(bag.peek("DB", "DP")).lower() else "AN"
+    return pmid, [(source, accession.strip())]
+
+
 def _identifiers(bag: FieldBag, note_ids: dict[str, str]) -> Identifiers:
     urls = bag.take("UR")
     link_text = " ".join(urls + bag.peek("L1", "L2", "L3", "M3"))
     dois = find_dois(link_text)
     doi = normalize_doi(bag.first("DO")) or normalize_doi(note_ids.get("doi"))
     url_pmid, url_pmcid = pubmed_ids_in_urls(urls + bag.peek("L1", "L2", "L3"))
-    other: list[tuple[str, str]] = []
-    accession = bag.first("AN")
-    pmid = url_pmid or normalize_pmid(note_ids.get("pmid"))
-    if accession:
-        if (_from_pubmed(bag) and pmid is None) or normalize_pmid(accession) == url_pmid:
-            pmid = normalize_pmid(accession) or pmid
-        if normalize_pmid(accession) != pmid:
-            source = "embase" if "embase" in " ".join(bag.peek("DB", "DP")).lower() else "AN"
-            other.append((source, accession.strip()))
+    pmid, other = _accession(bag, url_pmid or normalize_pmid(note_ids.get("pmid")))
     pmcid_text, c2_pmid = _read_c2(bag)
     pmid = pmid or c2_pmid
     other += [("UR", u) for u in urls[1:]]
