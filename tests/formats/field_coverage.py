@@ -61,6 +61,8 @@ def missing_fields(parsed: ParsedRecord, fields: list[tuple[str, str]]) -> list[
     for name, value in fields:
         # A DOI is kept in its canonical form, without resolver prefix.
         wanted = (normalize_doi(value) or value) if name.lower() in ("do", "doi") else value
-        if wanted.strip() and not (_words(wanted) <= words or _alnum(wanted) in alnum):
+        # Leading zeros of identifiers are dropped by their normalisers ("01" -> "PMC1").
+        found = _alnum(wanted) in alnum or _alnum(wanted).lstrip("0") in alnum
+        if wanted.strip() and not (_words(wanted) <= words or found):
             missing.append((name, value))
     return missing

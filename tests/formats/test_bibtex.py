@@ -146,6 +146,13 @@ def test_odd_input(text: str, kinds: list[str]) -> None:
     assert ["record" if isinstance(e, ParsedRecord) else "failure" for e in entries] == kinds
 
 
+def test_unreadable_date_is_kept() -> None:
+    (entry,) = FORMAT.parse_string("@online{k, date = {n.d.}, year = {2020}}")
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.date == PartialDate(2020)
+    assert ("date", "n.d.") in entry.record.extra
+
+
 def test_undefined_macro_kept_as_text() -> None:
     (entry,) = FORMAT.parse_string("@article{k, journal = undefinedmacro}")
     assert isinstance(entry, ParsedRecord)

@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bimscli.formats import bibtex, csl_json, ris
+from bimscli.formats._ris_record import KNOWN_TAGS
 from bimscli.formats.base import SourceFormat
 from bimscli.model import DocumentHeader, ParsedRecord, ParseFailure
+from tests.formats.field_coverage import missing_fields
 
 FORMATS = [ris.FORMAT, bibtex.FORMAT, csl_json.FORMAT]
 
@@ -75,3 +77,58 @@ def test_csl_json_never_raises_on_odd_items(items: list[object]) -> None:
 def test_csl_json_one_entry_per_item(items: list[dict[str, object]]) -> None:
     entries = list(csl_json.FORMAT.parse_string(json.dumps(items, indent=1)))
     assert [e.position.entry for e in entries] == list(range(1, len(items) + 1))  # type: ignore[union-attr]
+
+
+_WORDS = st.text(alphabet="abcXYZ0123456789 -/.,:;()", min_size=1, max_size=25).filter(
+    lambda s: any(c.isalnum() for c in s)
+)
+_RIS_FIELD_TAGS = sorted(KNOWN_TAGS - {"TY", "ER"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["JOUR", "CHAP", "BOOK", "ELEC", "GEN"]),
+    fields=st.lists(st.tuples(st.sampled_from(_RIS_FIELD_TAGS), _WORDS), max_size=12),
+)
+def test_ris_keeps_every_field(kind: str, fields: list[tuple[str, str]]) -> None:
+    """Whatever tags a record has, each value lands somewhere in the record."""
+    lines = [f"TY  - {kind}", *(f"{tag}  - {value.strip()}" for tag, value in fields), "ER  - "]
+    (entry,) = ris.FORMAT.parse_string("\n".join(lines) + "\n")
+    assert isinstance(entry, ParsedRecord)
+    assert missing_fields(entry, [(t, v.strip()) for t, v in fields]) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(item=st.dictionaries(_CSL_KEYS | st.text(min_size=1, max_size=8), _WORDS, max_size=10))
+def test_csl_json_keeps_every_field(item: dict[str, str]) -> None:
+    """Whatever keys an item has, each string value lands somewhere in the record."""
+    (entry,) = csl_json.FORMAT.parse_string(json.dumps([item]))
+    if isinstance(entry, ParseFailure):  # only a malformed date may fail an item
+        assert "issued" in entry.message
+        return
+    assert isinstance(entry, ParsedRecord)
+    fields = [(k, v) for k, v in item.items() if k not in ("type", "author")]
+    assert missing_fields(entry, fields) == []
+
+
+_BIB_FIELDS = st.sampled_from(
+    ["title", "journal", "journaltitle", "shortjournal", "booktitle", "year", "date", "month",
+     "volume", "number", "issue", "pages", "eid", "doi", "url", "eprint", "eprinttype", "pmid",
+     "pmcid", "issn", "isbn", "abstract", "keywords", "note", "annote", "language", "langid",
+     "publisher", "institution", "school", "editor", "series"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["article", "incollection", "book", "online", "misc", "techreport"]),
+    fields=st.dictionaries(_BIB_FIELDS | st.from_regex(r"[a-z]{1,8}", fullmatch=True), _WORDS),
+)
+def test_bibtex_keeps_every_field(kind: str, fields: dict[str, str]) -> None:
+    """Whatever fields an entry has, each value lands somewhere in the record."""
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+    (entry,) = bibtex.FORMAT.parse_string(f"@{kind}{{key,\n{body}\n}}\n")
+    assert isinstance(entry, ParsedRecord)
+    # The test reads values as BibTeX does: runs of spaces are one space.
+    wanted = [(name, " ".join(value.split())) for name, value in fields.items()]
+    assert missing_fields(entry, wanted) == []

@@ -207,6 +207,13 @@ def test_year_forms() -> None:
     assert dates == [PartialDate(2021), PartialDate(2021), PartialDate(2021, 6, 1)]
 
 
+def test_unreadable_year_is_kept() -> None:
+    (entry,) = FORMAT.parse_string("TY  - JOUR\nPY  - in press\nER  - \n")
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.date is None
+    assert ("PY", "in press") in entry.record.extra
+
+
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_every_field_kept(path: Path) -> None:
     """RIS written by other tools -> ingest -> every tag's value is somewhere in the record."""

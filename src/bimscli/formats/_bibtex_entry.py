@@ -101,9 +101,12 @@ def bibtex_names(raw: str) -> tuple[tuple[Author, ...], bool]:
 
 
 def _date(bag: FieldBag) -> PartialDate | None:
-    date_text = bag.first("date")
-    if date_text:
-        return parse_loose_date(date_text)
+    """BibLaTeX ``date``, else ``year`` and ``month``; text that holds no date stays in extra."""
+    date_texts = bag.peek("date")
+    date = parse_loose_date(date_texts[0]) if date_texts else None
+    if date is not None:
+        bag.first("date")
+        return date
     year_text = bag.peek("year")
     year = parse_loose_date(year_text[0]) if year_text else None
     if year is None:
@@ -127,16 +130,21 @@ def _identifiers(bag: FieldBag) -> Identifiers:
     eprint = bag.peek("eprint")
     by_kind = {"pubmed": "pmid", "pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid"}
     eprint_kind = by_kind.get(eprint_type, "arxiv" if eprint_type == "arxiv" else "")
-    if eprint and eprint_kind:
+    readable = eprint_kind == "arxiv" or (
+        eprint and (normalize_pmid if eprint_kind == "pmid" else normalize_pmcid)(eprint[0])
+    )
+    if eprint and eprint_kind and readable:
         bag.take("eprint", "eprinttype", "archiveprefix")
+    else:
+        eprint_kind = ""
     url = bag.first("url")
-    doi = normalize_doi(bag.first("doi"))
-    pmid = normalize_pmid(bag.first("pmid")) or (eprint[0] if eprint_kind == "pmid" else None)
-    pmcid = bag.first("pmcid") or (eprint[0] if eprint_kind == "pmcid" else None)
+    url_pmid, url_pmcid = pubmed_ids_in_urls([url or ""])
+    eprint_pmid = normalize_pmid(eprint[0]) if eprint_kind == "pmid" else None
+    eprint_pmcid = normalize_pmcid(eprint[0]) if eprint_kind == "pmcid" else None
     return Identifiers(
-        doi=doi,
-        pmid=normalize_pmid(pmid) or pubmed_ids_in_urls([url or ""])[0],
-        pmcid=normalize_pmcid(pmcid) or pubmed_ids_in_urls([url or ""])[1],
+        doi=bag.first_valid(normalize_doi, "doi"),
+        pmid=bag.first_valid(normalize_pmid, "pmid") or eprint_pmid or url_pmid,
+        pmcid=bag.first_valid(normalize_pmcid, "pmcid") or eprint_pmcid or url_pmcid,
         url=url,
         arxiv=eprint[0] if eprint_kind == "arxiv" else None,
     )

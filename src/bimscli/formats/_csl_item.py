@@ -221,15 +221,12 @@ def _pages(bag: FieldBag, item: Mapping[str, object]) -> tuple[str | None, str |
 def _identifiers(
     bag: FieldBag, item: Mapping[str, object], note_ids: dict[str, str], isbns: tuple[str, ...]
 ) -> Identifiers:
-    doi = _field(bag, item, "DOI") or note_ids.get("doi")
-    pmid = _field(bag, item, "PMID") or note_ids.get("pmid")
-    pmcid = _field(bag, item, "PMCID") or note_ids.get("pmcid")
     url = _field(bag, item, "URL")
     url_pmid, url_pmcid = pubmed_ids_in_urls([url or ""])
     return Identifiers(
-        doi=normalize_doi(doi),
-        pmid=normalize_pmid(pmid) or url_pmid,
-        pmcid=normalize_pmcid(pmcid) or url_pmcid,
+        doi=bag.first_valid(normalize_doi, "DOI") or note_ids.get("doi"),
+        pmid=bag.first_valid(normalize_pmid, "PMID") or note_ids.get("pmid") or url_pmid,
+        pmcid=bag.first_valid(normalize_pmcid, "PMCID") or note_ids.get("pmcid") or url_pmcid,
         url=url,
         isbn=isbns,
     )

@@ -10,9 +10,9 @@ map is handed back for :attr:`~bimscli.model.Record.extra`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from bimscli.identifiers import normalize_issn
+from bimscli.identifiers import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
 from bimscli.model import Author, PartialDate
 
 _MONTHS = {
@@ -207,18 +207,27 @@ def pubmed_ids_in_urls(urls: Iterable[str]) -> tuple[str | None, str | None]:
     return pmid, pmcid
 
 
-_NOTE_ID = re.compile(r"^\s*(PMID|PMCID|DOI)\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
+_NOTE_ID = re.compile(r"^\s*(PMID|PMCID|DOI)\s*:\s*(\S+)\s*$", re.IGNORECASE)
+_NOTE_NORMALIZERS = {"pmid": normalize_pmid, "pmcid": normalize_pmcid, "doi": normalize_doi}
 
 
 def pop_note_identifiers(note: str) -> tuple[dict[str, str], str]:
     """Identifier lines such as "PMID: 123" taken out of a note (Zotero's "Extra" field).
 
-    >>> pop_note_identifiers("PMID: 33797627\\nPMCID: PMC123\\nread later")
-    ({'pmid': '33797627', 'pmcid': 'PMC123'}, 'read later')
+    >>> pop_note_identifiers("PMID: 33797627\\nPMCID: PMC123\\nread later\\nDOI: none")
+    ({'pmid': '33797627', 'pmcid': 'PMC123'}, 'read later\\nDOI: none')
     """
-    found = {m.group(1).lower(): m.group(2) for m in _NOTE_ID.finditer(note)}
-    rest = _NOTE_ID.sub("", note)
-    return found, "\n".join(line for line in rest.splitlines() if line.strip())
+    found: dict[str, str] = {}
+    kept: list[str] = []
+    for line in note.splitlines():
+        match = _NOTE_ID.match(line)
+        name = match.group(1).lower() if match else ""
+        value = _NOTE_NORMALIZERS[name](match.group(2)) if match else None
+        if value is not None and name not in found:
+            found[name] = value
+        elif line.strip():
+            kept.append(line)  # not an identifier we could read: it stays in the note
+    return found, "\n".join(kept)
 
 
 class FieldBag:
@@ -253,6 +262,23 @@ class FieldBag:
                 if name == wanted and not self._used[index]:
                     self._used[index] = True
                     return value
+        return None
+
+    def first_valid(self, convert: Callable[[str], str | None], *names: str) -> str | None:
+        """The first value of the named fields that ``convert`` accepts, converted.
+
+        Only an accepted value is used up; one ``convert`` refuses stays for ``extra``.
+
+        >>> bag = FieldBag([("DO", "not a doi")])
+        >>> bag.first_valid(normalize_doi, "DO"), bag.leftover()
+        (None, (('DO', 'not a doi'),))
+        """
+        for wanted in names:
+            for index, (name, value) in enumerate(self._fields):
+                converted = convert(value) if name == wanted and not self._used[index] else None
+                if converted is not None:
+                    self._used[index] = True
+                    return converted
         return None
 
     def leftover(self) -> tuple[tuple[str, str], ...]:

@@ -102,11 +102,17 @@ def _authors(bag: FieldBag) -> tuple[Author, ...]:
 
 
 def _date(bag: FieldBag) -> PartialDate | None:
-    """``PY``, made more precise by ``DA``/``Y1`` of the same year when it is a bare year."""
-    year = parse_loose_date(bag.first("PY") or "")
+    """``PY``, made more precise by ``DA``/``Y1`` of the same year when it is a bare year.
+
+    A value that holds no year is not used up, so it stays in ``extra``.
+    """
+    year = parse_loose_date(" ".join(bag.peek("PY")[:1]))
     full = parse_loose_date(" ".join(bag.peek("DA", "Y1")[:1]))
+    if year is not None:
+        bag.first("PY")
     if year is None:
-        bag.first("DA", "Y1")
+        if full is not None:
+            bag.first("DA", "Y1")
         return full
     if full is not None and full.year == year.year and year.month is None:
         bag.first("DA", "Y1")
@@ -156,16 +162,16 @@ def _identifiers(bag: FieldBag, note_ids: dict[str, str]) -> Identifiers:
     urls = bag.take("UR")
     link_text = " ".join(urls + bag.peek("L1", "L2", "L3", "M3"))
     dois = find_dois(link_text)
-    doi = normalize_doi(bag.first("DO")) or normalize_doi(note_ids.get("doi"))
+    doi = bag.first_valid(normalize_doi, "DO") or note_ids.get("doi")
     url_pmid, url_pmcid = pubmed_ids_in_urls(urls + bag.peek("L1", "L2", "L3"))
-    pmid, other = _accession(bag, url_pmid or normalize_pmid(note_ids.get("pmid")))
+    pmid, other = _accession(bag, url_pmid or note_ids.get("pmid"))
     pmcid_text, c2_pmid = _read_c2(bag)
     pmid = pmid or c2_pmid
     other += [("UR", u) for u in urls[1:]]
     return Identifiers(
         doi=doi or (dois[0] if dois else None),
         pmid=pmid,
-        pmcid=normalize_pmcid(pmcid_text) or normalize_pmcid(note_ids.get("pmcid")) or url_pmcid,
+        pmcid=normalize_pmcid(pmcid_text) or note_ids.get("pmcid") or url_pmcid,
         url=urls[0] if urls else None,
         other=tuple(other),
     )
