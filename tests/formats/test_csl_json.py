@@ -78,6 +78,14 @@ def test_single_item() -> None:
     assert ("custom-field", "kept in extra") in item.record.extra
 
 
+def test_date_range_is_kept() -> None:
+    issued = {"date-parts": [[2021, 6], [2021, 7]], "circa": True}
+    (entry,) = FORMAT.parse_string(json.dumps({"id": "x", "issued": issued}))
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.date == PartialDate(2021, 6)
+    assert entry.record.extra == (("issued", json.dumps(issued)),)
+
+
 def test_unreadable_names_are_kept() -> None:
     text = '[{"id": "x", "author": [{"family": "Good"}, 42, {"given": ""}, "Group"]}]'
     (entry,) = FORMAT.parse_string(text)

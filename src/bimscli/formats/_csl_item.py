@@ -99,6 +99,16 @@ def csl_date(value: object, key: str = "issued") -> PartialDate | None:
     return date
 
 
+def _is_plain_date(value: object) -> bool:
+    """True when a CSL date says no more than one :class:`PartialDate` holds."""
+    if not isinstance(value, Mapping):
+        return isinstance(value, str)
+    if set(value) in ({"raw"}, {"literal"}):
+        return True  # the date keeps unusual wording in PartialDate.text
+    parts = value.get("date-parts")
+    return set(value) == {"date-parts"} and isinstance(parts, list) and len(parts) == 1
+
+
 def csl_author(name: object) -> Author | None:
     """An author from a CSL name object; ``literal`` names are groups.
 
@@ -167,7 +177,9 @@ def csl_item_record(item: Mapping[str, object]) -> tuple[Record, str | None]:
     bag = FieldBag(_as_fields(item))
     csl_type = _text(item.get("type")) or ""
     kind = _TYPES.get(csl_type, WorkType.OTHER)
-    bag.take("type", "id", "author", "issued", "ISSN", "ISBN", "keyword", "note")
+    bag.take("type", "id", "author", "ISSN", "ISBN", "keyword", "note")
+    if _is_plain_date(item.get("issued")):
+        bag.take("issued")  # otherwise (a range, a season, "circa") it also stays in extra
     authors, unread_names = _authors(item)
     note_ids, note = pop_note_identifiers(_text(item.get("note")) or "")
     issns, _, bad_issn = split_issn_isbn(_serials(item, "ISSN"))
