@@ -7,15 +7,27 @@ order used to break ties in detection.
 from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
-from bimscli.formats import biomednews, lay_summary, pubmed_page, semantic_scholar, web_article
+from bimscli.formats import (
+    bibtex,
+    biomednews,
+    csl_json,
+    lay_summary,
+    pubmed_page,
+    ris,
+    semantic_scholar,
+    web_article,
+)
 from bimscli.formats.base import Sniff, SourceFormat
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
 FORMATS: tuple[SourceFormat, ...] = (
+    bibtex.FORMAT,
     biomednews.FORMAT,
+    csl_json.FORMAT,
     lay_summary.FORMAT,
     pubmed_page.FORMAT,
+    ris.FORMAT,
     semantic_scholar.FORMAT,
     web_article.FORMAT,
 )
