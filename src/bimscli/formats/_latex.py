@@ -18,6 +18,8 @@ _MACRO_CHARS = re.compile(r"[\\$]")
 _ESCAPED = re.compile(r"\\([_%&#$])")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _SCRIPT = re.compile(r"\\text(super|sub)script\s*\{([^{}]*)\}")
+# LaTeX's idiom for the degree sign ("37$^\circ$C"), which pylatexenc reads as "^∘".
+_DEGREE = re.compile(r"\$\^\s*(?:\{\s*\\circ\s*\}|\\circ)\s*\$")
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 
@@ -39,6 +41,8 @@ def latex_to_unicode(text: str) -> str:
     'BRCA1 mutations in 50% of cases, A & B, Dr. Who'
     >>> latex_to_unicode(r"$\\beta$-catenin, m\\textsuperscript{2}, 1990--2000")
     'β-catenin, m², 1990–2000'
+    >>> latex_to_unicode(r"37 {$^{\\circ}$}C, 4$^\\circ$C")
+    '37 °C, 4°C'
     """
     if not _MACRO_CHARS.search(text):
         # No macro and no math: most values. Braces, ties and dashes are plain string work,
@@ -46,6 +50,7 @@ def latex_to_unicode(text: str) -> str:
         plain = text.replace("{", "").replace("}", "").replace("~", " ")
         return " ".join(plain.replace("---", "—").replace("--", "–").split())
     prepared = _SCRIPT.sub(_unicode_script, _BARE_PERCENT.sub(r"\\%", text))
+    prepared = _DEGREE.sub("°", prepared)
     try:
         decoded = _CONVERTER.latex_to_text(prepared)
     except Exception:  # pylatexenc is tolerant, but a slip of it must not lose the value
