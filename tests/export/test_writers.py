@@ -147,3 +147,19 @@ def test_markdown_escapes_what_markdown_would_read_as_markup() -> None:
     digest = format_bibliography(NASTY_LIBRARY, "apa", OutputFormat.MARKDOWN)
     assert "rule\\_of \\{thumb\\}" in digest
     assert "*Obstetrics & Gynecology*" in digest
+
+
+@pytest.mark.parametrize(
+    ("format_name", "write"),
+    [
+        pytest.param("ris", write_ris, id="ris"),
+        pytest.param("csl-json", write_csl_json, id="csl-json"),
+    ],
+)
+def test_ris_and_csl_json_survive_export_ingest_export(format_name: str, write: Writer) -> None:
+    first = write(NASTY_LIBRARY)
+    parsed = list(get_format(format_name).parse_string(first))
+    assert all(isinstance(e, ParsedRecord) for e in parsed), parsed
+    records = [e.record for e in parsed if isinstance(e, ParsedRecord)]
+    again = [ExportItem(i.key, r, i.tags) for i, r in zip(NASTY_LIBRARY, records, strict=True)]
+    assert write(again) == first

@@ -3,7 +3,8 @@
 One ``TAG  - value`` line per field, repeated tags for authors, ISSNs and keywords, ``ER  -`` to
 close each record. The tags are the ones Zotero and EndNote agree on: ``T2`` the journal,
 ``J2`` its abbreviation, ``DA`` the date as ``YYYY/MM/DD/``, ``C7`` the article number, ``AN``
-the PMID and ``C2`` the PMCID (EndNote's own PMCID field).
+the PMID with ``DB - PubMed`` (as EndNote's PubMed import writes it) and ``C2`` the PMCID
+(EndNote's own PMCID field). Names are ``Family, Given, Suffix``, RIS's order.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ def _lines(item: ExportItem) -> Iterator[tuple[str, str | None]]:
     yield "PB", record.publisher
     yield "DO", record.ids.doi
     yield "AN", record.ids.pmid
+    yield "DB", "PubMed" if record.ids.pmid else None  # says whose accession number AN is
     yield "C2", record.ids.pmcid
     yield "UR", record.ids.url
     yield "LA", record.language

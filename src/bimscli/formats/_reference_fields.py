@@ -82,6 +82,7 @@ def parse_loose_date(text: str) -> PartialDate | None:
     return PartialDate(date.year, month, day, stripped) if rest else date
 
 
+_SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV|V|2nd|3rd)\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})$")
 
 
@@ -95,8 +96,8 @@ def parse_person_name(text: str) -> Author | None:
     Author(family='Smith', given='John A.', group=None, suffix=None, orcid=None, affiliations=())
     >>> parse_person_name("Benhabib H.").given, parse_person_name("van der Berg JA").family
     ('H.', 'van der Berg')
-    >>> parse_person_name("Smith, Jr., John").suffix
-    'Jr.'
+    >>> parse_person_name("Smith, Jr., John").suffix, parse_person_name("Smith, John, Jr").given
+    ('Jr.', 'John')
     >>> parse_person_name("AO Spine Knowledge Forum Tumor").group
     'AO Spine Knowledge Forum Tumor'
     """
@@ -105,6 +106,9 @@ def parse_person_name(text: str) -> Author | None:
         return None
     if "," in name:
         parts = [p.strip() for p in name.split(",")]
+        if len(parts) >= 3 and _SUFFIX.match(parts[-1]) and not _SUFFIX.match(parts[1]):
+            # RIS's own order, "Family, Given, Suffix" (bims's RIS export, EndNote)
+            return Author(family=parts[0], given=", ".join(parts[1:-1]) or None, suffix=parts[-1])
         if len(parts) >= 3:
             return Author(family=parts[0], given=", ".join(parts[2:]) or None, suffix=parts[1])
         return Author(family=parts[0] or None, given=parts[1] or None)
