@@ -119,6 +119,47 @@ NASTY_LIBRARY: tuple[ExportItem, ...] = (
         Record(title="Only a title is known"),
     ),
     ExportItem(
+        "conferencePaper",
+        Record(
+            type=WorkType.CONFERENCE_PAPER,
+            title="Robotic vertebroplasty",
+            authors=(Author(family="Kim", given="Min-jun"),),
+            journal="Proceedings of the Spine Week 2024",
+            date=PartialDate(2024, 5),
+            pages="12-15",
+        ),
+    ),
+    ExportItem(
+        "thesisWithUniversity",
+        Record(
+            type=WorkType.THESIS,
+            title="Pain after bone metastases",
+            authors=(Author(family="Rossi", given="Giulia"),),
+            publisher="Università di Bologna",
+            date=PartialDate(2022),
+        ),
+    ),
+    ExportItem(
+        "preprintWithDoi",
+        Record(
+            type=WorkType.PREPRINT,
+            title="A preprint with no journal",
+            authors=(Author(family="Lee", given="Kim"),),
+            date=PartialDate(2025, 1, 2),
+            ids=Identifiers(doi="10.1101/2025.01.02.123456"),
+        ),
+    ),
+    ExportItem(
+        "newsArticle",
+        Record(
+            type=WorkType.NEWS_ARTICLE,
+            title="New hope for bone metastases",
+            journal="The Guardian",
+            date=PartialDate(2025, 3, 4),
+            ids=Identifiers(url="https://www.theguardian.com/x"),
+        ),
+    ),
+    ExportItem(
         "bookWithPublisher",
         Record(
             type=WorkType.BOOK,
@@ -129,4 +170,4 @@ NASTY_LIBRARY: tuple[ExportItem, ...] = (
         ),
     ),
 )
-"""Eight works, each with the traps its key names."""
+"""Twelve works, each with the traps its key names."""
