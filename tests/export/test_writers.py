@@ -163,3 +163,8 @@ def test_ris_and_csl_json_survive_export_ingest_export(format_name: str, write: 
     records = [e.record for e in parsed if isinstance(e, ParsedRecord)]
     again = [ExportItem(i.key, r, i.tags) for i, r in zip(NASTY_LIBRARY, records, strict=True)]
     assert write(again) == first
+
+
+def test_cjk_names_are_written_whole_in_formatted_bibliographies() -> None:
+    text = format_bibliography(NASTY_LIBRARY[:1], "apa")
+    assert "& 王小明. (2023)" in text

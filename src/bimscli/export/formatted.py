@@ -128,8 +128,22 @@ def style_path(style: str) -> Path:
         ) from None
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _citeproc_name(name: dict[str, str]) -> dict[str, str]:
+    """Chinese, Japanese and Korean names whole, family name first: citeproc-py would make
+    initials of them ("王, . 小明 ."), which no style wants."""
+    family, given = name.get("family", ""), name.get("given", "")
+    if _CJK.search(family + given):
+        return {"literal": family + given}
+    return name
+
+
 def _citeproc_item(item: ExportItem, output: OutputFormat) -> dict[str, Any]:
     data = {k: v for k, v in csl_item(item).items() if k in _CITEPROC_KEYS}
+    if "author" in data:
+        data["author"] = [_citeproc_name(n) for n in data["author"]]
     if "title" in data:
         data["title"] = _TAG.sub("", data["title"])  # citeproc-py would print tags as text
     escaped: dict[str, Any] = _escaped(data, _VALUE_ESCAPES[output])
