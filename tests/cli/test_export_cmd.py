@@ -90,6 +90,7 @@ def test_every_format(ingested: Path, args: list[str], expected: str) -> None:
         pytest.param(["--bibtex", "--ris"], "choose one of --bibtex", id="two-formats"),
         pytest.param(["--style", "nope-style"], "unknown citation style", id="unknown-style"),
         pytest.param(["--bibtex", "99"], "no work 99", id="unknown-work"),
+        pytest.param(["--ris", "--format", "html"], "add --style NAME", id="format-without-style"),
     ],
 )
 def test_mistakes_are_one_line_errors(ingested: Path, args: list[str], message: str) -> None:

@@ -70,6 +70,8 @@ def export_command(
         },
         style,
     )
+    if fmt is not ExportFormat.BIBLIOGRAPHY and (by_tag or output_format is not OutputFormat.TEXT):
+        raise UsageError("--format and --by-tag shape a formatted bibliography: add --style NAME")
     request = ExportRequest(
         format=fmt,
         work_ids=tuple(work_ids or ()),
