@@ -236,13 +236,15 @@ class _Parser:
             raise self.error("a field tag needs a term before it, as in pain[tiab]")
         if token.kind == ")":
             raise self.error("')' without a matching '('")
+        if token.kind == "end":
+            raise self.error("the query ends where a term is missing")
         return self.term()
 
     def group(self) -> Query:
         opening = self.current
         self.index += 1
         if self.current.kind == ")":
-            raise self.error("empty parentheses: put a term inside")
+            raise self.error("empty parentheses: put a term inside", opening)
         node = self.expression()
         if self.current.kind != ")":
             raise self.error("'(' is never closed: add ')'", opening)

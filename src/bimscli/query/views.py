@@ -82,10 +82,10 @@ def text_values(record: Record, source: Source) -> tuple[str, ...]:
 def whole_values(record: Record, source: Source) -> tuple[str, ...]:
     """The values of a value-matched source as a person reads them.
 
-        >>> from bimscli.model import MeshHeading, MeshQualifier
-        >>> heading = MeshHeading("Spinal Neoplasms", qualifiers=(MeshQualifier("surgery"),))
-        >>> whole_values(Record(mesh=(heading,)), Source.MESH)
-        ('Spinal Neoplasms', 'Spinal Neoplasms/surgery')
+    >>> from bimscli.model import MeshHeading, MeshQualifier
+    >>> heading = MeshHeading("Spinal Neoplasms", qualifiers=(MeshQualifier("surgery"),))
+    >>> whole_values(Record(mesh=(heading,)), Source.MESH)
+    ('Spinal Neoplasms', 'Spinal Neoplasms/surgery')
     """
     return _VALUES[source](record)
 
