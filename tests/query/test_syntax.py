@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import string
 
 import pytest
@@ -175,7 +176,5 @@ def test_print_then_parse_gives_the_same_query(query: Query) -> None:
 
 @given(st.text(max_size=40))
 def test_parser_raises_only_query_errors(text: str) -> None:
-    try:
+    with contextlib.suppress(QueryError):
         parse_query(text)
-    except QueryError:
-        pass
