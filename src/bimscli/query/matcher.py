@@ -22,17 +22,21 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from bimscli.identifiers import normalize_doi, normalize_pmid
 from bimscli.model import Record
 from bimscli.query.fields import Matching, Source, field_spec
 from bimscli.query.syntax import And, Not, Or, Query, QueryError, Range, Term, parse_query
-from bimscli.query.text import word_tokens
+from bimscli.query.text import fold_and_split, word_tokens
 from bimscli.query.views import author_keys, date_bounds, text_values, value_keys
 
 Predicate = Callable[[set[int]], bool]
 _Trie = dict[str, "_Trie"]
-_SEPARATOR = "|"  # between the values of one source, so that no phrase spans two keywords
+# Between the values of one source (keywords, headings), so that no phrase spans two: the
+# tokenizer keeps it as a token of its own, which no query word equals.
+_SEPARATOR = " \x00 "
+_STEM_CACHE_SIZE = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,52 +139,82 @@ def _trie_pattern(stems: Iterable[str]) -> str:
 
 
 class _WordTables:
-    """The lookup tables of one word-matched source."""
+    """The lookup tables of one word-matched source.
+
+    Single words are looked up by one set intersection with the text's words. A phrase is
+    checked (as a substring of the space-joined words) only when all its complete words are
+    present. Stems are found by one trie regex.
+    """
 
     def __init__(self) -> None:
         self.words: dict[str, list[int]] = defaultdict(list)
-        self.phrases: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.phrases: dict[str, list[tuple[frozenset[str], str, int]]] = defaultdict(list)
         self.stems: dict[str, list[int]] = defaultdict(list)
         self.vocabulary: frozenset[str] = frozenset()
         self.stem_finder: re.Pattern[str] | None = None
-        self.stem_lengths: tuple[int, ...] = ()
+        self.phrase_starts: frozenset[str] = frozenset()
+        self._ids_of_word: dict[str, tuple[int, ...]] = {}
+        self._stem_hits: dict[str, tuple[int, ...]] = {}
+        self._stemless: set[str] = set()
 
     def add(self, atom: Atom, atom_id: int) -> None:
         words = atom.key.split(" ")
-        if len(words) == 1 and not atom.truncated:
-            self.words[atom.key].append(atom_id)
-        elif len(words) == 1:
-            self.stems[atom.key].append(atom_id)
-        else:
-            # A truncated phrase ends in a stem: no space after its last word.
-            needle = f" {atom.key}" if atom.truncated else f" {atom.key} "
-            self.phrases[words[0]].append((needle, atom_id))
+        if len(words) == 1:
+            (self.stems if atom.truncated else self.words)[atom.key].append(atom_id)
+            return
+        # A truncated phrase ends in a stem: no space after its last word, which is not a
+        # complete word and so not required to be present. A phrase is looked at only when
+        # its longest complete word is present: long words are the rare ones.
+        needle = f" {atom.key}" if atom.truncated else f" {atom.key} "
+        complete = words[:-1] if atom.truncated else words
+        gate = max(complete, key=len)
+        self.phrases[gate].append((frozenset(complete), needle, atom_id))
+        for word in complete:
+            self.words.setdefault(word, [])
 
     def freeze(self) -> None:
-        self.vocabulary = frozenset(self.words) | frozenset(self.phrases)
+        self.vocabulary = frozenset(self.words)
+        self.phrase_starts = frozenset(self.phrases)
+        self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items()}
+        self._stem_hits = {}
+        self._stemless = set()
+        self.stem_finder = None
         if self.stems:
-            self.stem_finder = re.compile(r"(?<= )" + _trie_pattern(self.stems) + r"[^ ]*")
-            self.stem_lengths = tuple(sorted({len(s) for s in self.stems}))
+            self.stem_finder = re.compile("^" + _trie_pattern(self.stems))
 
     def find(self, texts: tuple[str, ...], hits: set[int]) -> None:
-        if len(texts) == 1:
-            tokens = word_tokens(texts[0])
-        else:
-            tokens = []
-            for text in texts:
-                tokens.extend(word_tokens(text))
-                tokens.append(_SEPARATOR)
+        text = texts[0] if len(texts) == 1 else _SEPARATOR.join(texts)
+        tokens = fold_and_split(text)[1]
         present = self.vocabulary.intersection(tokens)
-        joined = f" {' '.join(tokens)} " if present or self.stem_finder else ""
-        for word in present:
-            hits.update(self.words.get(word, ()))
-            for needle, atom_id in self.phrases.get(word, ()):
-                if needle in joined:
-                    hits.add(atom_id)
+        hits.update(chain.from_iterable(map(self._ids_of_word.__getitem__, present)))
+        joined = ""
+        for word in self.phrase_starts.intersection(present):
+            for others, needle, atom_id in self.phrases[word]:
+                if present.issuperset(others):
+                    joined = joined or f" {' '.join(tokens)} "
+                    if needle in joined:
+                        hits.add(atom_id)
         if self.stem_finder is not None:
-            for word in set(self.stem_finder.findall(joined)):
-                for length in self.stem_lengths:
-                    hits.update(self.stems.get(word[:length], ()))
+            # Words repeat across records (Zipf): after a while almost every word is known
+            # to start no stem, and only the few new words are tried against the stems.
+            for word in set(tokens).difference(self._stemless):
+                hits.update(self._hits_of_stemmed_word(word))
+
+    def _hits_of_stemmed_word(self, word: str) -> tuple[int, ...]:
+        known = self._stem_hits.get(word)
+        if known is not None:
+            return known
+        found: tuple[int, ...] = ()
+        if self.stem_finder is not None and self.stem_finder.match(word):
+            found = tuple(
+                i for end in range(1, len(word) + 1) for i in self.stems.get(word[:end], ())
+            )
+        if len(self._stem_hits) + len(self._stemless) < _STEM_CACHE_SIZE:
+            if found:
+                self._stem_hits[word] = found
+            else:
+                self._stemless.add(word)
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ is the slow path used to show where a match is in the original text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -38,8 +39,34 @@ def word_tokens(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+# ASCII punctuation to spaces, for the fast path; \x00 (a separator the matcher puts between
+# values) is kept as a word of its own.
+_ASCII_PUNCTUATION = str.maketrans(
+    {chr(c): " " for c in range(128) if not chr(c).isalnum() and c != 0}
+)
+_WORD_OR_SEPARATOR = re.compile(r"[^\W_]+|\x00")
+
+
+def fold_and_split(text: str) -> tuple[str, list[str]]:
+    """The folded text and its words (``\\x00`` separators kept): the matcher's fast path.
+
+    Plain ASCII text, most of the literature, is split with ``str.translate``, several times
+    faster than a regular expression.
+
+    >>> fold_and_split("Quality-of-Life " + chr(0) + " SBRT")[1]
+    ['quality', 'of', 'life', '\\x00', 'sbrt']
+    """
+    folded = fold(text)
+    if folded.isascii():
+        return folded, folded.translate(_ASCII_PUNCTUATION).split()
+    return folded, _WORD_OR_SEPARATOR.findall(folded)
+
+
+@functools.lru_cache(maxsize=65536)
 def normalized_words(text: str) -> str:
     """The words of a text joined by single spaces: the canonical form of a term or value.
+
+    Cached: headings, journal names and publication types repeat across a library.
 
     >>> normalized_words("Neoplasms/therapy")
     'neoplasms therapy'
