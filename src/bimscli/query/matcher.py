@@ -383,3 +383,35 @@ class Search:
     def matches(self, record: Record, tags: Collection[str] = ()) -> bool:
         """True when the record (carrying ``tags``) matches the query."""
         return self.compiled.holds(self.index.hits(record, tags))
+
+
+def query_expression(query: Query, index: AtomIndex, constants: dict[str, object]) -> str:
+    """A Python expression over a set ``h`` of hit atom ids that is true when the query matches.
+
+    Used to compile a whole rule set into one function (see :class:`~bimscli.tagging.Tagger`).
+    The expression holds only integers, operators and the names it adds to ``constants``
+    (frozensets of atom ids): no text of the query reaches it, so compiling it is safe.
+
+    >>> index, constants = AtomIndex(), {}
+    >>> query_expression(parse_query("(a OR b) AND c NOT d"), index, constants)
+    '((0 in h) and ((not C0.isdisjoint(h)))) and not (3 in h)'
+    >>> sorted(constants["C0"])
+    [1, 2]
+    """
+    if isinstance(query, Term | Range):
+        return f"{index.atom_id(atom_of(query))} in h"
+    if isinstance(query, Not):
+        left = query_expression(query.left, index, constants)
+        return f"({left}) and not ({query_expression(query.right, index, constants)})"
+    kind = And if isinstance(query, And) else Or
+    parts = _flatten(query, kind)
+    ids = frozenset(index.atom_id(atom_of(p)) for p in parts if isinstance(p, Term | Range))
+    terms = [f"({query_expression(p, index, constants)})" for p in parts
+             if not isinstance(p, Term | Range)]  # fmt: skip
+    if len(ids) == 1:
+        terms.insert(0, f"({next(iter(ids))} in h)")
+    elif ids:
+        name = f"C{len(constants)}"
+        constants[name] = ids
+        terms.insert(0, f"({name} <= h)" if kind is And else f"(not {name}.isdisjoint(h))")
+    return (" and " if kind is And else " or ").join(terms)

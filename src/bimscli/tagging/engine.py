@@ -7,14 +7,22 @@ rules that can set that tag; a cycle is a :class:`RuleError`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bimscli.errors import RuleError
 from bimscli.model import Record
 from bimscli.query.explain import Span, explain_query
 from bimscli.query.fields import Matching
-from bimscli.query.matcher import AtomIndex, CompiledQuery, atom_of, compile_query, tag_matches
+from bimscli.query.matcher import (
+    AtomIndex,
+    CompiledQuery,
+    atom_of,
+    compile_query,
+    query_expression,
+    tag_matches,
+)
 from bimscli.query.syntax import QueryError, Term, iter_terms
 from bimscli.tagging.rules import Rule
 
@@ -54,10 +62,7 @@ class Tagger:
             _CompiledRule(rule, query, tuple(self.index.tag_atom_ids(rule.tag)))
             for rule, query in compiled
         )
-        self._plan = [
-            (r.compiled.trigger, r.compiled.predicate, r.rule.tag, r.sets_atoms)
-            for r in self._rules
-        ]
+        self._evaluate = self._compile_rule_set()
 
     def _compile(self, rule: Rule) -> CompiledQuery:
         try:
@@ -72,14 +77,33 @@ class Tagger:
 
     def tag(self, record: Record, manual_tags: Collection[str] = ()) -> frozenset[str]:
         """The tags the rules set on a record that already carries ``manual_tags``."""
-        hits = self.index.hits(record, manual_tags)
-        fired: list[str] = []
-        for trigger, predicate, tag, sets_atoms in self._plan:
-            # CompiledQuery.holds, inlined: this loop runs rules x works times.
-            if (trigger is None or not trigger.isdisjoint(hits)) and predicate(hits):
-                fired.append(tag)
-                hits.update(sets_atoms)
-        return frozenset(fired)
+        return frozenset(self._evaluate(self.index.hits(record, manual_tags)))
+
+    def _compile_rule_set(self) -> Callable[[set[int]], list[str]]:
+        """All rules as one generated function: a hundred rules cost one call per record.
+
+        The generated source holds only integers, operators and names of constants (atom-id
+        sets and tag strings live in the namespace, not in the source), so no text from a
+        rules file is ever compiled as code.
+        """
+        constants: dict[str, object] = {}
+        lines = ["def evaluate(h):", "    fired = []"]
+        for number, compiled in enumerate(self._rules):
+            condition = query_expression(compiled.rule.query, self.index, constants)
+            constants[f"TAG{number}"] = compiled.rule.tag
+            constants[f"SETS{number}"] = compiled.sets_atoms
+            trigger = compiled.compiled.trigger
+            if trigger is not None:
+                constants[f"TRIGGER{number}"] = trigger
+                condition = f"not TRIGGER{number}.isdisjoint(h) and ({condition})"
+            lines.append(f"    if {condition}:")
+            lines.append(f"        fired.append(TAG{number})")
+            lines.append(f"        h.update(SETS{number})")
+        lines.append("    return fired")
+        namespace: dict[str, Any] = dict(constants)
+        exec("\n".join(lines), namespace)  # noqa: S102 - generated from integers only, see above
+        evaluate: Callable[[set[int]], list[str]] = namespace["evaluate"]
+        return evaluate
 
     def tag_all(
         self, records: Iterable[tuple[str, Record]], manual: Mapping[str, Collection[str]]
