@@ -41,8 +41,9 @@ class TagScore:
 def read_labels(text: str) -> dict[str, set[str]]:
     """Hand labels from CSV text: each work reference with its set of tags.
 
-    >>> read_labels("work,tag\\n10.1/a,design/rct\\n10.1/a,outcome/pain\\nw7,\\n")
-    {'10.1/a': {'design/rct', 'outcome/pain'}, 'w7': set()}
+    >>> labels = read_labels("work,tag\\n10.1/a,design/rct\\n10.1/a,outcome/pain\\nw7,\\n")
+    >>> sorted(labels["10.1/a"]), labels["w7"]
+    (['design/rct', 'outcome/pain'], set())
     """
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or not {"work", "tag"} <= set(reader.fieldnames):
