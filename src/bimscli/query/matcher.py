@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 from bimscli.identifiers import normalize_doi, normalize_pmid
 from bimscli.model import Record
@@ -153,6 +153,8 @@ class _WordTables:
         self.vocabulary: frozenset[str] = frozenset()
         self.stem_finder: re.Pattern[str] | None = None
         self.phrase_starts: frozenset[str] = frozenset()
+        self.pairs: dict[tuple[str, str], list[tuple[str | None, int]]] = defaultdict(list)
+        self.pair_vocabulary: frozenset[tuple[str, str]] = frozenset()
         self._ids_of_word: dict[str, tuple[int, ...]] = {}
         self._stem_hits: dict[str, tuple[int, ...]] = {}
         self._stemless: set[str] = set()
@@ -167,6 +169,12 @@ class _WordTables:
         # its longest complete word is present: long words are the rare ones.
         needle = f" {atom.key}" if atom.truncated else f" {atom.key} "
         complete = words[:-1] if atom.truncated else words
+        if len(complete) >= 2:
+            # Gated by its first word pair, found with one set intersection; a two-word
+            # phrase is that pair, with nothing left to check.
+            exact = len(complete) == 2 and not atom.truncated
+            self.pairs[(words[0], words[1])].append((None if exact else needle, atom_id))
+            return
         gate = max(complete, key=len)
         self.phrases[gate].append((frozenset(complete), needle, atom_id))
         for word in complete:
@@ -175,6 +183,7 @@ class _WordTables:
     def freeze(self) -> None:
         self.vocabulary = frozenset(self.words)
         self.phrase_starts = frozenset(self.phrases)
+        self.pair_vocabulary = frozenset(self.pairs)
         self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items()}
         self._stem_hits = {}
         self._stemless = set()
@@ -188,6 +197,14 @@ class _WordTables:
         present = self.vocabulary.intersection(tokens)
         hits.update(chain.from_iterable(map(self._ids_of_word.__getitem__, present)))
         joined = ""
+        if self.pair_vocabulary:
+            for pair in self.pair_vocabulary.intersection(pairwise(tokens)):
+                for pair_needle, atom_id in self.pairs[pair]:
+                    if pair_needle is not None:
+                        joined = joined or f" {' '.join(tokens)} "
+                        if pair_needle not in joined:
+                            continue
+                    hits.add(atom_id)
         for word in self.phrase_starts.intersection(present):
             for others, needle, atom_id in self.phrases[word]:
                 if present.issuperset(others):
