@@ -156,6 +156,7 @@ class _WordTables:
         self.pairs: dict[tuple[str, str], list[tuple[str | None, int]]] = defaultdict(list)
         self.pair_vocabulary: frozenset[tuple[str, str]] = frozenset()
         self._ids_of_word: dict[str, tuple[int, ...]] = {}
+        self.word_vocabulary: frozenset[str] = frozenset()
         self._stem_hits: dict[str, tuple[int, ...]] = {}
         self._stemless: set[str] = set()
 
@@ -184,7 +185,9 @@ class _WordTables:
         self.vocabulary = frozenset(self.words)
         self.phrase_starts = frozenset(self.phrases)
         self.pair_vocabulary = frozenset(self.pairs)
-        self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items()}
+        # Words that only serve phrases (ids empty) are left out: nothing to add for them.
+        self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items() if ids}
+        self.word_vocabulary = frozenset(self._ids_of_word)
         self._stem_hits = {}
         self._stemless = set()
         self.stem_finder = None
@@ -195,7 +198,11 @@ class _WordTables:
         text = texts[0] if len(texts) == 1 else _SEPARATOR.join(texts)
         tokens = fold_and_split(text)[1]
         present = self.vocabulary.intersection(tokens)
-        hits.update(chain.from_iterable(map(self._ids_of_word.__getitem__, present)))
+        hits.update(
+            chain.from_iterable(
+                map(self._ids_of_word.__getitem__, self.word_vocabulary.intersection(present))
+            )
+        )
         joined = ""
         if self.pair_vocabulary:
             for pair in self.pair_vocabulary.intersection(pairwise(tokens)):
