@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bimscli.errors import BimsError
 from bimscli.store import Library, resolve_library_path
@@ -16,8 +17,9 @@ from bimscli.store import Library, resolve_library_path
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+# soft_wrap: an error that shows a query with a caret under it must not be re-wrapped.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass
@@ -42,7 +44,8 @@ def state(ctx: typer.Context) -> AppState:
 
 def report_error(message: str) -> None:
     """Print a one-line error to stderr."""
-    err_console.print(f"[bold red]bims: error:[/] {message}", markup=True, highlight=False)
+    # The message is the user's text (queries contain [tiab]): never read it as markup.
+    err_console.print(f"[bold red]bims: error:[/] {escape(message)}", markup=True, highlight=False)
 
 
 def bims_command(func: Callable[P, R]) -> Callable[P, R]:

@@ -11,8 +11,10 @@ from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, state
 from bimscli.model import Record
+from bimscli.query import Search
 from bimscli.serialize import record_to_builtins
 from bimscli.store import Library, SourceRecordRow, WorkRow
+from bimscli.store.tags import tags_by_work
 
 
 def _first_author(record: Record) -> str:
@@ -90,18 +92,29 @@ def list_command(
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", help="Show at most this many works.")
     ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query",
+            "-q",
+            help="Only works matching a PubMed-style query, e.g. 'sbrt[tiab] AND 2020:2025[dp]'.",
+        ),
+    ] = None,
 ) -> None:
     """List the works in the library, one line each.
 
-    Example: bims list --limit 20
+    Example: bims list --limit 20 --query '"bone metastases"[tiab] AND design/rct[tag]'
     """
+    search = Search(query) if query is not None else None
     with state(ctx).open_library() as library:
         counts = _source_counts(library)
+        tags = tags_by_work(library) if search is not None else {}
         works: list[WorkRow] = []
         for work in library.works():
             if limit is not None and len(works) >= limit:
                 break
-            works.append(work)
+            if search is None or search.matches(work.record, tags.get(work.id, ())):
+                works.append(work)
         total = library.count_works()
     if as_json:
         rows = [work_summary(w, counts.get(w.id, 0)) for w in works]

@@ -113,7 +113,25 @@ CITATION_KEYS = Migration(
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (SOURCES_AND_WORKS, CITATION_KEYS)
+TAGS = Migration(
+    "0003_tags",
+    """
+    -- A work's tags. origin 'rule': set by a tag rule, recomputed by every `bims tag` (stale
+    -- ones deleted); origin 'manual': set by `bims tag add`, never touched by rules. The same
+    -- tag may have both origins. source: JSON naming the rules file and query that set it.
+    CREATE TABLE work_tags (
+        work_id INTEGER NOT NULL REFERENCES works(id),
+        tag TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('rule', 'manual')),
+        source TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (work_id, tag, origin)
+    );
+    CREATE INDEX work_tags_tag ON work_tags(tag);
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (SOURCES_AND_WORKS, CITATION_KEYS, TAGS)
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
 

@@ -1,0 +1,1 @@
+"""Data shipped with bims: tag rule sets (``rules/*.toml``)."""

@@ -1,0 +1,441 @@
+"""Compile queries once, then match them against many records fast.
+
+A query is broken into *atoms* (one term in one field, normalised). All atoms of all queries
+that are compiled together share one :class:`AtomIndex`, which looks at each record once:
+
+- each text source is folded and split into words once; single-word terms are found by one set
+  intersection with the vocabulary of every query;
+- a phrase is checked (a substring test on the space-joined words) only when its first word is
+  present;
+- truncated terms are found by one regular expression per source, built as a trie of every
+  stem, that returns the words starting with any stem;
+- headings, journals, dates, authors, identifiers and tags are compared as whole values.
+
+The result for a record is the set of atom ids that hit; each compiled query is a predicate
+over that set, with its boolean structure flattened (``a OR b OR c`` is one set test) so that
+evaluating a hundred rules costs microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from itertools import chain, pairwise
+
+from bimscli.identifiers import normalize_doi, normalize_pmid
+from bimscli.model import Record
+from bimscli.query.fields import Matching, Source, field_spec
+from bimscli.query.syntax import And, Not, Or, Query, QueryError, Range, Term, parse_query
+from bimscli.query.text import fold_and_split, word_tokens
+from bimscli.query.views import author_keys, date_bounds, text_values, value_keys
+
+Predicate = Callable[[set[int]], bool]
+_Trie = dict[str, "_Trie"]
+# Between the values of one source (keywords, headings), so that no phrase spans two: the
+# tokenizer keeps it as a token of its own, which no query word equals.
+_SEPARATOR = " \x00 "
+_STEM_CACHE_SIZE = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """One term in one field, normalised: what the index looks up.
+
+    ``key`` is the term's words joined by spaces (or a normalised identifier, a tag, or a date
+    range as ``lo:hi``).
+    """
+
+    matching: Matching
+    sources: tuple[Source, ...]
+    key: str
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A query as a predicate over the atom ids that hit a record.
+
+    ``trigger`` is a set of atoms of which at least one must hit for the query to match, or
+    ``None`` when no such set is known (``NOT`` alone on the right cannot trigger): a cheap
+    test that skips most rules for most records.
+    """
+
+    query: Query
+    predicate: Predicate
+    trigger: frozenset[int] | None
+
+    def holds(self, hits: set[int]) -> bool:
+        """True when the query matches a record whose hits are ``hits``."""
+        if self.trigger is not None and self.trigger.isdisjoint(hits):
+            return False
+        return self.predicate(hits)
+
+
+def atom_of(term: Term | Range, query_text: str = "") -> Atom:
+    """The atom a term or range is looked up as; a :class:`QueryError` for a term of no words.
+
+    >>> atom_of(Term("Quality-of-Life", "tiab")).key
+    'quality of life'
+    """
+    spec = field_spec(term.field)
+    if isinstance(term, Range):
+        lo, _ = _date_term_bounds(term.start)
+        _, hi = _date_term_bounds(term.end)
+        return Atom(Matching.DATE, spec.sources, f"{lo}:{hi}")
+    if spec.matching is Matching.DATE:
+        lo, hi = _date_term_bounds(term.text)
+        return Atom(Matching.DATE, spec.sources, f"{lo}:{hi}")
+    if spec.matching is Matching.TAG:
+        return Atom(Matching.TAG, spec.sources, term.text.strip().casefold(), term.truncated)
+    if spec.matching is Matching.IDENTIFIER:
+        normalize = normalize_doi if spec.name == "doi" else normalize_pmid
+        key = normalize(term.text)
+        if key is None:
+            raise QueryError(query_text, term.position, f"{term.text!r} is not a {spec.name}")
+        return Atom(Matching.IDENTIFIER, spec.sources, key)
+    key = " ".join(word_tokens(term.text))
+    if not key:
+        raise QueryError(query_text, term.position, "this term has no letters or digits")
+    return Atom(spec.matching, spec.sources, key, term.truncated)
+
+
+def _date_term_bounds(text: str) -> tuple[int, int]:
+    parts = [int(p) for p in text.split("/")]
+    year, month, day = [*parts, 0, 0][:3]
+    lo = year * 10000 + (month or 1) * 100 + (day or 1)
+    hi = year * 10000 + (month or 12) * 100 + (day or 31)
+    return lo, hi
+
+
+def _trie_pattern(stems: Iterable[str]) -> str:
+    """A regular expression matching any of ``stems``, factorised as a trie.
+
+    A stem that is a prefix of another makes the longer one redundant: both find the same
+    words, and the words are what the caller maps back to stems.
+
+    >>> _trie_pattern(["radiother", "radiosurg", "radio", "sbrt"])
+    '(?:radio|sbrt)'
+    >>> _trie_pattern(["metasta", "metabol"])
+    'meta(?:bol|sta)'
+    """
+    trie: _Trie = {}
+    for stem in stems:
+        node = trie
+        for char in stem:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        if "" in node:
+            return ""
+        alternatives = [re.escape(char) + build(child) for char, child in sorted(node.items())]
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")"
+
+    return build(trie)
+
+
+class _WordTables:
+    """The lookup tables of one word-matched source.
+
+    Single words are looked up by one set intersection with the text's words. A phrase is
+    checked (as a substring of the space-joined words) only when all its complete words are
+    present. Stems are found by one trie regex.
+    """
+
+    def __init__(self) -> None:
+        self.words: dict[str, list[int]] = defaultdict(list)
+        self.phrases: dict[str, list[tuple[frozenset[str], str, int]]] = defaultdict(list)
+        self.stems: dict[str, list[int]] = defaultdict(list)
+        self.vocabulary: frozenset[str] = frozenset()
+        self.stem_finder: re.Pattern[str] | None = None
+        self.phrase_starts: frozenset[str] = frozenset()
+        self.pairs: dict[tuple[str, str], list[tuple[str | None, int]]] = defaultdict(list)
+        self.pair_vocabulary: frozenset[tuple[str, str]] = frozenset()
+        self._ids_of_word: dict[str, tuple[int, ...]] = {}
+        self.word_vocabulary: frozenset[str] = frozenset()
+        self._stem_hits: dict[str, tuple[int, ...]] = {}
+        self._stemless: set[str] = set()
+
+    def add(self, atom: Atom, atom_id: int) -> None:
+        words = atom.key.split(" ")
+        if len(words) == 1:
+            (self.stems if atom.truncated else self.words)[atom.key].append(atom_id)
+            return
+        # A truncated phrase ends in a stem: no space after its last word, which is not a
+        # complete word and so not required to be present. A phrase is looked at only when
+        # its longest complete word is present: long words are the rare ones.
+        needle = f" {atom.key}" if atom.truncated else f" {atom.key} "
+        complete = words[:-1] if atom.truncated else words
+        if len(complete) >= 2:
+            # Gated by its first word pair, found with one set intersection; a two-word
+            # phrase is that pair, with nothing left to check.
+            exact = len(complete) == 2 and not atom.truncated
+            self.pairs[(words[0], words[1])].append((None if exact else needle, atom_id))
+            return
+        gate = max(complete, key=len)
+        self.phrases[gate].append((frozenset(complete), needle, atom_id))
+        for word in complete:
+            self.words.setdefault(word, [])
+
+    def freeze(self) -> None:
+        self.vocabulary = frozenset(self.words)
+        self.phrase_starts = frozenset(self.phrases)
+        self.pair_vocabulary = frozenset(self.pairs)
+        # Words that only serve phrases (ids empty) are left out: nothing to add for them.
+        self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items() if ids}
+        self.word_vocabulary = frozenset(self._ids_of_word)
+        self._stem_hits = {}
+        self._stemless = set()
+        self.stem_finder = None
+        if self.stems:
+            self.stem_finder = re.compile("^" + _trie_pattern(self.stems))
+
+    def find(self, texts: tuple[str, ...], hits: set[int]) -> None:
+        text = texts[0] if len(texts) == 1 else _SEPARATOR.join(texts)
+        tokens = fold_and_split(text)[1]
+        present = self.vocabulary.intersection(tokens)
+        hits.update(
+            chain.from_iterable(
+                map(self._ids_of_word.__getitem__, self.word_vocabulary.intersection(present))
+            )
+        )
+        joined = ""
+        if self.pair_vocabulary:
+            for pair in self.pair_vocabulary.intersection(pairwise(tokens)):
+                for pair_needle, atom_id in self.pairs[pair]:
+                    if pair_needle is not None:
+                        joined = joined or f" {' '.join(tokens)} "
+                        if pair_needle not in joined:
+                            continue
+                    hits.add(atom_id)
+        for word in self.phrase_starts.intersection(present):
+            for others, needle, atom_id in self.phrases[word]:
+                if present.issuperset(others):
+                    joined = joined or f" {' '.join(tokens)} "
+                    if needle in joined:
+                        hits.add(atom_id)
+        if self.stem_finder is not None:
+            # Words repeat across records (Zipf): after a while almost every word is known
+            # to start no stem, and only the few new words are tried against the stems.
+            for word in set(tokens).difference(self._stemless):
+                hits.update(self._hits_of_stemmed_word(word))
+
+    def _hits_of_stemmed_word(self, word: str) -> tuple[int, ...]:
+        known = self._stem_hits.get(word)
+        if known is not None:
+            return known
+        found: tuple[int, ...] = ()
+        if self.stem_finder is not None and self.stem_finder.match(word):
+            found = tuple(
+                i for end in range(1, len(word) + 1) for i in self.stems.get(word[:end], ())
+            )
+        if len(self._stem_hits) + len(self._stemless) < _STEM_CACHE_SIZE:
+            if found:
+                self._stem_hits[word] = found
+            else:
+                self._stemless.add(word)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _ValueTables:
+    exact: dict[str, list[int]]
+    prefixes: list[tuple[str, int]]
+
+
+class AtomIndex:
+    """Atoms of many queries, with the tables that find which of them hit a record."""
+
+    def __init__(self) -> None:
+        self.atoms: list[Atom] = []
+        self._ids: dict[Atom, int] = {}
+        self._words: dict[Source, _WordTables] = {}
+        self._values: dict[Source, _ValueTables] = {}
+        self._other: list[tuple[Atom, int]] = []
+        self._tags: list[tuple[Atom, int]] = []
+        self._dirty = False
+
+    def atom_id(self, atom: Atom) -> int:
+        """The id of an atom, adding it to the tables the first time it is seen."""
+        known = self._ids.get(atom)
+        if known is not None:
+            return known
+        atom_id = len(self.atoms)
+        self.atoms.append(atom)
+        self._ids[atom] = atom_id
+        self._register(atom, atom_id)
+        return atom_id
+
+    def _register(self, atom: Atom, atom_id: int) -> None:
+        if atom.matching is Matching.WORDS:
+            for source in atom.sources:
+                self._words.setdefault(source, _WordTables()).add(atom, atom_id)
+            self._dirty = True
+        elif atom.matching is Matching.VALUE:
+            for source in atom.sources:
+                values = self._values.setdefault(source, _ValueTables(defaultdict(list), []))
+                if atom.truncated:
+                    values.prefixes.append((atom.key, atom_id))
+                else:
+                    values.exact[atom.key].append(atom_id)
+        elif atom.matching is Matching.TAG:
+            self._tags.append((atom, atom_id))
+        else:
+            self._other.append((atom, atom_id))
+
+    def tag_atom_ids(self, tag: str) -> list[int]:
+        """The ``[tag]`` atoms that a work carrying ``tag`` hits (the tag or an ancestor)."""
+        folded = tag.casefold()
+        return [atom_id for atom, atom_id in self._tags if tag_matches(atom, folded)]
+
+    def hits(self, record: Record, tags: Collection[str] = ()) -> set[int]:
+        """The ids of the atoms that hit a record carrying ``tags``."""
+        if self._dirty:
+            for tables in self._words.values():
+                tables.freeze()
+            self._dirty = False
+        found: set[int] = set()
+        for source, tables in self._words.items():
+            texts = text_values(record, source)
+            if texts:
+                tables.find(texts, found)
+        for source, values in self._values.items():
+            for key in value_keys(record, source):
+                found.update(values.exact.get(key, ()))
+                found.update(i for prefix, i in values.prefixes if key.startswith(prefix))
+        found.update(i for atom, i in self._other if other_atom_hits(atom, record))
+        for tag in tags:
+            found.update(self.tag_atom_ids(tag))
+        return found
+
+
+def tag_matches(atom: Atom, tag: str) -> bool:
+    """True when a ``[tag]`` atom finds a (case-folded) tag: itself or a tag below it.
+
+    >>> tag_matches(Atom(Matching.TAG, (Source.TAG,), "design"), "design/rct")
+    True
+    >>> tag_matches(Atom(Matching.TAG, (Source.TAG,), "design"), "designer")
+    False
+    """
+    if atom.truncated:
+        return tag.startswith(atom.key)
+    return tag == atom.key or tag.startswith(atom.key + "/")
+
+
+def other_atom_hits(atom: Atom, record: Record) -> bool:
+    """True when a date, author or identifier atom hits a record."""
+    if atom.matching is Matching.DATE:
+        lo, hi = (int(x) for x in atom.key.split(":"))
+        dates = (d for d in (record.date, record.epub_date) if d is not None)
+        return any(b[0] <= hi and b[1] >= lo for b in map(date_bounds, dates))
+    if atom.matching is Matching.AUTHOR:
+        return any(author_matches(atom.key, key) for a in record.authors for key in author_keys(a))
+    value = record.ids.doi if Source.DOI in atom.sources else record.ids.pmid
+    return value is not None and value.lower() == atom.key
+
+
+def author_matches(query: str, key: str) -> bool:
+    """PubMed's author search: ``smith j`` finds ``smith ja``; ``smith`` does not find ``smithson``.
+
+    >>> author_matches("smith j", "smith ja"), author_matches("smith", "smithson a")
+    (True, False)
+    """
+    if key == query or key.startswith(query + " "):
+        return True
+    return " " in query and key.startswith(query)
+
+
+def compile_query(query: Query, index: AtomIndex, query_text: str = "") -> CompiledQuery:
+    """Compile a parsed query against an index; its atoms are added to the index."""
+    return CompiledQuery(query, _predicate(query, index, query_text), _trigger(query, index))
+
+
+def _flatten(query: Query, kind: type[And] | type[Or]) -> list[Query]:
+    if isinstance(query, kind):
+        return _flatten(query.left, kind) + _flatten(query.right, kind)
+    return [query]
+
+
+def _predicate(query: Query, index: AtomIndex, text: str) -> Predicate:
+    if isinstance(query, Term | Range):
+        atom_id = index.atom_id(atom_of(query, text))
+        return lambda hits: atom_id in hits
+    if isinstance(query, Not):
+        left, right = _predicate(query.left, index, text), _predicate(query.right, index, text)
+        return lambda hits: left(hits) and not right(hits)
+    kind = And if isinstance(query, And) else Or
+    parts = _flatten(query, kind)
+    ids = frozenset(index.atom_id(atom_of(p, text)) for p in parts if isinstance(p, Term | Range))
+    rest = [_predicate(p, index, text) for p in parts if not isinstance(p, Term | Range)]
+    if kind is And:
+        return lambda hits: ids.issubset(hits) and all(p(hits) for p in rest)
+    return lambda hits: not ids.isdisjoint(hits) or any(p(hits) for p in rest)
+
+
+def _trigger(query: Query, index: AtomIndex) -> frozenset[int] | None:
+    """Atoms of which one must hit for the query to match (``None``: unknown)."""
+    if isinstance(query, Term | Range):
+        return frozenset({index.atom_id(atom_of(query))})
+    if isinstance(query, Not):
+        return _trigger(query.left, index)
+    left, right = _trigger(query.left, index), _trigger(query.right, index)
+    if isinstance(query, Or):
+        return None if left is None or right is None else left | right
+    if left is None or right is None:
+        return left if right is None else right
+    return left if len(left) <= len(right) else right
+
+
+class Search:
+    """One query compiled on its own, as ``bims list --query`` uses it.
+
+    >>> search = Search('"spinal cord compression"[tiab] OR mescc')
+    >>> search.matches(Record(abstract=(), keywords=("MESCC",)))
+    True
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.query = parse_query(text)
+        self.index = AtomIndex()
+        self.compiled = compile_query(self.query, self.index, text)
+
+    def matches(self, record: Record, tags: Collection[str] = ()) -> bool:
+        """True when the record (carrying ``tags``) matches the query."""
+        return self.compiled.holds(self.index.hits(record, tags))
+
+
+def query_expression(query: Query, index: AtomIndex, constants: dict[str, object]) -> str:
+    """A Python expression over a set ``h`` of hit atom ids that is true when the query matches.
+
+    Used to compile a whole rule set into one function (see :class:`~bimscli.tagging.Tagger`).
+    The expression holds only integers, operators and the names it adds to ``constants``
+    (frozensets of atom ids): no text of the query reaches it, so compiling it is safe.
+
+    >>> index, constants = AtomIndex(), {}
+    >>> query_expression(parse_query("(a OR b) AND c NOT d"), index, constants)
+    '((0 in h) and ((not C0.isdisjoint(h)))) and not (3 in h)'
+    >>> sorted(constants["C0"])
+    [1, 2]
+    """
+    if isinstance(query, Term | Range):
+        return f"{index.atom_id(atom_of(query))} in h"
+    if isinstance(query, Not):
+        left = query_expression(query.left, index, constants)
+        return f"({left}) and not ({query_expression(query.right, index, constants)})"
+    kind = And if isinstance(query, And) else Or
+    parts = _flatten(query, kind)
+    ids = frozenset(index.atom_id(atom_of(p)) for p in parts if isinstance(p, Term | Range))
+    terms = [f"({query_expression(p, index, constants)})" for p in parts
+             if not isinstance(p, Term | Range)]  # fmt: skip
+    if len(ids) == 1:
+        terms.insert(0, f"({next(iter(ids))} in h)")
+    elif ids:
+        name = f"C{len(constants)}"
+        constants[name] = ids
+        terms.insert(0, f"({name} <= h)" if kind is And else f"(not {name}.isdisjoint(h))")
+    return (" and " if kind is And else " or ").join(terms)

@@ -1,0 +1,205 @@
+"""Tags in the library: rule tags recomputed by ``bims tag``, manual tags kept as given.
+
+A work's tag has an *origin*: ``rule`` (set by a tag rule, recomputed on every ``bims tag``:
+stale ones are removed when rules change) or ``manual`` (added by ``bims tag add``, never
+touched by rules). The same tag may be both.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bimscli.errors import NotFoundError, UsageError
+from bimscli.identifiers import normalize_doi
+from bimscli.store.library import Library, now_iso
+from bimscli.tagging.engine import TagChange, Tagger, plan_tag_changes
+from bimscli.tagging.rules import (
+    RuleSet,
+    is_valid_tag,
+    load_default_rules,
+    load_rules_file,
+)
+
+RULE = "rule"
+MANUAL = "manual"
+LIBRARY_RULES_NAMES = ("rules", "rules.toml")
+"""A rules file in the library's folder, used when ``--rules`` is not given."""
+
+
+@dataclass(frozen=True, slots=True)
+class TagRunReport:
+    """What ``bims tag`` did (or, with ``--dry-run``, would do)."""
+
+    rules: RuleSet
+    works: int
+    changes: tuple[TagChange, ...]
+    dry_run: bool
+
+    @property
+    def added(self) -> int:
+        """How many rule tags were (or would be) added."""
+        return sum(len(c.added) for c in self.changes)
+
+    @property
+    def removed(self) -> int:
+        """How many stale rule tags were (or would be) removed."""
+        return sum(len(c.removed) for c in self.changes)
+
+
+def rules_for_library(library: Library, rules_path: Path | None) -> RuleSet:
+    """The rules to apply: ``--rules FILE``, else a ``rules`` file beside the library, else
+    the rules shipped with bims."""
+    if rules_path is not None:
+        return load_rules_file(rules_path)
+    for name in LIBRARY_RULES_NAMES:
+        candidate = library.path.parent / name
+        if candidate.is_file():
+            return load_rules_file(candidate)
+    return load_default_rules()
+
+
+def tags_by_work(library: Library, origin: str | None = None) -> dict[int, set[str]]:
+    """Every work's tags of one origin (``None``: of both)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = library.connection.execute(
+        "SELECT work_id, tag FROM work_tags WHERE ? IS NULL OR origin = ?", (origin, origin)
+    )
+    for work_id, tag in rows:
+        found[int(work_id)].add(str(tag))
+    return dict(found)
+
+
+def apply_rules(library: Library, rules: RuleSet, *, dry_run: bool = False) -> TagRunReport:
+    """Tag every work with the rules; remove stale rule tags; never touch manual tags."""
+    tagger = Tagger(rules.rules)
+    manual = tags_by_work(library, MANUAL)
+    current = tags_by_work(library, RULE)
+    computed: dict[int, frozenset[str]] = {}
+    works = 0
+    for work in library.works():
+        works += 1
+        computed[work.id] = tagger.tag(work.record, manual.get(work.id, ()))
+    changes = plan_tag_changes(
+        {str(k): v for k, v in current.items()}, {str(k): v for k, v in computed.items()}
+    )
+    if not dry_run:
+        _write_rule_changes(library, changes, rules)
+    return TagRunReport(rules, works, tuple(changes), dry_run)
+
+
+def _write_rule_changes(library: Library, changes: Sequence[TagChange], rules: RuleSet) -> None:
+    origin_of = {rule.tag: rule for rule in rules.rules}
+    stamp = now_iso()
+    with library.transaction() as conn:
+        for change in changes:
+            work_id = int(change.work)
+            conn.executemany(
+                "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'rule'",
+                [(work_id, tag) for tag in sorted(change.removed)],
+            )
+            conn.executemany(
+                "INSERT INTO work_tags (work_id, tag, origin, source, created_at)"
+                " VALUES (?, ?, 'rule', ?, ?)",
+                [
+                    (
+                        work_id,
+                        tag,
+                        _rule_source(origin_of[tag].origin, origin_of[tag].query_text),
+                        stamp,
+                    )
+                    for tag in sorted(change.added)
+                ],
+            )
+
+
+def _rule_source(origin: str, query: str) -> str:
+    return json.dumps({"rules": origin, "query": " ".join(query.split())}, ensure_ascii=False)
+
+
+def _check_tags(tags: Iterable[str]) -> list[str]:
+    checked = list(dict.fromkeys(tags))
+    bad = [t for t in checked if not is_valid_tag(t)]
+    if bad:
+        raise UsageError(
+            f"not a valid tag: {', '.join(bad)}; a tag is lower-case words joined by '/', "
+            "like design/rct"
+        )
+    return checked
+
+
+def add_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> list[str]:
+    """Add manual tags to a work; returns the ones that were new."""
+    library.work(work_id)  # raises NotFoundError for an unknown work
+    checked = _check_tags(tags)
+    with library.transaction() as conn:
+        added = [
+            tag
+            for tag in checked
+            if conn.execute(
+                "INSERT OR IGNORE INTO work_tags (work_id, tag, origin, created_at)"
+                " VALUES (?, ?, 'manual', ?)",
+                (work_id, tag, now_iso()),
+            ).rowcount
+        ]
+    return added
+
+
+def remove_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> list[str]:
+    """Remove manual tags from a work; an unknown one is a :class:`NotFoundError`.
+
+    Rule tags cannot be removed by hand: change the rules instead.
+    """
+    library.work(work_id)
+    checked = _check_tags(tags)
+    manual = tags_by_work(library, MANUAL).get(work_id, set())
+    missing = [t for t in checked if t not in manual]
+    if missing:
+        raise NotFoundError(
+            f"work {work_id} has no manual tag {', '.join(missing)}; rule tags change only "
+            "with the rules (see `bims tag --explain ID`)"
+        )
+    with library.transaction() as conn:
+        conn.executemany(
+            "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'manual'",
+            [(work_id, tag) for tag in checked],
+        )
+    return checked
+
+
+def tag_counts(library: Library) -> list[tuple[str, int]]:
+    """Every tag with the number of works carrying it (by either origin), most used first."""
+    rows = library.connection.execute(
+        "SELECT tag, count(DISTINCT work_id) AS n FROM work_tags GROUP BY tag ORDER BY n DESC, tag"
+    )
+    return [(str(tag), int(n)) for tag, n in rows]
+
+
+def work_tag_origins(library: Library, work_id: int) -> dict[str, set[str]]:
+    """A work's tags, each with its origins (``rule``, ``manual``)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    rows = library.connection.execute(
+        "SELECT tag, origin FROM work_tags WHERE work_id = ?", (work_id,)
+    )
+    for tag, origin in rows:
+        found[str(tag)].add(str(origin))
+    return dict(found)
+
+
+def resolve_work_reference(library: Library, reference: str) -> int | None:
+    """The id of the work a label names by id or DOI, or ``None`` when no work matches."""
+    if reference.isdigit():
+        row = library.connection.execute(
+            "SELECT id FROM works WHERE id = ?", (int(reference),)
+        ).fetchone()
+        return int(row[0]) if row else None
+    doi = normalize_doi(reference)
+    if doi is None:
+        return None
+    row = library.connection.execute(
+        "SELECT id FROM works WHERE doi = ? ORDER BY id LIMIT 1", (doi,)
+    ).fetchone()
+    return int(row[0]) if row else None

@@ -1,0 +1,139 @@
+"""Tags in the library: rule tags recomputed (stale removed), manual tags never touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bimscli.errors import NotFoundError, UsageError
+from bimscli.model import AbstractSection, Identifiers, ParsedRecord, Position, Record
+from bimscli.store import Library
+from bimscli.store.tags import (
+    MANUAL,
+    RULE,
+    add_manual_tags,
+    apply_rules,
+    remove_manual_tags,
+    resolve_work_reference,
+    rules_for_library,
+    tag_counts,
+    tags_by_work,
+    work_tag_origins,
+)
+from bimscli.tagging import parse_rules
+
+RULES_V1 = """
+[tags."treatment/sbrt"]
+query = "sbrt[tiab]"
+[tags."outcome/pain"]
+query = "pain[tiab]"
+"""
+RULES_V2 = """
+[tags."treatment/radiotherapy"]
+query = "sbrt[tiab] OR radiotherap*[tiab]"
+[tags."outcome/pain"]
+query = "pain[tiab] NOT mine/not-pain[tag]"
+"""
+
+
+def add_work(library: Library, abstract: str, doi: str) -> int:
+    """A work of one source record with this abstract and DOI."""
+    with library.transaction():
+        input_id = library.add_input(
+            name="t.txt", path=None, sha256=doi.encode().hex().ljust(64, "0")[:64], size=1,
+            format_name="testlines", parser_version="t1",
+        )  # fmt: skip
+        record = Record(abstract=(AbstractSection(abstract),), ids=Identifiers(doi=doi))
+        (record_id,) = library.add_source_records(
+            input_id, [ParsedRecord(record, Position(1, 1), abstract)]
+        )
+        return library.create_work([record_id], "new")
+
+
+@pytest.fixture
+def works(library: Library) -> tuple[int, int]:
+    """Two works: one about SBRT and pain, one about radiotherapy."""
+    return (
+        add_work(library, "SBRT relieved pain.", "10.1000/a"),
+        add_work(library, "Conventional radiotherapy.", "10.1000/b"),
+    )
+
+
+def test_rule_change_removes_stale_tags_and_keeps_manual_ones(
+    library: Library, works: tuple[int, int]
+) -> None:
+    first, second = works
+    add_manual_tags(library, first, ["treatment/sbrt", "mine/keep"])
+    report = apply_rules(library, parse_rules(RULES_V1, "v1"))
+    assert (report.works, report.added, report.removed) == (2, 2, 0)
+    assert tags_by_work(library, RULE) == {first: {"treatment/sbrt", "outcome/pain"}}
+
+    report = apply_rules(library, parse_rules(RULES_V2, "v2"))
+    assert tags_by_work(library, RULE) == {
+        first: {"treatment/radiotherapy", "outcome/pain"},
+        second: {"treatment/radiotherapy"},
+    }
+    assert (report.added, report.removed) == (2, 1)  # -sbrt on the first work
+    # The manual tags, including one equal to a now stale rule tag, are untouched.
+    assert tags_by_work(library, MANUAL) == {first: {"treatment/sbrt", "mine/keep"}}
+    assert work_tag_origins(library, first)["treatment/sbrt"] == {MANUAL}
+
+
+def test_tagging_is_idempotent_and_dry_run_changes_nothing(
+    library: Library, works: tuple[int, int]
+) -> None:
+    rules = parse_rules(RULES_V1, "v1")
+    dry = apply_rules(library, rules, dry_run=True)
+    assert dry.added == 2
+    assert tags_by_work(library, RULE) == {}
+    apply_rules(library, rules)
+    again = apply_rules(library, rules)
+    assert again.changes == ()
+
+
+def test_manual_tags_take_part_in_rules(library: Library, works: tuple[int, int]) -> None:
+    first, _ = works
+    add_manual_tags(library, first, ["mine/not-pain"])
+    apply_rules(library, parse_rules(RULES_V2, "v2"))
+    assert "outcome/pain" not in tags_by_work(library, RULE)[first]
+
+
+def test_manual_tag_errors(library: Library, works: tuple[int, int]) -> None:
+    first, _ = works
+    with pytest.raises(UsageError, match="not a valid tag: Bad Tag"):
+        add_manual_tags(library, first, ["Bad Tag"])
+    with pytest.raises(NotFoundError, match="no work 99"):
+        add_manual_tags(library, 99, ["x"])
+    apply_rules(library, parse_rules(RULES_V1, "v1"))
+    with pytest.raises(NotFoundError, match="rule tags change only with the rules"):
+        remove_manual_tags(library, first, ["outcome/pain"])
+    add_manual_tags(library, first, ["a"])
+    assert add_manual_tags(library, first, ["a", "b"]) == ["b"]
+    assert remove_manual_tags(library, first, ["a"]) == ["a"]
+    assert tags_by_work(library, MANUAL) == {first: {"b"}}
+
+
+def test_tag_counts_count_works_once(library: Library, works: tuple[int, int]) -> None:
+    first, _ = works
+    apply_rules(library, parse_rules(RULES_V2, "v2"))
+    add_manual_tags(library, first, ["treatment/radiotherapy"])
+    assert tag_counts(library) == [("treatment/radiotherapy", 2), ("outcome/pain", 1)]
+
+
+def test_rules_beside_the_library_are_used(library: Library, tmp_path: Path) -> None:
+    assert rules_for_library(library, None).origin == "the shipped rules"
+    beside = library.path.parent / "rules"
+    beside.write_text(RULES_V1, encoding="utf-8")
+    assert rules_for_library(library, None).origin == str(beside)
+    explicit = tmp_path / "other.toml"
+    explicit.write_text(RULES_V2, encoding="utf-8")
+    assert rules_for_library(library, explicit).tags == ["treatment/radiotherapy", "outcome/pain"]
+
+
+def test_labels_name_works_by_id_or_doi(library: Library, works: tuple[int, int]) -> None:
+    first, second = works
+    assert resolve_work_reference(library, str(first)) == first
+    assert resolve_work_reference(library, "https://doi.org/10.1000/B") == second
+    assert resolve_work_reference(library, "10.1000/none") is None
+    assert resolve_work_reference(library, "999") is None
