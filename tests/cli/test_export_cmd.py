@@ -112,3 +112,28 @@ def test_export_ingest_into_a_new_library_export_again_gives_the_same_file(
     again = _bims(second_library, "export", "--bibtex")
     assert again == exported.read_text(encoding="utf-8")
     assert again.count("\n@") + 1 >= 13  # every seed record, the newsletter's nine included
+
+
+def test_tag_and_query_choose_the_works(ingested: Path) -> None:
+    _bims(ingested, "tag", "add", "1", "treatment/radiotherapy")
+    _bims(ingested, "tag", "add", "2", "rehabilitation")
+    by_parent = json.loads(_bims(ingested, "export", "--csl-json", "--tag", "treatment"))
+    assert [item["DOI"] for item in by_parent] == ["10.1000/a"]
+    assert by_parent[0]["keyword"] == "treatment/radiotherapy"
+    either = json.loads(
+        _bims(ingested, "export", "--csl-json", "--tag", "rehabilitation", "--tag", "treatment")
+    )
+    assert len(either) == 2
+    queried = json.loads(_bims(ingested, "export", "--csl-json", "--query", "rehab*[ti]"))
+    assert [item["DOI"] for item in queried] == ["10.1000/b"]
+    none = json.loads(_bims(ingested, "export", "--csl-json", "--tag", "design"))
+    assert none == []
+
+
+def test_a_broken_query_is_a_one_line_error_with_a_caret(ingested: Path) -> None:
+    result = runner.invoke(
+        app, ["--library", str(ingested), "export", "--bibtex", "--query", "sbrt[tiabx]"]
+    )
+    assert result.exit_code == 2
+    assert "^" in result.output
+    assert "Traceback" not in result.output

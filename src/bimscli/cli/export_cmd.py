@@ -56,10 +56,18 @@ def export_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only works with this tag or its sub-tags (repeatable)."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", "-q", help="Only works matching a PubMed-style query."),
+    ] = None,
 ) -> None:
     """Export works; citation keys are made on first export and then kept.
 
-    Example: bims export --bibtex -o refs.bib
+    Example: bims export --bibtex -o refs.bib --tag treatment/radiotherapy
     """
     fmt = _chosen_format(
         {
@@ -79,6 +87,8 @@ def export_command(
         output=output_format,
         group_by_tag=by_tag,
         rekey=rekey,
+        tags=tuple(tag or ()),
+        query=query,
     )
     with state(ctx).open_library() as library:
         text = export_works(library, request)

@@ -12,8 +12,10 @@ from bimscli.export.bibtex import Dialect, write_bibtex
 from bimscli.export.csl_json import write_csl_json
 from bimscli.export.formatted import OutputFormat, format_bibliography
 from bimscli.export.ris import write_ris
+from bimscli.query import Search
 from bimscli.store import Library
 from bimscli.store.citation_keys import assign_citation_keys
+from bimscli.store.tags import tags_by_work
 
 
 class ExportFormat(StrEnum):
@@ -36,7 +38,12 @@ _WRITERS: dict[ExportFormat, Callable[[Iterable[ExportItem]], str]] = {
 
 @dataclass(frozen=True, slots=True)
 class ExportRequest:
-    """What to export and how; no work ids means every work in the library."""
+    """What to export and how.
+
+    No work ids means every work in the library; ``tags`` keeps works carrying any of them
+    (a tag also selects its sub-tags: ``design`` selects ``design/rct``), and ``query`` keeps
+    works matching a PubMed-style query.
+    """
 
     format: ExportFormat
     work_ids: tuple[int, ...] = ()
@@ -44,14 +51,33 @@ class ExportRequest:
     output: OutputFormat = OutputFormat.TEXT
     group_by_tag: bool = False
     rekey: bool = False
+    tags: tuple[str, ...] = ()
+    query: str | None = None
 
 
 def export_items(library: Library, request: ExportRequest) -> list[ExportItem]:
     """The works asked for, in id order, with their citation keys (made on first export)."""
-    works = list(library.works(sorted(set(request.work_ids)) or None))
+    search = Search(request.query) if request.query is not None else None
+    tags = tags_by_work(library)
+    works = [
+        w
+        for w in library.works(sorted(set(request.work_ids)) or None)
+        if _has_any_tag(tags.get(w.id, set()), request.tags)
+        and (search is None or search.matches(w.record, tags.get(w.id, ())))
+    ]
     keys = assign_citation_keys(library, works, rekey=request.rekey)
-    # Tags join the items once the library stores them.
-    return [ExportItem(keys[w.id], w.record) for w in works]
+    return [ExportItem(keys[w.id], w.record, tuple(sorted(tags.get(w.id, ())))) for w in works]
+
+
+def _has_any_tag(work_tags: set[str], wanted: tuple[str, ...]) -> bool:
+    """True when no tag is asked for, or the work has one of them or one of their sub-tags.
+
+    >>> _has_any_tag({"design/rct"}, ("design",)), _has_any_tag({"pain"}, ("design",))
+    (True, False)
+    """
+    if not wanted:
+        return True
+    return any(t == w or t.startswith(w + "/") for t in work_tags for w in wanted)
 
 
 def export_works(library: Library, request: ExportRequest) -> str:
