@@ -7,11 +7,12 @@ order used to break ties in detection.
 from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
-from bimscli.formats.base import SourceFormat, Sniff
+from bimscli.formats import csv_table
+from bimscli.formats.base import Sniff, SourceFormat
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
-FORMATS: tuple[SourceFormat, ...] = ()
+FORMATS: tuple[SourceFormat, ...] = (csv_table.FORMAT,)
 
 DETECTION_THRESHOLD = 0.5
 """A format must be at least this sure to be picked without ``--format``."""
@@ -49,8 +50,8 @@ def detect_format(sniff: Sniff) -> SourceFormat:
 __all__ = [
     "DETECTION_THRESHOLD",
     "FORMATS",
-    "SourceFormat",
     "Sniff",
+    "SourceFormat",
     "detect_format",
     "format_names",
     "get_format",
