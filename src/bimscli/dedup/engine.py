@@ -1,0 +1,152 @@
+"""Deduplication of a whole set of records, and of new records against a library.
+
+:func:`deduplicate` is the batch entry point; :func:`match_new` compares only new records with
+a reusable :class:`~bimscli.dedup.blocking.BlockingIndex` of the library (and with each other),
+so an ingest of a thousand records into a million-record library costs about a thousand
+lookups. Both return pair decisions; :func:`cluster_decisions` turns decisions into works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bimscli.dedup.blocking import BlockingIndex
+from bimscli.dedup.cluster import NO_DECISIONS, ConstrainedUnionFind, UserDecisions
+from bimscli.dedup.features import RecordFeatures
+from bimscli.dedup.match import DEFAULT_THRESHOLD, Outcome, PairDecision, decide_pair
+
+_TIER_RANK = {"same-doi": 0, "same-pmid": 0, "same-pmcid": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """The works found: clusters of two or more record ids (a record in none is alone).
+
+    ``pair_decisions`` holds every merge and veto that was considered, ``flagged`` the pairs
+    that share an identifier but not a title, ``borderline`` the pairs for ``--review``.
+    """
+
+    clusters: tuple[tuple[str, ...], ...]
+    pair_decisions: tuple[PairDecision, ...]
+    flagged: tuple[PairDecision, ...]
+    borderline: tuple[PairDecision, ...]
+    links: tuple[PairDecision, ...]
+
+    def cluster_of(self, record_id: str) -> tuple[str, ...]:
+        """The ids of the work ``record_id`` belongs to (just itself when alone)."""
+        return next((c for c in self.clusters if record_id in c), (record_id,))
+
+    def explain(self, record_id: str) -> tuple[PairDecision, ...]:
+        """The decisions that concern ``record_id``'s work: why it holds what it holds."""
+        members = set(self.cluster_of(record_id))
+        return tuple(d for d in self.pair_decisions if d.first in members or d.second in members)
+
+
+def _merge_order(decision: PairDecision) -> tuple[int, float, str, str]:
+    return (
+        _TIER_RANK.get(decision.rule, 1),
+        -decision.title_score,
+        decision.first,
+        decision.second,
+    )
+
+
+def cluster_decisions(
+    decisions: Iterable[PairDecision],
+    user: UserDecisions = NO_DECISIONS,
+    existing: Iterable[Sequence[str]] = (),
+) -> list[tuple[str, ...]]:
+    """Works from pair decisions: user links first, then merges strongest first.
+
+    ``existing`` clusters (a library's current works) are kept together unless a user
+    separated two of their records.
+    """
+    all_decisions = list(decisions)
+    uf = ConstrainedUnionFind()
+    for a, b in sorted(user.cannot_link):
+        uf.forbid(a, b)
+    for a, b in sorted(user.must_link):
+        uf.union(a, b)
+    for d in sorted((d for d in all_decisions if d.is_cannot_link), key=_merge_order):
+        if (d.first, d.second) not in user.must_link:
+            uf.forbid(d.first, d.second)
+    for cluster in existing:
+        for other in cluster[1:]:
+            uf.union(cluster[0], other)
+    for d in sorted((d for d in all_decisions if d.outcome is Outcome.MERGE), key=_merge_order):
+        uf.union(d.first, d.second)
+    return sorted(uf.groups())
+
+
+def _result(
+    decisions: list[PairDecision], user: UserDecisions, existing: Iterable[Sequence[str]] = ()
+) -> DedupResult:
+    decisions.sort(key=_merge_order)
+    return DedupResult(
+        clusters=tuple(cluster_decisions(decisions, user, existing)),
+        pair_decisions=tuple(d for d in decisions if d.outcome is not Outcome.REVIEW),
+        flagged=tuple(d for d in decisions if d.outcome is Outcome.FLAG),
+        borderline=tuple(d for d in decisions if d.outcome is Outcome.REVIEW),
+        links=tuple(d for d in decisions if d.outcome is Outcome.LINK),
+    )
+
+
+def build_index(features: Iterable[RecordFeatures]) -> BlockingIndex:
+    """A blocking index of a library's records, to keep and reuse with :func:`match_new`."""
+    index = BlockingIndex()
+    for f in features:
+        index.add(f)
+    return index
+
+
+def deduplicate(
+    features: Sequence[RecordFeatures],
+    decisions: UserDecisions = NO_DECISIONS,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    allow_preprints: bool = False,
+) -> DedupResult:
+    """Find the works among ``features``: the batch entry point (``bims dedup``)."""
+    index = build_index(features)
+    found: list[PairDecision] = []
+    for i, j in index.candidate_pairs():
+        decision = decide_pair(
+            index.features(i), index.features(j), threshold, allow_preprints=allow_preprints
+        )
+        if decision is not None:
+            found.append(decision)
+    return _result(found, decisions)
+
+
+def match_new(
+    new_features: Sequence[RecordFeatures],
+    index: BlockingIndex,
+    decisions: UserDecisions = NO_DECISIONS,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    existing_clusters: Iterable[Sequence[str]] = (),
+    allow_preprints: bool = False,
+) -> DedupResult:
+    """Match new records against an indexed library and each other (end of ``bims ingest``).
+
+    The new records are added to ``index``. ``existing_clusters`` are the library's current
+    works that involve the records found similar; the result's clusters are the works the new
+    records belong to, merged with those.
+    """
+    numbers = [index.add(f) for f in new_features]
+    new_set = set(numbers)
+    found: list[PairDecision] = []
+    for number in numbers:
+        for other in sorted(index.candidates(number)):
+            if other in new_set and other > number:
+                continue  # the pair is met again from the other side
+            decision = decide_pair(
+                index.features(number),
+                index.features(other),
+                threshold,
+                allow_preprints=allow_preprints,
+            )
+            if decision is not None:
+                found.append(decision)
+    return _result(found, decisions, existing_clusters)
