@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Whole words spelt differently in British and American English in biomedical titles; the
 # suffix rules in :func:`americanize` cover -isation/-ise/-yse/-tre.
 _BRITISH_WORDS = {
@@ -117,6 +119,7 @@ _ISE_EXCEPTIONS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def americanize(word: str) -> str:
     """One word in American spelling.
 

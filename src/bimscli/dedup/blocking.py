@@ -10,6 +10,7 @@ times the (bounded) block sizes, close to linearly.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import combinations
 
 from bimscli.dedup.features import RecordFeatures
 
@@ -43,19 +44,31 @@ def blocking_keys(f: RecordFeatures) -> tuple[str, ...]:
     return tuple(keys)
 
 
+_ID_PREFIXES = ("doi:", "pmid:", "pmc:")
+MAX_ID_BLOCK = 1000
+"""An identifier shared by more records than this is junk (a supplement's DOI): no pairs."""
+
+
 class BlockingIndex:
     """A reusable index of a library's records, for batch and incremental deduplication.
 
-    Records are numbered in the order they are added; :meth:`features` returns them.
+    Records are numbered in the order they are added; :meth:`features` returns them. Keys are
+    stored as their hashes and a block of one record as a bare number, which keeps a
+    million-record index within a few hundred megabytes; a hash collision only adds a
+    candidate pair, which the pair rules then judge like any other.
     """
 
     def __init__(self) -> None:
-        self._features: list[RecordFeatures] = []
-        self._blocks: dict[str, list[int]] = {}
+        self._features: list[RecordFeatures | None] = []
+        self._blocks: dict[int, int | list[int]] = {}
+        self._id_blocks: dict[int, int | list[int]] = {}
         self._positions: dict[str, int] = {}
 
     def __len__(self) -> int:
-        return len(self._features)
+        return len(self._positions)
+
+    def _table(self, key: str) -> dict[int, int | list[int]]:
+        return self._id_blocks if key.startswith(_ID_PREFIXES) else self._blocks
 
     def add(self, features: RecordFeatures) -> int:
         """Index one record and return its number; a known ``record_id`` is replaced."""
@@ -65,42 +78,65 @@ class BlockingIndex:
         self._features.append(features)
         self._positions[features.record_id] = number
         for key in blocking_keys(features):
-            self._blocks.setdefault(key, []).append(number)
+            table = self._table(key)
+            hashed = hash(key)
+            members = table.get(hashed)
+            if members is None:
+                table[hashed] = number
+            elif isinstance(members, int):
+                table[hashed] = [members, number]
+            else:
+                members.append(number)
         return number
 
     def remove(self, record_id: str) -> None:
-        """Forget a record (its slot stays, unindexed, so numbers remain stable)."""
+        """Forget a record (its number is not reused)."""
         number = self._positions.pop(record_id)
-        for key in blocking_keys(self._features[number]):
-            members = self._blocks.get(key)
-            if members is not None and number in members:
+        features = self._features[number]
+        self._features[number] = None
+        if features is None:
+            return
+        for key in blocking_keys(features):
+            table = self._table(key)
+            members = table.get(hash(key))
+            if members == number:
+                del table[hash(key)]
+            elif isinstance(members, list) and number in members:
                 members.remove(number)
 
     def features(self, number: int) -> RecordFeatures:
         """The features of record ``number``."""
-        return self._features[number]
+        features = self._features[number]
+        if features is None:
+            raise KeyError(f"record number {number} was removed from the index")
+        return features
 
     def number_of(self, record_id: str) -> int | None:
         """The number of an indexed record, or ``None``."""
         return self._positions.get(record_id)
 
-    def candidates(self, number: int, *, only_below: bool = False) -> set[int]:
-        """The records sharing a (not oversized) block with record ``number``.
-
-        With ``only_below``, only records numbered lower: each pair is then produced once.
-        """
+    def candidates(self, number: int) -> set[int]:
+        """The records sharing a (not oversized) block with record ``number``."""
         found: set[int] = set()
-        for key in blocking_keys(self._features[number]):
-            members = self._blocks[key]
-            if len(members) > MAX_BLOCK and not key.startswith(("doi:", "pmid:", "pmc:")):
-                continue
-            for other in members:
-                if other != number and (not only_below or other < number):
-                    found.add(other)
+        for key in blocking_keys(self.features(number)):
+            table = self._table(key)
+            limit = MAX_ID_BLOCK if table is self._id_blocks else MAX_BLOCK
+            members = table.get(hash(key))
+            if isinstance(members, list) and len(members) <= limit:
+                found.update(members)
+        found.discard(number)
         return found
 
     def candidate_pairs(self) -> Iterator[tuple[int, int]]:
-        """Every candidate pair of indexed records, once each."""
-        for number in sorted(self._positions.values()):
-            for other in sorted(self.candidates(number, only_below=True)):
-                yield other, number
+        """Every candidate pair of indexed records, once each, lower number first."""
+        seen: set[int] = set()
+        width = len(self._features)
+        for table, limit in ((self._id_blocks, MAX_ID_BLOCK), (self._blocks, MAX_BLOCK)):
+            for members in table.values():
+                if isinstance(members, int) or len(members) > limit:
+                    continue
+                for a, b in combinations(sorted(members), 2):
+                    code = a * width + b
+                    if code not in seen:
+                        seen.add(code)
+                        yield a, b

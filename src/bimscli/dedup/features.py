@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from bimscli.dedup.normalize import (
     first_page,
@@ -123,11 +124,17 @@ def detect_notice(title: str, publication_types: tuple[str, ...] = ()) -> Notice
         notice = _NOTICE_PUBTYPE.get(pub_type.lower())
         if notice is not None:
             return notice
-    folded = fold_text(title)
+    if title.lstrip(" \"'[(")[:1].lower() not in _NOTICE_INITIALS:
+        return None
+    folded = fold_text(title[:60])
     for notice, pattern in _NOTICE_TITLE:
         if pattern.match(folded):
             return notice
     return None
+
+
+_NOTICE_INITIALS = frozenset("ecrnwai")
+"""The first letters of every notice pattern: a cheap test before folding a title."""
 
 
 def detect_preprint(record: Record, dois: frozenset[str]) -> bool:
@@ -142,10 +149,14 @@ def detect_preprint(record: Record, dois: frozenset[str]) -> bool:
     """
     if record.type is WorkType.PREPRINT:
         return True
-    venue = fold_text(" ".join(filter(None, (record.journal, record.publisher))))
-    if venue and _PREPRINT_VENUE.search(venue):
+    if _is_preprint_venue(record.journal) or _is_preprint_venue(record.publisher):
         return True
     return any(_PREPRINT_DOI.match(doi) for doi in dois)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_preprint_venue(venue: str | None) -> bool:
+    return bool(venue and _PREPRINT_VENUE.search(fold_text(venue)))
 
 
 def _author_keys(record: Record) -> tuple[str, ...]:
