@@ -33,8 +33,8 @@ def blocking_keys(f: RecordFeatures) -> tuple[str, ...]:
     if words:
         keys.append("tp:" + " ".join(words[:TITLE_EDGE_WORDS]))
         keys.append("ts:" + " ".join(words[-TITLE_EDGE_WORDS:]))
-    if f.alt_title_key:
-        keys.append("tp:" + " ".join(f.alt_title_key.split()[:TITLE_EDGE_WORDS]))
+    for part in f.title_parts[1:]:
+        keys.append("tp:" + " ".join(part.split()[:TITLE_EDGE_WORDS]))
     if f.authors and f.year is not None:
         keys.append(f"ay:{f.authors[0]}:{f.year}")
     if f.authors and words:

@@ -74,6 +74,7 @@ _TYPE_CLASS = {
 """Types that can only be the same work as a record of their own class (or of OTHER)."""
 
 MAX_AUTHOR_KEYS = 5
+_ORIGINAL_MARKER = re.compile(r"<original>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,9 @@ class RecordFeatures:
     """What deduplication knows about one source record, all normalised.
 
     ``record_id`` is the caller's stable name for the record (a store id or a source key);
-    results name records by it, so they do not depend on input order.
+    results name records by it, so they do not depend on input order. ``title_parts`` are the
+    keys of a title's two halves when a database joined an original-language title and its
+    translation ("Utilidad de ...; Are antimicrobials useful ...").
     """
 
     record_id: str
@@ -89,7 +92,7 @@ class RecordFeatures:
     pmids: frozenset[str] = frozenset()
     pmcids: frozenset[str] = frozenset()
     title_key: str = ""
-    alt_title_key: str = ""
+    title_parts: tuple[str, ...] = ()
     numbers: tuple[int, ...] = ()
     authors: tuple[str, ...] = ()
     year: int | None = None
@@ -170,8 +173,9 @@ def _author_keys(record: Record) -> tuple[str, ...]:
 
 def features_from_record(record_id: str, record: Record) -> RecordFeatures:
     """The deduplication features of one record (pure, cheap: call once per record)."""
-    main_title, alt_title = split_alternative_title(record.title or "")
-    words = title_words(main_title) if main_title else []
+    title = record.title or ""
+    words = title_words(_ORIGINAL_MARKER.sub(" ", title)) if title else []
+    parts = split_alternative_title(title)
     dois = frozenset(d for d in (record.ids.doi,) if d)
     other_ids = dict(record.ids.other)
     notice = detect_notice(record.title or "", record.publication_types)
@@ -184,7 +188,7 @@ def features_from_record(record_id: str, record: Record) -> RecordFeatures:
         pmids=frozenset(p for p in (record.ids.pmid, other_ids.get("pmid")) if p),
         pmcids=frozenset(p for p in (record.ids.pmcid,) if p),
         title_key=" ".join(words),
-        alt_title_key=title_key(alt_title) if alt_title else "",
+        title_parts=tuple(title_key(p) for p in parts) if len(parts) > 1 else (),
         numbers=numeric_signature(words),
         authors=_author_keys(record),
         year=record.year,

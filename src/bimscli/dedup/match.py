@@ -65,10 +65,10 @@ def title_similarity(a: RecordFeatures, b: RecordFeatures) -> float:
     if not a.title_key or not b.title_key:
         return 0.0
     score = _key_similarity(a.title_key, b.title_key)
-    if score < 97.0 and (a.alt_title_key or b.alt_title_key):
+    if score < 97.0 and (a.title_parts or b.title_parts):
         # One source gives "Original; Translation", another only one of them.
-        for x in filter(None, (a.title_key, a.alt_title_key)):
-            for y in filter(None, (b.title_key, b.alt_title_key)):
+        for x in (a.title_key, *a.title_parts):
+            for y in (b.title_key, *b.title_parts):
                 score = max(score, _key_similarity(x, y))
     return score
 

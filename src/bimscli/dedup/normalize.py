@@ -118,22 +118,24 @@ def title_words(title: str) -> list[str]:
 _TITLE_SEPARATORS = re.compile(r"\s*(?:<original>|\bTO:|\s=\s|;\s)\s*", re.IGNORECASE)
 
 
-def split_alternative_title(title: str) -> tuple[str, str]:
-    """A title and its appended original-language (or translated) title, if any.
+def split_alternative_title(title: str) -> tuple[str, ...]:
+    """The halves of a title that joins an original-language title and its translation.
 
-    Bibliographic databases join both with ``<ORIGINAL>``, ``TO:``, `` = `` or ``; ``.
+    Bibliographic databases join both with ``<ORIGINAL>``, ``TO:``, `` = `` or ``; ``; a
+    subtitle after a semicolon looks the same, so callers compare halves only as an
+    alternative to the whole title. A title with no such join is returned whole.
 
-    >>> split_alternative_title("Antibiotics in surgery. <ORIGINAL> ANTIBIOTIQUES EN CHIRURGIE")
-    ('Antibiotics in surgery.', 'ANTIBIOTIQUES EN CHIRURGIE')
-    >>> split_alternative_title("Utilidad de los antimicrobianos; Are antimicrobials useful?")
-    ('Utilidad de los antimicrobianos', 'Are antimicrobials useful?')
+    >>> split_alternative_title("Drugs in lung surgery <ORIGINAL> Drogues en chirurgie du poumon")
+    ('Drugs in lung surgery', 'Drogues en chirurgie du poumon')
+    >>> split_alternative_title("Utilidad de los antimicrobianos; Are antimicrobials of use?")
+    ('Utilidad de los antimicrobianos', 'Are antimicrobials of use?')
     >>> split_alternative_title("Asthma; a review")
-    ('Asthma; a review', '')
+    ('Asthma; a review',)
     """
     parts = _TITLE_SEPARATORS.split(title, maxsplit=1)
-    if len(parts) == 2 and all(len(p.split()) >= 3 for p in parts):
+    if len(parts) == 2 and all(len(p.split()) >= 4 for p in parts):
         return parts[0], parts[1]
-    return title, ""
+    return (title,)
 
 
 def title_key(title: str) -> str:
