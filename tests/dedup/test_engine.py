@@ -16,6 +16,7 @@ from bimscli.dedup import (
     cluster_decisions,
     deduplicate,
     features_from_record,
+    groups_csv,
     match_new,
 )
 from bimscli.dedup.features import RecordFeatures
@@ -140,6 +141,13 @@ def test_special_cases_are_both_found() -> None:
             sorted(tuple(sorted(r["merged_ids"].split(";"))) for r in csv.DictReader(f))
         )
     assert deduplicate(_benchmark_features("special_cases")).clusters == expected
+
+
+def test_exported_groups_read_like_the_benchmark_gold_file() -> None:
+    gold = (FIXTURES / "special_cases" / "merged_record_ids.csv").read_text(encoding="utf-8")
+    exported = groups_csv(deduplicate(_benchmark_features("special_cases")).clusters)
+    assert exported.splitlines()[0] == gold.splitlines()[0]
+    assert sorted(exported.splitlines()[1:]) == sorted(gold.splitlines()[1:])
 
 
 def test_incremental_matching_finds_what_batch_finds() -> None:

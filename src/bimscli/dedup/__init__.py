@@ -15,6 +15,7 @@ from bimscli.dedup.engine import (
     build_index,
     cluster_decisions,
     deduplicate,
+    groups_csv,
     match_new,
 )
 from bimscli.dedup.features import Notice, RecordFeatures, features_from_record
@@ -34,5 +35,6 @@ __all__ = [
     "decide_pair",
     "deduplicate",
     "features_from_record",
+    "groups_csv",
     "match_new",
 ]

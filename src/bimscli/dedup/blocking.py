@@ -10,7 +10,6 @@ times the (bounded) block sizes, close to linearly.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import combinations
 
 from bimscli.dedup.features import RecordFeatures
 
@@ -66,6 +65,11 @@ class BlockingIndex:
 
     def __len__(self) -> int:
         return len(self._positions)
+
+    @property
+    def slots(self) -> int:
+        """How many record numbers were handed out (removed records keep theirs)."""
+        return len(self._features)
 
     def _table(self, key: str) -> dict[int, int | list[int]]:
         return self._id_blocks if key.startswith(_ID_PREFIXES) else self._blocks
@@ -127,16 +131,16 @@ class BlockingIndex:
         found.discard(number)
         return found
 
-    def candidate_pairs(self) -> Iterator[tuple[int, int]]:
-        """Every candidate pair of indexed records, once each, lower number first."""
-        seen: set[int] = set()
-        width = len(self._features)
-        for table, limit in ((self._id_blocks, MAX_ID_BLOCK), (self._blocks, MAX_BLOCK)):
+    def blocks(self) -> Iterator[tuple[list[int], bool]]:
+        """Every block of two or more records (not oversized), with True for identifier blocks.
+
+        Every pair inside an identifier block must be judged; a title or author block's pairs
+        can first be filtered by title similarity.
+        """
+        for table, limit, by_id in (
+            (self._id_blocks, MAX_ID_BLOCK, True),
+            (self._blocks, MAX_BLOCK, False),
+        ):
             for members in table.values():
-                if isinstance(members, int) or len(members) > limit:
-                    continue
-                for a, b in combinations(sorted(members), 2):
-                    code = a * width + b
-                    if code not in seen:
-                        seen.add(code)
-                        yield a, b
+                if isinstance(members, list) and len(members) <= limit:
+                    yield members, by_id

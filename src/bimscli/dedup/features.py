@@ -171,22 +171,30 @@ def _author_keys(record: Record) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _ids(*values: str | None) -> frozenset[str]:
+    present = [v for v in values if v]
+    return frozenset(present) if present else _NO_IDS
+
+
+_NO_IDS: frozenset[str] = frozenset()
+
+
 def features_from_record(record_id: str, record: Record) -> RecordFeatures:
     """The deduplication features of one record (pure, cheap: call once per record)."""
     title = record.title or ""
-    words = title_words(_ORIGINAL_MARKER.sub(" ", title)) if title else []
+    words = title_words(_ORIGINAL_MARKER.sub(" ", title) if "<" in title else title)
     parts = split_alternative_title(title)
-    dois = frozenset(d for d in (record.ids.doi,) if d)
-    other_ids = dict(record.ids.other)
-    notice = detect_notice(record.title or "", record.publication_types)
+    ids = record.ids
+    other = dict(ids.other) if ids.other else {}
+    dois = _ids(ids.doi, other.get("doi"))
+    notice = detect_notice(title, record.publication_types)
     if notice is not None:
         words = _strip_notice_words(words)
-    abstract = record.abstract_text
     return RecordFeatures(
         record_id=record_id,
-        dois=dois | frozenset(v for k, v in record.ids.other if k == "doi"),
-        pmids=frozenset(p for p in (record.ids.pmid, other_ids.get("pmid")) if p),
-        pmcids=frozenset(p for p in (record.ids.pmcid,) if p),
+        dois=dois,
+        pmids=_ids(ids.pmid, other.get("pmid")),
+        pmcids=_ids(ids.pmcid, other.get("pmcid")),
         title_key=" ".join(words),
         title_parts=tuple(title_key(p) for p in parts) if len(parts) > 1 else (),
         numbers=numeric_signature(words),
@@ -199,8 +207,15 @@ def features_from_record(record_id: str, record: Record) -> RecordFeatures:
         is_other_type=record.type is WorkType.OTHER,
         notice=notice,
         is_preprint=detect_preprint(record, dois),
-        abstract_key=" ".join(fold_text(abstract[:400]).split()[:40]) if abstract else "",
+        abstract_key=_abstract_key(record),
     )
+
+
+def _abstract_key(record: Record) -> str:
+    """The abstract's first 40 folded words: enough to confirm a match, small to keep."""
+    if not record.abstract:
+        return ""
+    return " ".join(fold_text(record.abstract_text[:400]).split()[:40])
 
 
 _NOTICE_LEAD = {

@@ -21,7 +21,7 @@ _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?\s*")
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.]\s*\{?([a-zA-Z])\}?|\\[uvHcdbtk]\{([a-zA-Z])\}")
 _MATH_DOLLARS = re.compile(r"\$([^$]*)\$")
 _NON_WORD = re.compile(r"[^\w]+")
-_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
+_ARTICLES = frozenset(("the", "a", "an"))
 _WHOLE_BRACKETS = re.compile(r"^\s*\[(.+)\]\s*\.?\s*$", re.DOTALL)
 _TRAILING_BRACKETS = re.compile(r"\s*\[[^\[\]]*\]\s*\.?\s*$")
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
@@ -95,6 +95,8 @@ def strip_translation_brackets(title: str) -> str:
     'Asthma control (part 2)'
     """
     title = title.strip().strip('"').strip()
+    if "[" not in title:
+        return title
     whole = _WHOLE_BRACKETS.match(title)
     if whole:
         return whole.group(1).strip()
@@ -111,10 +113,13 @@ def title_words(title: str) -> list[str]:
     ['randomized', 'trial', 'of', 'hemodialysis']
     """
     text = fold_text(strip_translation_brackets(title.strip()))
-    text = _LEADING_ARTICLE.sub("", _NON_WORD.sub(" ", text).replace("_", " ").strip())
-    return [americanize(w) for w in text.split()]
+    words = _NON_WORD.sub(" ", text).replace("_", " ").split()
+    if words and words[0] in _ARTICLES and len(words) > 1:
+        words = words[1:]
+    return [americanize(w) for w in words]
 
 
+_SEPARATOR_MARKS = ("<", "TO:", "to:", "=", ";")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:<original>|\bTO:|\s=\s|;\s)\s*", re.IGNORECASE)
 
 
@@ -132,6 +137,8 @@ def split_alternative_title(title: str) -> tuple[str, ...]:
     >>> split_alternative_title("Asthma; a review")
     ('Asthma; a review',)
     """
+    if not any(mark in title for mark in _SEPARATOR_MARKS):
+        return (title,)
     parts = _TITLE_SEPARATORS.split(title, maxsplit=1)
     if len(parts) == 2 and all(len(p.split()) >= 4 for p in parts):
         return parts[0], parts[1]
@@ -175,22 +182,24 @@ _NUMBER_WORDS = {
     "second": 2,
     "third": 3,
 }
-_ROMAN_CONTEXT = {
-    "part",
-    "phase",
-    "type",
-    "stage",
-    "grade",
-    "class",
-    "study",
-    "trial",
-    "section",
-    "volume",
-    "series",
-    "chapter",
-    "level",
-    "step",
-}
+_ROMAN_CONTEXT = frozenset(
+    {
+        "part",
+        "phase",
+        "type",
+        "stage",
+        "grade",
+        "class",
+        "study",
+        "trial",
+        "section",
+        "volume",
+        "series",
+        "chapter",
+        "level",
+        "step",
+    }
+)
 
 
 def numeric_signature(words: list[str]) -> tuple[int, ...]:
@@ -209,6 +218,8 @@ def numeric_signature(words: list[str]) -> tuple[int, ...]:
     ...     title_words("integrin alphavbeta3"))
     True
     """
+    if not _DIGITS.search(" ".join(words)) and _ROMAN_CONTEXT.isdisjoint(words):
+        return ()
     numbers: list[int] = []
     previous = ""
     for word in words:
