@@ -145,7 +145,8 @@ def run(size: int, seed: int) -> None:
     print(
         f"{size:>9,} records: features {feature_time:6.1f} s + dedup {dedup_time:6.1f} s "
         f"= {feature_time + dedup_time:6.1f} s ({1e3 * (feature_time + dedup_time) / size:.3f}"
-        f" ms/record; generating {generate:.1f} s not counted), peak RSS "
+        f" ms/record; CPU {feature_cpu:.1f} s + {dedup_cpu:.1f} s; generating {generate:.1f} s "
+        "not counted), peak RSS "
         f"{peak_rss_mb():,.0f} MB, planted recall {recall:.4f}, precision {precision:.4f}"
     )
     incremental(features, size, seed)
