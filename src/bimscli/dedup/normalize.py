@@ -48,11 +48,12 @@ def fold_text(text: str) -> str:
         text = _LATEX_COMMAND.sub(lambda m: m.group(0)[1:] if _is_greek(m.group(0)) else "", text)
     if "{" in text:
         text = text.replace("{", "").replace("}", "")
+    text = text.casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
         text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("œ", "oe")
-    return " ".join(text.casefold().split())
+    return " ".join(text.casefold().split())  # again: NFKD can make capitals (e.g. from ℌ)
 
 
 _GREEK = {
@@ -114,7 +115,7 @@ def title_words(title: str) -> list[str]:
     """
     text = fold_text(strip_translation_brackets(title.strip()))
     words = _NON_WORD.sub(" ", text).replace("_", " ").split()
-    if words and words[0] in _ARTICLES and len(words) > 1:
+    while len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
     return [americanize(w) for w in words]
 
