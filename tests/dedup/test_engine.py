@@ -166,3 +166,25 @@ def test_incremental_matching_finds_what_batch_finds() -> None:
     }
     assert touched
     assert touched <= found
+
+
+def test_a_new_record_does_not_join_two_vetoed_library_records() -> None:
+    title = "Effects of metformin on hepatic glucose output in type 2 diabetes"
+    a = Record(
+        title=title,
+        ids=Identifiers(doi="10.1000/a"),
+        date=PartialDate(2001),
+        authors=(Author("Smith", "A."),),
+    )
+    b = Record(
+        title=title,
+        ids=Identifiers(doi="10.1000/b"),
+        date=PartialDate(2001),
+        authors=(Author("Smith", "A."),),
+    )
+    library = [features_from_record("a", a), features_from_record("b", b)]
+    assert deduplicate(library).clusters == ()
+    new = Record(title=title, date=PartialDate(2001), authors=(Author("Smith", "A."),))
+    result = match_new([features_from_record("n", new)], build_index(library))
+    assert not any({"a", "b"} <= set(c) for c in result.clusters)
+    assert len(result.clusters) == 1

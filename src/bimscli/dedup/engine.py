@@ -204,7 +204,45 @@ def match_new(
             )
             if decision is not None:
                 found.append(decision)
+    found += _vetoes_between_joined(index, found, new_set, threshold, allow_preprints)
     return _result(found, decisions, existing_clusters)
+
+
+MAX_RECHECKED = 64
+"""At most this many library records are re-checked against each other per ingest."""
+
+
+def _vetoes_between_joined(
+    index: BlockingIndex,
+    found: list[PairDecision],
+    new_numbers: set[int],
+    threshold: float,
+    allow_preprints: bool,
+) -> list[PairDecision]:
+    """Vetoes between library records that new records would now join.
+
+    A batch run judged those pairs before, but its vetoes are not kept in the index: without
+    this, a new record similar to two records with different DOIs would join their works.
+    """
+    new_ids = {index.features(n).record_id for n in new_numbers}
+    joined = sorted(
+        {
+            other
+            for d in found
+            if d.outcome is Outcome.MERGE
+            for other in (d.first, d.second)
+            if other not in new_ids
+        }
+    )[:MAX_RECHECKED]
+    numbers = [n for n in (index.number_of(i) for i in joined) if n is not None]
+    vetoes: list[PairDecision] = []
+    for a, b in combinations(numbers, 2):
+        decision = decide_pair(
+            index.features(a), index.features(b), threshold, allow_preprints=allow_preprints
+        )
+        if decision is not None and decision.is_cannot_link:
+            vetoes.append(decision)
+    return vetoes
 
 
 def groups_csv(clusters: Iterable[Sequence[str]]) -> str:
