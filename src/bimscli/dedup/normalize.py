@@ -21,6 +21,9 @@ _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?\s*")
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.]\s*\{?([a-zA-Z])\}?|\\[uvHcdbtk]\{([a-zA-Z])\}")
 _MATH_DOLLARS = re.compile(r"\$([^$]*)\$")
 _NON_WORD = re.compile(r"[^\w]+")
+_ASCII_PUNCTUATION_TO_SPACE = {
+    code: " " for code in range(128) if not chr(code).isalnum() and not chr(code).isspace()
+}
 _ARTICLES = frozenset(("the", "a", "an"))
 _WHOLE_BRACKETS = re.compile(r"^\s*\[(.+)\]\s*\.?\s*$", re.DOTALL)
 _TRAILING_BRACKETS = re.compile(r"\s*\[[^\[\]]*\]\s*\.?\s*$")
@@ -114,7 +117,10 @@ def title_words(title: str) -> list[str]:
     ['randomized', 'trial', 'of', 'hemodialysis']
     """
     text = fold_text(strip_translation_brackets(title.strip()))
-    words = _NON_WORD.sub(" ", text).replace("_", " ").split()
+    if text.isascii():  # str.translate is ten times faster than the regular expression
+        words = text.translate(_ASCII_PUNCTUATION_TO_SPACE).split()
+    else:
+        words = _NON_WORD.sub(" ", text).replace("_", " ").split()
     while len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
     return [americanize(w) for w in words]
