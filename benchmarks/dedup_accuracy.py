@@ -4,7 +4,7 @@ Each set is read with bims's own CSV parser, deduplicated with default settings,
 resulting groups of the CSV's IDs are compared with the gold ``merged_record_ids.csv``:
 pairwise precision, recall and F1, with example false merges and misses, and ms per record.
 
-    PYTHONPATH=src python benchmarks/dedup_accuracy.py [--examples 5] [SET_DIR ...]
+    PYTHONPATH=src python benchmarks/dedup_accuracy.py [--examples 5] [--threshold 90] [SET ...]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import itertools
 import time
 from pathlib import Path
 
-from bimscli.dedup import RecordFeatures, deduplicate, features_from_record
+from bimscli.dedup import DEFAULT_THRESHOLD, RecordFeatures, deduplicate, features_from_record
 from bimscli.formats.csv_table import FORMAT
 from bimscli.model import ParsedRecord, Record
 
@@ -60,12 +60,12 @@ def show_pair(label: str, pair: tuple[str, str], records: dict[str, Record]) -> 
         )
 
 
-def evaluate(set_dir: Path, examples: int) -> None:
+def evaluate(set_dir: Path, examples: int, threshold: float = DEFAULT_THRESHOLD) -> None:
     """Run and score one set."""
     records = load_records(set_dir)
     start = time.perf_counter()
     features: list[RecordFeatures] = [features_from_record(k, r) for k, r in records.items()]
-    result = deduplicate(features)
+    result = deduplicate(features, threshold=threshold)
     elapsed = time.perf_counter() - start
     found = cluster_pairs(result.clusters)
     gold = gold_pairs(set_dir)
@@ -91,10 +91,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sets", nargs="*", type=Path)
     parser.add_argument("--examples", type=int, default=5)
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     args = parser.parse_args()
     sets = args.sets or sorted(p for p in FIXTURES.iterdir() if p.is_dir())
     for set_dir in sets:
-        evaluate(set_dir, args.examples)
+        evaluate(set_dir, args.examples, args.threshold)
 
 
 if __name__ == "__main__":
