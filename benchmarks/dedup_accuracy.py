@@ -1,0 +1,102 @@
+"""Deduplication accuracy on the labelled sets in fixtures/dedup/ (ASySD, SRA, CoLRev cases).
+
+Each set is read with bims's own CSV parser, deduplicated with default settings, and the
+resulting groups of the CSV's IDs are compared with the gold ``merged_record_ids.csv``:
+pairwise precision, recall and F1, with example false merges and misses, and ms per record.
+
+    PYTHONPATH=src python benchmarks/dedup_accuracy.py [--examples 5] [--threshold 90] [SET ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import itertools
+import time
+from pathlib import Path
+
+from bimscli.dedup import DEFAULT_THRESHOLD, RecordFeatures, deduplicate, features_from_record
+from bimscli.formats.csv_table import FORMAT
+from bimscli.model import ParsedRecord, Record
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "dedup"
+
+
+def load_records(set_dir: Path) -> dict[str, Record]:
+    """The records of a benchmark set by their CSV ID, parsed by the csv format."""
+    assert FORMAT.parse_lines is not None
+    with gzip.open(set_dir / "records_pre_merged.csv.gz", "rt", encoding="utf-8", newline="") as f:
+        entries = list(FORMAT.parse_lines(f))
+    failures = [e for e in entries if not isinstance(e, ParsedRecord)]
+    if failures:
+        print(f"  {len(failures)} entries failed to parse: {failures[:2]}")
+    return {e.source_key or "": e.record for e in entries if isinstance(e, ParsedRecord)}
+
+
+def gold_pairs(set_dir: Path) -> set[tuple[str, str]]:
+    """Every pair of IDs the gold file puts in one group."""
+    pairs: set[tuple[str, str]] = set()
+    with (set_dir / "merged_record_ids.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            ids = sorted(row["merged_ids"].split(";"))
+            pairs.update(itertools.combinations(ids, 2))
+    return pairs
+
+
+def cluster_pairs(clusters: tuple[tuple[str, ...], ...]) -> set[tuple[str, str]]:
+    """Every pair of IDs inside one found cluster."""
+    return {p for c in clusters for p in itertools.combinations(sorted(c), 2)}
+
+
+def show_pair(label: str, pair: tuple[str, str], records: dict[str, Record]) -> None:
+    """Print two records of a pair side by side, enough to judge them."""
+    print(f"    {label}: {pair[0]} / {pair[1]}")
+    for key in pair:
+        r = records[key]
+        first = r.authors[0].display_name if r.authors else "-"
+        print(
+            f"      {r.year} | {first} | {r.title} | {r.journal} {r.volume}:{r.pages} | {r.ids.doi}"
+        )
+
+
+def evaluate(set_dir: Path, examples: int, threshold: float = DEFAULT_THRESHOLD) -> None:
+    """Run and score one set."""
+    records = load_records(set_dir)
+    start = time.perf_counter()
+    features: list[RecordFeatures] = [features_from_record(k, r) for k, r in records.items()]
+    result = deduplicate(features, threshold=threshold)
+    elapsed = time.perf_counter() - start
+    found = cluster_pairs(result.clusters)
+    gold = gold_pairs(set_dir)
+    tp = len(found & gold)
+    precision = tp / len(found) if found else 1.0
+    recall = tp / len(gold) if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"{set_dir.name}: {len(records)} records, gold pairs {len(gold)}, found {len(found)}")
+    print(
+        f"  precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  "
+        f"{1000 * elapsed / len(records):.2f} ms/record  "
+        f"(flagged {len(result.flagged)}, review {len(result.borderline)}, "
+        f"links {len(result.links)})"
+    )
+    for pair in sorted(found - gold)[:examples]:
+        show_pair("false merge", pair, records)
+    for pair in sorted(gold - found)[:examples]:
+        show_pair("missed", pair, records)
+
+
+def main() -> None:
+    """Evaluate every set given, or all sets in fixtures/dedup/."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("sets", nargs="*", type=Path)
+    parser.add_argument("--examples", type=int, default=5)
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    args = parser.parse_args()
+    sets = args.sets or sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    for set_dir in sets:
+        evaluate(set_dir, args.examples, args.threshold)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""The compact per-record features deduplication compares, computed once per record.
+
+A :class:`RecordFeatures` holds only normalised keys (no abstract text, no author list), so a
+library of a million records fits in memory and the store can cache features next to records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from bimscli.dedup.normalize import (
+    first_page,
+    fold_text,
+    journal_tokens,
+    name_key,
+    numeric_signature,
+    split_alternative_title,
+    title_key,
+    title_words,
+    volume_key,
+)
+from bimscli.model import Record, WorkType
+
+
+class Notice(StrEnum):
+    """A record that is a notice about another paper rather than a paper itself."""
+
+    ERRATUM = "erratum"
+    RETRACTION = "retraction"
+    COMMENT = "comment"
+    REPLY = "reply"
+    CONCERN = "expression-of-concern"
+
+
+# Matched against the folded title with its punctuation, so that "Correction: X" is a notice
+# and "Correction of scoliosis" is not.
+_NOTICE_TITLE = (
+    (Notice.ERRATUM, re.compile(r"^\W*(erratum|errata|corrigendum|corrigenda)\b")),
+    (Notice.ERRATUM, re.compile(r"^\W*corrections?\s*(to\b|:|-|\u2013|\u2014|\[)")),
+    (
+        Notice.RETRACTION,
+        re.compile(
+            r"^\W*(retraction\b|retracted\s*(article)?\s*:|notice of "
+            r"retraction|withdrawn\s*:)"
+        ),
+    ),
+    (Notice.CONCERN, re.compile(r"^\W*(editorial )?expression of concern\b")),
+    (Notice.REPLY, re.compile(r"^\W*(reply\b|author'?s'? reply|in reply\b|response to\b)")),
+    (Notice.COMMENT, re.compile(r"^\W*(comments? on\b|commentary on\b|re\s*:)")),
+)
+_NOTICE_PUBTYPE = {
+    "published erratum": Notice.ERRATUM,
+    "erratum": Notice.ERRATUM,
+    "retraction of publication": Notice.RETRACTION,
+    "expression of concern": Notice.CONCERN,
+}
+_PREPRINT_VENUE = re.compile(
+    r"\b(biorxiv|medrxiv|arxiv|chemrxiv|psyarxiv|research square|ssrn|preprints|osf preprints"
+    r"|authorea|sciety|biology archive)\b"
+)
+_PREPRINT_DOI = re.compile(
+    r"^10\.(1101/(\d{4}\.\d\d\.\d\d\.)?\d{6}|21203/rs\.|48550/|2139/ssrn|20944/)"
+)
+
+_TYPE_CLASS = {
+    WorkType.BOOK: "book",
+    WorkType.BOOK_CHAPTER: "chapter",
+    WorkType.THESIS: "thesis",
+    WorkType.DATASET: "dataset",
+}
+"""Types that can only be the same work as a record of their own class (or of OTHER)."""
+
+MAX_AUTHOR_KEYS = 5
+_ORIGINAL_MARKER = re.compile(r"<original>", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFeatures:
+    """What deduplication knows about one source record, all normalised.
+
+    ``record_id`` is the caller's stable name for the record (a store id or a source key);
+    results name records by it, so they do not depend on input order. ``title_parts`` are the
+    keys of a title's two halves when a database joined an original-language title and its
+    translation ("Utilidad de ...; Are antimicrobials useful ...").
+    """
+
+    record_id: str
+    dois: frozenset[str] = frozenset()
+    pmids: frozenset[str] = frozenset()
+    pmcids: frozenset[str] = frozenset()
+    title_key: str = ""
+    title_parts: tuple[str, ...] = ()
+    numbers: tuple[int, ...] = ()
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    journal: tuple[str, ...] = ()
+    volume: str | None = None
+    page: str | None = None
+    type_class: str = "text"
+    is_other_type: bool = False
+    notice: Notice | None = None
+    is_preprint: bool = False
+    abstract_key: str = ""
+
+    @property
+    def title_word_count(self) -> int:
+        """How many words the normalised title has."""
+        return self.title_key.count(" ") + 1 if self.title_key else 0
+
+
+def detect_notice(title: str, publication_types: tuple[str, ...] = ()) -> Notice | None:
+    """The kind of notice a record is, from its title's start or its publication types.
+
+    >>> detect_notice("Erratum to: Effects of X on Y")
+    <Notice.ERRATUM: 'erratum'>
+    >>> detect_notice("Correction: Effects of X on Y")
+    <Notice.ERRATUM: 'erratum'>
+    >>> detect_notice("Correction of scoliosis in adults") is None
+    True
+    >>> detect_notice("X", ("Retraction of Publication",))
+    <Notice.RETRACTION: 'retraction'>
+    """
+    for pub_type in publication_types:
+        notice = _NOTICE_PUBTYPE.get(pub_type.lower())
+        if notice is not None:
+            return notice
+    if title.lstrip(" \"'[(")[:1].lower() not in _NOTICE_INITIALS:
+        return None
+    folded = fold_text(title[:60])
+    for notice, pattern in _NOTICE_TITLE:
+        if pattern.match(folded):
+            return notice
+    return None
+
+
+_NOTICE_INITIALS = frozenset("ecrnwai")
+"""The first letters of every notice pattern: a cheap test before folding a title."""
+
+
+def detect_preprint(record: Record, dois: frozenset[str]) -> bool:
+    """True for a preprint: its type, its server's name as venue, or a preprint DOI.
+
+    >>> detect_preprint(Record(journal="medRxiv"), frozenset())
+    True
+    >>> detect_preprint(Record(), frozenset({"10.1101/2020.03.01.123456"}))
+    True
+    >>> detect_preprint(Record(), frozenset({"10.1101/gr.123456.111"}))
+    False
+    """
+    if record.type is WorkType.PREPRINT:
+        return True
+    if _is_preprint_venue(record.journal) or _is_preprint_venue(record.publisher):
+        return True
+    return any(_PREPRINT_DOI.match(doi) for doi in dois)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_preprint_venue(venue: str | None) -> bool:
+    return bool(venue and _PREPRINT_VENUE.search(fold_text(venue)))
+
+
+def _author_keys(record: Record) -> tuple[str, ...]:
+    keys: list[str] = []
+    for author in record.authors[:MAX_AUTHOR_KEYS]:
+        key = name_key(author.family or author.group or "")
+        if key:
+            keys.append(key)
+    return tuple(keys)
+
+
+def _ids(*values: str | None) -> frozenset[str]:
+    present = [v for v in values if v]
+    return frozenset(present) if present else _NO_IDS
+
+
+_NO_IDS: frozenset[str] = frozenset()
+
+
+def features_from_record(record_id: str, record: Record) -> RecordFeatures:
+    """The deduplication features of one record (pure, cheap: call once per record)."""
+    title = record.title or ""
+    words = title_words(_ORIGINAL_MARKER.sub(" ", title) if "<" in title else title)
+    parts = split_alternative_title(title)
+    ids = record.ids
+    other = dict(ids.other) if ids.other else {}
+    dois = _ids(ids.doi, other.get("doi"))
+    notice = detect_notice(title, record.publication_types)
+    if notice is not None:
+        words = _strip_notice_words(words)
+    return RecordFeatures(
+        record_id=record_id,
+        dois=dois,
+        pmids=_ids(ids.pmid, other.get("pmid")),
+        pmcids=_ids(ids.pmcid, other.get("pmcid")),
+        title_key=" ".join(words),
+        title_parts=tuple(title_key(p) for p in parts) if len(parts) > 1 else (),
+        numbers=numeric_signature(words),
+        authors=_author_keys(record),
+        year=record.year,
+        journal=journal_tokens(record.journal or record.journal_abbrev or ""),
+        volume=volume_key(record.volume),
+        page=first_page(record.pages or record.article_number),
+        type_class=_TYPE_CLASS.get(record.type, "text"),
+        is_other_type=record.type is WorkType.OTHER,
+        notice=notice,
+        is_preprint=detect_preprint(record, dois),
+        abstract_key=_abstract_key(record),
+    )
+
+
+def _abstract_key(record: Record) -> str:
+    """The abstract's first 40 folded words: enough to confirm a match, small to keep."""
+    if not record.abstract:
+        return ""
+    return " ".join(fold_text(record.abstract_text[:400]).split()[:40])
+
+
+_NOTICE_LEAD = {
+    "erratum",
+    "errata",
+    "corrigendum",
+    "correction",
+    "corrections",
+    "retraction",
+    "retracted",
+    "notice",
+    "of",
+    "to",
+    "in",
+    "on",
+    "comment",
+    "comments",
+    "commentary",
+    "reply",
+    "author",
+    "authors",
+    "response",
+    "re",
+    "withdrawn",
+    "expression",
+    "concern",
+    "article",
+    "regarding",
+}
+
+
+def _strip_notice_words(words: list[str]) -> list[str]:
+    """The title of the paper a notice refers to: "Erratum to: X" -> "X" (to link them)."""
+    cut = 0
+    while cut < min(len(words), 5) and words[cut] in _NOTICE_LEAD:
+        cut += 1
+    return words[cut:] or words
