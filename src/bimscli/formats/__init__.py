@@ -7,11 +7,15 @@ order used to break ties in detection.
 from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
+from bimscli.formats import medline, pubmed_xml
 from bimscli.formats.base import SourceFormat, Sniff
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
-FORMATS: tuple[SourceFormat, ...] = ()
+FORMATS: tuple[SourceFormat, ...] = (
+    medline.FORMAT,
+    pubmed_xml.FORMAT,
+)
 
 DETECTION_THRESHOLD = 0.5
 """A format must be at least this sure to be picked without ``--format``."""

@@ -1,0 +1,196 @@
+"""PubMed XML: E-utilities ``efetch`` responses and the annual baseline/update files.
+
+The parser streams: :func:`lxml.etree.iterparse` hands over one article at a time, which is
+read and then cleared with its finished siblings, so memory stays flat for files of hundreds of
+thousands of articles. Gzip is the caller's business: the stream holds XML bytes.
+
+Safety: entities are never expanded, no DTD is loaded and nothing is fetched from the network.
+A file whose DOCTYPE declares entities ("billion laughs", external entities reading local files
+or URLs) is refused as a whole with :class:`~bimscli.errors.UnsafeInputError` before any of it
+is parsed; PubMed's own ``<!DOCTYPE PubmedArticleSet PUBLIC ... "https://dtd.nlm.nih.gov/...">``
+has no declarations and is read as usual (the DTD is not fetched).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from bimscli.errors import UnsafeInputError
+from bimscli.formats._pubmed_article import book_record, citation_record
+from bimscli.formats.base import Sniff, SourceFormat
+from bimscli.model import Entry, ParsedRecord, ParseFailure, Position, Record
+
+ROOT_TAGS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
+ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
+_HEAD_BYTES = 1 << 16
+UNSAFE_DOCTYPE = (
+    "this XML file's DOCTYPE declares its own entities or DTD rules; bims never expands XML "
+    "entities (they can blow up memory or read local files and URLs). Download the file from "
+    "PubMed again, or remove the [...] part of its DOCTYPE"
+)
+_DECLARATION = re.compile(rb"<!(?:ENTITY|ATTLIST|ELEMENT|NOTATION)\b")
+
+
+class _HeadThenRest:
+    """A byte stream that gives back an already-read head before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes, head first."""
+        if self._head:
+            if size < 0 or size >= len(self._head):
+                chunk, self._head = self._head, b""
+                return chunk if size < 0 else chunk + self._stream.read(size - len(chunk))
+            chunk, self._head = self._head[:size], self._head[size:]
+            return chunk
+        return self._stream.read(size)
+
+
+def reject_unsafe_prolog(head: bytes) -> None:
+    """Raise :class:`UnsafeInputError` when a document's DOCTYPE declares anything.
+
+    >>> reject_unsafe_prolog(b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//EN" "x.dtd">')
+    >>> reject_unsafe_prolog(b'<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a/>')
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    bimscli.errors.UnsafeInputError: ...
+    """
+    start = head.find(b"<!DOCTYPE")
+    if start == -1:
+        return
+    subset = head.find(b"[", start)
+    close = head.find(b">", start)
+    if close == -1 or _DECLARATION.search(head, start) or (subset != -1 and subset < close):
+        raise UnsafeInputError(UNSAFE_DOCTYPE)
+
+
+def _unsafe_dtd(elem: etree._Element) -> bool:
+    """True when the document's internal DTD declares entities (a DOCTYPE past the head)."""
+    dtd: Any = elem.getroottree().docinfo.internalDTD  # lxml-stubs lack DTD.iterentities
+    return dtd is not None and next(iter(dtd.iterentities()), None) is not None
+
+
+def _line(elem: etree._Element) -> int:
+    line: int | None = elem.sourceline  # type: ignore[assignment]  # stubs: "..."
+    return line or 0
+
+
+def _article_record(elem: etree._Element) -> Record:
+    tag = elem.tag
+    if tag == "PubmedBookArticle":
+        return book_record(elem)
+    if tag == "MedlineCitation":
+        return citation_record(elem, None)
+    citation = elem.find("MedlineCitation")
+    if citation is None:
+        raise ValueError("PubmedArticle without MedlineCitation")
+    return citation_record(citation, elem.find("PubmedData"))
+
+
+def _read_article(elem: etree._Element, entry: int) -> Entry:
+    position = Position(_line(elem), entry)
+    raw = etree.tostring(elem, encoding="unicode")
+    try:
+        record = _article_record(elem)
+    except Exception as error:  # a parser never raises on one bad article
+        return ParseFailure(position, raw, f"cannot read this {elem.tag}: {error}")
+    return ParsedRecord(record, position, raw, record.ids.pmid)
+
+
+def _wrong_root(tag: object, line: int, entry: int) -> ParseFailure:
+    expected = " or ".join(f"<{t}>" for t in ROOT_TAGS)
+    return ParseFailure(
+        Position(line, entry),
+        "",
+        f"the root element is <{tag}>, not {expected}: this is not PubMed XML; "
+        "pass another --format",
+    )
+
+
+def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
+    """Stream the articles of a PubMed XML document.
+
+    Raises :class:`UnsafeInputError` (before yielding anything) for a document that declares
+    XML entities; every other problem becomes a :class:`ParseFailure`.
+    """
+    head = stream.read(_HEAD_BYTES)
+    reject_unsafe_prolog(head)
+    context = etree.iterparse(
+        _HeadThenRest(head, stream),
+        events=("end",),
+        tag=ARTICLE_TAGS,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+    entry = 0
+    try:
+        for _, elem in context:
+            parent = elem.getparent()
+            if parent is not None and parent.tag == "PubmedArticle":
+                continue  # the MedlineCitation inside a PubmedArticle: read with its article
+            if entry == 0:
+                if _unsafe_dtd(elem):
+                    raise UnsafeInputError(UNSAFE_DOCTYPE)
+                root = elem.getroottree().getroot()
+                if root.tag not in ROOT_TAGS and root is not elem:
+                    yield _wrong_root(root.tag, _line(root) or 1, 1)
+                    return
+            entry += 1
+            item = _read_article(elem, entry)
+            elem.clear(keep_tail=False)
+            while elem.getprevious() is not None:
+                del parent[0]
+            yield item
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or 0
+        yield ParseFailure(
+            Position(line, entry + 1),
+            "",
+            f"the XML breaks off or is malformed at line {line}: {error.msg}; "
+            f"the {entry} article(s) before it were read",
+        )
+        return
+    if entry == 0:
+        root = context.root
+        if root is not None and root.tag not in ROOT_TAGS:
+            yield _wrong_root(root.tag, _line(root) or 1, 1)
+
+
+_ROOT_IN_HEAD = re.compile(r"<(PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)[\s>]")
+
+
+def detect_pubmed_xml(sniff: Sniff) -> float:
+    """How sure we are that the input is PubMed XML.
+
+    >>> detect_pubmed_xml(Sniff('<?xml version="1.0"?>\\n<PubmedArticleSet>'))
+    0.95
+    >>> detect_pubmed_xml(Sniff("PMID- 1\\n"))
+    0.0
+    """
+    head = sniff.head
+    if _ROOT_IN_HEAD.search(head) or "<!DOCTYPE PubmedArticleSet" in head:
+        return 0.95
+    if "<PubmedArticle>" in head or "<PubmedArticle " in head:
+        return 0.8
+    return 0.0
+
+
+FORMAT = SourceFormat(
+    name="pubmed-xml",
+    title="PubMed XML (efetch, baseline and update files)",
+    version="1",
+    priority=100,
+    detect=detect_pubmed_xml,
+    parse_stream=parse_pubmed_xml,
+)
