@@ -8,6 +8,8 @@ their own markup; all other text is plain (``P < 0.05``, not ``P &lt; 0.05``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from bimscli.formats._pubmed import (
@@ -230,6 +232,13 @@ def _keywords(container: Element) -> tuple[str, ...]:
     return tuple(w for w in words if w)
 
 
+def _with_old_affiliation(found: tuple[Author, ...], affiliation: str | None) -> tuple[Author, ...]:
+    """Before 2014 MEDLINE had one ``Article/Affiliation``, the first author's."""
+    if affiliation is None or not found or found[0].affiliations:
+        return found
+    return (replace(found[0], affiliations=(affiliation,)), *found[1:])
+
+
 def citation_record(citation: Element, pubmed_data: Element | None) -> Record:
     """A journal article from ``MedlineCitation`` (and ``PubmedData`` when present)."""
     article = citation.find("Article")
@@ -239,6 +248,7 @@ def citation_record(citation: Element, pubmed_data: Element | None) -> Record:
     pmid = _text(citation, "PMID")
     ids = _identifiers(pmid, [pubmed_data, article])
     authors_found, complete = authors(article.find("AuthorList"))
+    authors_found = _with_old_affiliation(authors_found, _text(article, "Affiliation"))
     types = _publication_types(article, "PublicationTypeList/PublicationType")
     return Record(
         type=WorkType.PREPRINT if "Preprint" in types else WorkType.JOURNAL_ARTICLE,
@@ -267,9 +277,13 @@ def citation_record(citation: Element, pubmed_data: Element | None) -> Record:
     )
 
 
-def _place(book: Element) -> tuple[tuple[str, str], ...]:
-    place = _text(book, "Publisher/PublisherLocation")
-    return (("publisher-place", place),) if place else ()
+def _book_extra(book: Element) -> tuple[tuple[str, str], ...]:
+    """The place of publication, edition and editors (the model has no editor role)."""
+    extra = [("publisher-place", _text(book, "Publisher/PublisherLocation"))]
+    extra.append(("edition", _text(book, "Edition")))
+    editors, _ = authors(book.find("AuthorList[@Type='editors']"))
+    extra.extend(("editor", e.display_name) for e in editors)
+    return tuple((k, v) for k, v in extra if v)
 
 
 def book_record(book_article: Element) -> Record:
@@ -285,7 +299,7 @@ def book_record(book_article: Element) -> Record:
     pmid = _text(document, "PMID")
     authors_found, complete = authors(document.find("AuthorList"))
     if not authors_found:
-        authors_found, complete = authors(book.find("AuthorList"))
+        authors_found, complete = authors(book.find("AuthorList[@Type='authors']"))
     return Record(
         type=WorkType.BOOK_CHAPTER if chapter_title else WorkType.BOOK,
         title=chapter_title or book_title,
@@ -301,7 +315,5 @@ def book_record(book_article: Element) -> Record:
         keywords=_keywords(document),
         publication_types=_publication_types(document, "PublicationType"),
         language=_text(document, "Language"),
-        extra=tuple(
-            ("publisher-place", p) for p in [_text(book, "Publisher/PublisherLocation")] if p
-        ),
+        extra=_book_extra(book),
     )

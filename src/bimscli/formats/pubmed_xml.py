@@ -96,7 +96,7 @@ def _article_record(elem: etree._Element) -> Record:
 
 def _read_article(elem: etree._Element, entry: int) -> Entry:
     position = Position(_line(elem), entry)
-    raw = etree.tostring(elem, encoding="unicode")
+    raw = etree.tostring(elem, encoding="unicode", with_tail=False)
     try:
         record = _article_record(elem)
     except Exception as error:  # a parser never raises on one bad article
@@ -114,6 +114,37 @@ def _wrong_root(tag: object, line: int, entry: int) -> ParseFailure:
     )
 
 
+def release_read_article(elem: etree._Element) -> None:
+    """Free an article that has been read, and the finished siblings before it.
+
+    >>> root = etree.fromstring("<S><A><T/></A><A><T/></A><A><T/></A></S>")
+    >>> release_read_article(root[2])
+    >>> len(root), len(root[0])
+    (1, 0)
+    """
+    elem.clear()
+    parent = elem.getparent()
+    if parent is not None:
+        while elem.getprevious() is not None:
+            del parent[0]
+
+
+def _syntax_failure(error: etree.XMLSyntaxError, read: int) -> ParseFailure:
+    line, message = error.lineno or 0, error.msg
+    log: Any = error.error_log  # lxml-stubs do not declare _ErrorLog iterable
+    logged = list(log)
+    if line == 0 and logged:
+        last = logged[-1]
+        # iterparse sometimes reports only "no element found"; the log has the real cause.
+        line, message = last.line, last.message
+    return ParseFailure(
+        Position(line, read + 1),
+        "",
+        f"the XML breaks off or is malformed at line {line}: {message}; "
+        f"the {read} article(s) before it were read",
+    )
+
+
 def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
     """Stream the articles of a PubMed XML document.
 
@@ -122,6 +153,7 @@ def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
     """
     head = stream.read(_HEAD_BYTES)
     reject_unsafe_prolog(head)
+    etree.clear_error_log()  # lxml's per-thread log: keep only this document's errors
     context = etree.iterparse(
         _HeadThenRest(head, stream),
         events=("end",),
@@ -148,18 +180,10 @@ def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
                     return
             entry += 1
             item = _read_article(elem, entry)
-            elem.clear(keep_tail=False)
-            while elem.getprevious() is not None:
-                del parent[0]
+            release_read_article(elem)
             yield item
     except etree.XMLSyntaxError as error:
-        line = error.lineno or 0
-        yield ParseFailure(
-            Position(line, entry + 1),
-            "",
-            f"the XML breaks off or is malformed at line {line}: {error.msg}; "
-            f"the {entry} article(s) before it were read",
-        )
+        yield _syntax_failure(error, entry)
         return
     if entry == 0:
         root = context.root
