@@ -77,19 +77,24 @@ _LABEL = re.compile(r"(?:^|(?<=[.?!:;)]\s))([A-Z][A-Z0-9 ,&/()'-]*[A-Z)]):\s+")
 
 
 def split_abstract(text: str) -> tuple[AbstractSection, ...]:
-    """MEDLINE's one-paragraph abstract cut at its ``LABEL:`` headings when it starts with one.
+    """MEDLINE's one-paragraph abstract cut at its upper-case ``LABEL:`` headings.
+
+    A heading counts at the start or after the end of a sentence; text before the first
+    heading is a section without label.
 
     >>> [s.label for s in split_abstract("BACKGROUND: It is. RESULTS: We did. So: yes.")]
     ['BACKGROUND', 'RESULTS']
-    >>> split_abstract("DNA: no label at the start? It is one.")[0].label
-    'DNA'
-    >>> split_abstract("Plain text. NOTE: inside")[0].label is None
-    True
+    >>> [(s.label, s.text) for s in split_abstract("Plain text. AVAILABILITY: at x")]
+    [(None, 'Plain text.'), ('AVAILABILITY', 'at x')]
+    >>> len(split_abstract("We used DNA: it works."))
+    1
     """
     matches = list(_LABEL.finditer(text))
-    if not matches or matches[0].start() != 0:
+    if not matches:
         return (AbstractSection(text),) if text else ()
     sections = []
+    if matches[0].start() > 0:
+        sections.append(AbstractSection(text[: matches[0].start()].strip()))
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         end = following.start() if following else len(text)
         sections.append(AbstractSection(text[match.end() : end].strip(), match.group(1)))
