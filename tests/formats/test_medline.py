@@ -145,7 +145,9 @@ def test_records_without_blank_line_between_them() -> None:
 
 def test_positions_count_lines_and_entries() -> None:
     entries = parse_text("\n\nPMID- 1\nTI  - a\n\nPMID- 2\n")
-    assert [(e.position.line, e.position.entry) for e in entries if not isinstance(e, str)] == [
+    assert [
+        (e.position.line, e.position.entry) for e in entries if isinstance(e, ParsedRecord)
+    ] == [
         (3, 1),
         (6, 2),
     ]
