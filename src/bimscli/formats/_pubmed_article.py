@@ -8,6 +8,7 @@ their own markup; all other text is plain (``P < 0.05``, not ``P &lt; 0.05``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from lxml import etree
@@ -65,36 +66,68 @@ def _text(elem: Element, path: str) -> str | None:
     return value.strip() or None
 
 
-def _date(elem: Element | None) -> PartialDate | None:
+Children = dict[object, Element]
+"""The first child element of each tag. One pass over an element's children is several
+times cheaper than a path search per field, which matters at 10^5 articles per file."""
+
+
+def children(elem: Element | None) -> Children:
+    """The first child of each tag of ``elem`` (empty for None)."""
+    found: Children = {}
+    if elem is not None:
+        for child in elem:
+            found.setdefault(child.tag, child)
+    return found
+
+
+def each(elem: Element | None) -> Iterable[Element]:
+    """The children of ``elem``; none for a missing element."""
+    return () if elem is None else elem
+
+
+def child_text(found: Children, tag: str) -> str | None:
+    """The stripped text of the child ``tag``; None when missing or blank."""
+    child = found.get(tag)
+    if child is None or not child.text:
+        return None
+    return child.text.strip() or None
+
+
+def element_date(elem: Element | None) -> PartialDate | None:
+    """A date from an element with ``Year``/``Month``/``Day``/``Season`` or ``MedlineDate``."""
     if elem is None:
         return None
-    medline = elem.findtext("MedlineDate")
+    parts = children(elem)
+    medline = child_text(parts, "MedlineDate")
     if medline is not None:
         return parse_medline_date(medline)
     return date_from_parts(
-        elem.findtext("Year"), elem.findtext("Month"), elem.findtext("Day"),
-        elem.findtext("Season"),
+        child_text(parts, "Year"), child_text(parts, "Month"), child_text(parts, "Day"),
+        child_text(parts, "Season"),
     )  # fmt: skip
 
 
 def _author(elem: Element) -> Author | None:
     if elem.get("ValidYN") == "N":
         return None  # PubMed marks a misspelt name it has replaced by a valid one
-    affiliations = tuple(
-        a.text.strip() for a in elem.iterfind("AffiliationInfo/Affiliation") if a.text
-    )
+    names: dict[object, str] = {}
+    affiliations: list[str] = []
     orcid = None
-    for ident in elem.iterfind("Identifier"):
-        if ident.get("Source") == "ORCID":
-            orcid = normalize_orcid(ident.text)
-    group = _text(elem, "CollectiveName")
-    if group is not None:
-        return Author(group=group, orcid=orcid, affiliations=affiliations)
-    family = _text(elem, "LastName")
-    given = _text(elem, "ForeName") or _text(elem, "Initials")
+    for child in elem:
+        tag = child.tag
+        if tag == "AffiliationInfo":
+            affiliations.extend(a.text.strip() for a in child if a.tag == "Affiliation" and a.text)
+        elif tag == "Identifier":
+            if child.get("Source") == "ORCID":
+                orcid = normalize_orcid(child.text)
+        elif child.text and child.text.strip():
+            names.setdefault(tag, child.text.strip())
+    if "CollectiveName" in names:
+        return Author(group=names["CollectiveName"], orcid=orcid, affiliations=tuple(affiliations))
+    family, given = names.get("LastName"), names.get("ForeName") or names.get("Initials")
     if family is None and given is None:
         return None
-    return Author(family, given, None, _text(elem, "Suffix"), orcid, affiliations)
+    return Author(family, given, None, names.get("Suffix"), orcid, tuple(affiliations))
 
 
 def authors(author_list: Element | None) -> tuple[tuple[Author, ...], bool]:
@@ -105,76 +138,88 @@ def authors(author_list: Element | None) -> tuple[tuple[Author, ...], bool]:
     return tuple(a for a in found if a is not None), author_list.get("CompleteYN") != "N"
 
 
-def _abstract(article: Element) -> tuple[AbstractSection, ...]:
+def abstract(abstract_elem: Element | None) -> tuple[AbstractSection, ...]:
+    """The sections of an ``Abstract``; ``CopyrightInformation`` is not part of the text."""
     sections = []
-    for part in article.iterfind("Abstract/AbstractText"):
+    for part in each(abstract_elem):
+        if part.tag != "AbstractText":
+            continue
         text = inline_text(part)
         if text:
             sections.append(AbstractSection(text, part.get("Label") or None))
     return tuple(sections)
 
 
-def _mesh(citation: Element) -> tuple[MeshHeading, ...]:
-    headings = []
-    for heading in citation.iterfind("MeshHeadingList/MeshHeading"):
-        descriptor = heading.find("DescriptorName")
-        if descriptor is None or not descriptor.text:
-            continue
-        qualifiers = tuple(
-            MeshQualifier(q.text.strip(), q.get("UI"), q.get("MajorTopicYN") == "Y")
-            for q in heading.iterfind("QualifierName")
-            if q.text
-        )
-        headings.append(
-            MeshHeading(
-                descriptor.text.strip(),
-                descriptor.get("UI"),
-                descriptor.get("MajorTopicYN") == "Y",
-                qualifiers,
+def _mesh_heading(heading: Element) -> MeshHeading | None:
+    descriptor = None
+    qualifiers = []
+    for part in heading:
+        if part.tag == "DescriptorName":
+            descriptor = part
+        elif part.tag == "QualifierName" and part.text:
+            qualifiers.append(
+                MeshQualifier(part.text.strip(), part.get("UI"), part.get("MajorTopicYN") == "Y")
             )
-        )
-    return tuple(headings)
+    if descriptor is None or not descriptor.text:
+        return None
+    return MeshHeading(
+        descriptor.text.strip(),
+        descriptor.get("UI"),
+        descriptor.get("MajorTopicYN") == "Y",
+        tuple(qualifiers),
+    )
 
 
-def _related(citation: Element) -> tuple[RelatedWork, ...]:
+def _mesh(mesh_list: Element | None) -> tuple[MeshHeading, ...]:
+    if mesh_list is None:
+        return ()
+    headings = (_mesh_heading(h) for h in mesh_list if h.tag == "MeshHeading")
+    return tuple(h for h in headings if h is not None)
+
+
+def _related(corrections: Element | None) -> tuple[RelatedWork, ...]:
+    if corrections is None:
+        return ()
     links = []
-    for link in citation.iterfind("CommentsCorrectionsList/CommentsCorrections"):
+    for link in corrections:
         ref_type = link.get("RefType")
         if ref_type:
+            parts = children(link)
             links.append(
                 RelatedWork(
                     relation_from_ref_type(ref_type),
-                    citation=_text(link, "RefSource"),
-                    pmid=_text(link, "PMID"),
+                    citation=child_text(parts, "RefSource"),
+                    pmid=child_text(parts, "PMID"),
                 )
             )
     return tuple(links)
 
 
-def _extra(citation: Element) -> tuple[tuple[str, str], ...]:
+def _extra(grants: Element | None, chemicals: Element | None) -> tuple[tuple[str, str], ...]:
+    """Grants as ``("grant", "id; agency; country")`` and chemicals as ``("chemical", name)``."""
     extra = []
-    for grant in citation.iterfind("Article/GrantList/Grant"):
-        parts = (_text(grant, t) for t in ("GrantID", "Agency", "Country"))
-        extra.append(("grant", "; ".join(p for p in parts if p)))
-    for chemical in citation.iterfind("ChemicalList/Chemical/NameOfSubstance"):
-        if chemical.text:
-            extra.append(("chemical", chemical.text.strip()))
+    for grant in each(grants):
+        parts = children(grant)
+        values = (child_text(parts, t) for t in ("GrantID", "Agency", "Country"))
+        extra.append(("grant", "; ".join(v for v in values if v)))
+    for chemical in each(chemicals):
+        name = child_text(children(chemical), "NameOfSubstance")
+        if name:
+            extra.append(("chemical", name))
     return tuple(extra)
 
 
-def _identifiers(pmid: str | None, containers: list[Element | None]) -> Identifiers:
+def identifiers(
+    pmid: str | None, id_lists: list[Element | None], elocations: list[Element], isbn: list[str]
+) -> Identifiers:
     """Identifiers from ``ArticleIdList``s and ``ELocationID``s; the first of a kind wins."""
     found: dict[str, str] = {}
     other: list[tuple[str, str]] = []
-    isbn: list[str] = []
-    for container in containers:
-        if container is None:
-            continue
-        for ident in container.iterfind("ArticleIdList/ArticleId"):
+    for id_list in id_lists:
+        for ident in each(id_list):
             _add_id(found, other, ident.get("IdType"), ident.text)
-        for ident in container.iterfind("ELocationID"):
-            _add_id(found, other, ident.get("EIdType"), ident.text)
-        isbn.extend(i.text.strip() for i in container.iterfind("Book/Isbn") if i.text)
+    for ident in elocations:
+        _add_id(found, other, ident.get("EIdType"), ident.text)
     return Identifiers(
         doi=normalize_doi(found.get("doi")),
         pmid=pmid or found.get("pubmed"),
@@ -198,20 +243,19 @@ def _add_id(
 
 
 def _pages(pagination: Element | None) -> str | None:
-    if pagination is None:
-        return None
-    medline = _text(pagination, "MedlinePgn")
+    parts = children(pagination)
+    medline = child_text(parts, "MedlinePgn")
     if medline:
         return expand_medline_pages(medline)
-    start, end = _text(pagination, "StartPage"), _text(pagination, "EndPage")
+    start, end = child_text(parts, "StartPage"), child_text(parts, "EndPage")
     if start and end and end != start:
         return f"{start}-{end}"
     return start
 
 
-def _issns(journal: Element | None, citation: Element) -> tuple[str, ...]:
+def _issns(journal: Element | None, linking: str | None) -> tuple[str, ...]:
     raw = [] if journal is None else [i.text for i in journal.iterfind("ISSN")]
-    raw.append(citation.findtext("MedlineJournalInfo/ISSNLinking"))
+    raw.append(linking)
     issns = (normalize_issn(i) for i in raw)
     return tuple(dict.fromkeys(i for i in issns if i))
 
@@ -219,16 +263,18 @@ def _issns(journal: Element | None, citation: Element) -> tuple[str, ...]:
 def _epub_date(article: Element) -> PartialDate | None:
     for date in article.iterfind("ArticleDate"):
         if date.get("DateType", "Electronic") == "Electronic":
-            return _date(date)
+            return element_date(date)
     return None
 
 
-def _publication_types(container: Element, path: str) -> tuple[str, ...]:
-    return tuple(p.text.strip() for p in container.iterfind(path) if p.text)
+def publication_types(types: Iterable[Element]) -> tuple[str, ...]:
+    """The texts of ``PublicationType`` elements."""
+    return tuple(p.text.strip() for p in types if p.tag == "PublicationType" and p.text)
 
 
-def _keywords(container: Element) -> tuple[str, ...]:
-    words = (inline_text(k) for k in container.iterfind("KeywordList/Keyword"))
+def keywords(keyword_list: Element | None) -> tuple[str, ...]:
+    """The keywords of a ``KeywordList``, inline markup kept."""
+    words = (inline_text(k) for k in each(keyword_list))
     return tuple(w for w in words if w)
 
 
@@ -241,79 +287,40 @@ def _with_old_affiliation(found: tuple[Author, ...], affiliation: str | None) ->
 
 def citation_record(citation: Element, pubmed_data: Element | None) -> Record:
     """A journal article from ``MedlineCitation`` (and ``PubmedData`` when present)."""
-    article = citation.find("Article")
+    cited = children(citation)
+    article = cited.get("Article")
     if article is None:
         article = etree.Element("Article")  # a citation without Article: keep PMID and MeSH
-    journal = article.find("Journal")
-    pmid = _text(citation, "PMID")
-    ids = _identifiers(pmid, [pubmed_data, article])
-    authors_found, complete = authors(article.find("AuthorList"))
-    authors_found = _with_old_affiliation(authors_found, _text(article, "Affiliation"))
-    types = _publication_types(article, "PublicationTypeList/PublicationType")
+    parts = children(article)
+    journal = parts.get("Journal")
+    issue = children(children(journal).get("JournalIssue"))
+    info = children(cited.get("MedlineJournalInfo"))
+    id_list = children(pubmed_data).get("ArticleIdList")
+    ids = identifiers(child_text(cited, "PMID"), [id_list], article.findall("ELocationID"), [])
+    found, complete = authors(parts.get("AuthorList"))
+    types = publication_types(parts.get("PublicationTypeList", ()))
     return Record(
         type=WorkType.PREPRINT if "Preprint" in types else WorkType.JOURNAL_ARTICLE,
-        title=inline_text(article.find("ArticleTitle")),
-        original_title=inline_text(article.find("VernacularTitle")),
-        authors=authors_found,
+        title=inline_text(parts.get("ArticleTitle")),
+        original_title=inline_text(parts.get("VernacularTitle")),
+        authors=_with_old_affiliation(found, child_text(parts, "Affiliation")),
         authors_complete=complete,
-        journal=None if journal is None else _text(journal, "Title"),
-        journal_abbrev=(None if journal is None else _text(journal, "ISOAbbreviation"))
-        or _text(citation, "MedlineJournalInfo/MedlineTA"),
-        issn=_issns(journal, citation),
-        date=None if journal is None else _date(journal.find("JournalIssue/PubDate")),
+        journal=child_text(children(journal), "Title"),
+        journal_abbrev=child_text(children(journal), "ISOAbbreviation")
+        or child_text(info, "MedlineTA"),
+        issn=_issns(journal, child_text(info, "ISSNLinking")),
+        date=element_date(issue.get("PubDate")),
         epub_date=_epub_date(article),
-        volume=None if journal is None else _text(journal, "JournalIssue/Volume"),
-        issue=None if journal is None else _text(journal, "JournalIssue/Issue"),
-        pages=_pages(article.find("Pagination")),
+        volume=child_text(issue, "Volume"),
+        issue=child_text(issue, "Issue"),
+        pages=_pages(parts.get("Pagination")),
         article_number=article_number_from_pii(ids.pii),
         ids=ids,
-        abstract=_abstract(article),
-        keywords=_keywords(citation),
+        abstract=abstract(parts.get("Abstract")),
+        keywords=keywords(cited.get("KeywordList")),
         publication_types=types,
-        mesh=_mesh(citation),
-        language=_text(article, "Language"),
-        related=_related(citation),
-        extra=_extra(citation),
-    )
-
-
-def _book_extra(book: Element) -> tuple[tuple[str, str], ...]:
-    """The place of publication, edition and editors (the model has no editor role)."""
-    extra = [("publisher-place", _text(book, "Publisher/PublisherLocation"))]
-    extra.append(("edition", _text(book, "Edition")))
-    editors, _ = authors(book.find("AuthorList[@Type='editors']"))
-    extra.extend(("editor", e.display_name) for e in editors)
-    return tuple((k, v) for k, v in extra if v)
-
-
-def book_record(book_article: Element) -> Record:
-    """A book or book chapter from ``PubmedBookArticle`` (NCBI Bookshelf, e.g. GeneReviews)."""
-    document = book_article.find("BookDocument")
-    if document is None:
-        document = etree.Element("BookDocument")
-    book = document.find("Book")
-    if book is None:
-        book = etree.Element("Book")
-    book_title = inline_text(book.find("BookTitle"))
-    chapter_title = inline_text(document.find("ArticleTitle"))
-    pmid = _text(document, "PMID")
-    authors_found, complete = authors(document.find("AuthorList"))
-    if not authors_found:
-        authors_found, complete = authors(book.find("AuthorList[@Type='authors']"))
-    return Record(
-        type=WorkType.BOOK_CHAPTER if chapter_title else WorkType.BOOK,
-        title=chapter_title or book_title,
-        original_title=inline_text(document.find("VernacularTitle")),
-        authors=authors_found,
-        authors_complete=complete,
-        journal=book_title if chapter_title else None,
-        publisher=_text(book, "Publisher/PublisherName"),
-        date=_date(book.find("PubDate")),
-        volume=_text(book, "Volume"),
-        ids=_identifiers(pmid, [book_article.find("PubmedBookData"), document]),
-        abstract=_abstract(document),
-        keywords=_keywords(document),
-        publication_types=_publication_types(document, "PublicationType"),
-        language=_text(document, "Language"),
-        extra=_book_extra(book),
+        mesh=_mesh(cited.get("MeshHeadingList")),
+        language=child_text(parts, "Language"),
+        related=_related(cited.get("CommentsCorrectionsList")),
+        extra=_extra(parts.get("GrantList"), cited.get("ChemicalList")),
     )

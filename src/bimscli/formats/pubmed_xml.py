@@ -20,7 +20,8 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from bimscli.errors import UnsafeInputError
-from bimscli.formats._pubmed_article import book_record, citation_record
+from bimscli.formats._pubmed_article import citation_record
+from bimscli.formats._pubmed_book import book_record
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position, Record
 
