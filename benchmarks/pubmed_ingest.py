@@ -23,21 +23,87 @@ import gzip
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
-WORDS = (
-    "cell protein expression patients cancer tumour receptor signalling pathway mutation "
-    "clinical trial cohort risk analysis model mouse gene variant therapy response outcome "
-    "inflammation metabolism mitochondrial neuronal cardiac renal hepatic immune antibody "
-    "sequencing transcriptome single-cell regulation inhibition activation significant"
-).split()
-SURNAMES = "Smith Garcia Müller Rossi Tanaka Kim Nguyen Dubois Silva Kowalski Olsen Chen".split()
-GIVEN = "Anna Jean Maria Hiroshi Min-Jun Lucía Pierre João Agnieszka Lars Wei Fatima".split()
+from lxml import etree
+
+from bimscli.formats.pubmed_xml import FORMAT
+from bimscli.model import ParsedRecord
+
+WORDS = [
+    "cell",
+    "protein",
+    "expression",
+    "patients",
+    "cancer",
+    "tumour",
+    "receptor",
+    "signalling",
+    "pathway",
+    "mutation",
+    "clinical",
+    "trial",
+    "cohort",
+    "risk",
+    "analysis",
+    "model",
+    "mouse",
+    "gene",
+    "variant",
+    "therapy",
+    "response",
+    "outcome",
+    "inflammation",
+    "metabolism",
+    "mitochondrial",
+    "neuronal",
+    "cardiac",
+    "renal",
+    "hepatic",
+    "immune",
+    "antibody",
+    "sequencing",
+    "transcriptome",
+    "single-cell",
+    "regulation",
+    "inhibition",
+    "activation",
+    "significant",
+]
+SURNAMES = [
+    "Smith",
+    "Garcia",
+    "Müller",
+    "Rossi",
+    "Tanaka",
+    "Kim",
+    "Nguyen",
+    "Dubois",
+    "Silva",
+    "Kowalski",
+    "Olsen",
+    "Chen",
+]
+GIVEN = [
+    "Anna",
+    "Jean",
+    "Maria",
+    "Hiroshi",
+    "Min-Jun",
+    "Lucía",
+    "Pierre",
+    "João",
+    "Agnieszka",
+    "Lars",
+    "Wei",
+    "Fatima",
+]
 MESH = [
     ("D006801", "Humans"), ("D008297", "Male"), ("D005260", "Female"), ("D000818", "Animals"),
     ("D009369", "Neoplasms"), ("D015398", "Signal Transduction"), ("D051381", "Rats"),
@@ -45,7 +111,7 @@ MESH = [
 ]  # fmt: skip
 QUALIFIERS = [("Q000235", "genetics"), ("Q000378", "metabolism"), ("Q000379", "methods")]
 LABELS = ["BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS"]
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -90,7 +156,8 @@ def _abstract(rng: random.Random) -> str:
         + "</AbstractText>"
         for label in LABELS
     )
-    return f"<Abstract>{sections}<CopyrightInformation>© The Authors.</CopyrightInformation></Abstract>"
+    copyright_ = "<CopyrightInformation>© The Authors.</CopyrightInformation>"
+    return f"<Abstract>{sections}{copyright_}</Abstract>"
 
 
 def _history(rng: random.Random, year: int) -> str:
@@ -164,8 +231,6 @@ def write_baseline(path: Path, count: int, seed: int = 2026) -> None:
 
 def floor_extract(path: Path) -> int:
     """The floor: iterparse and pull the parser's fields into tuples, nothing more."""
-    from lxml import etree
-
     count = 0
     with gzip.open(path, "rb") as stream:
         for _, elem in etree.iterparse(
@@ -192,13 +257,15 @@ def floor_extract(path: Path) -> int:
                 article.findtext("Pagination/MedlinePgn"),
                 [(d.findtext("Year"), d.findtext("Month"), d.findtext("Day"))
                  for d in article.iterfind("ArticleDate")],
-                [(i.get("IdType"), i.text) for i in elem.iterfind("PubmedData/ArticleIdList/ArticleId")],
+                [(i.get("IdType"), i.text)
+                 for i in elem.iterfind("PubmedData/ArticleIdList/ArticleId")],
                 [(i.get("EIdType"), i.text) for i in article.iterfind("ELocationID")],
                 [(t.get("Label"), t.text) for t in article.iterfind("Abstract/AbstractText")],
                 [k.text for k in citation.iterfind("KeywordList/Keyword")],
-                [(m.find("DescriptorName").text, m.find("DescriptorName").get("UI"),
+                [(m.findtext("DescriptorName"), m.find("DescriptorName").get("UI"),
                   m.find("DescriptorName").get("MajorTopicYN"),
-                  [(q.text, q.get("UI"), q.get("MajorTopicYN")) for q in m.iterfind("QualifierName")])
+                  [(q.text, q.get("UI"), q.get("MajorTopicYN"))
+                   for q in m.iterfind("QualifierName")])
                  for m in citation.iterfind("MeshHeadingList/MeshHeading")],
                 [p.text for p in article.iterfind("PublicationTypeList/PublicationType")],
                 article.findtext("Language"),
@@ -215,13 +282,10 @@ def floor_extract(path: Path) -> int:
 
 def parser_read(path: Path) -> int:
     """bims' parser over the same file; the entries are consumed as ingest would."""
-    from bimscli.formats.pubmed_xml import FORMAT
-    from bimscli.model import ParsedRecord
-
     assert FORMAT.parse_stream is not None
     count = 0
     with gzip.open(path, "rb") as stream:
-        for entry in FORMAT.parse_stream(stream):
+        for entry in FORMAT.parse_stream(cast(BinaryIO, stream)):
             count += isinstance(entry, ParsedRecord)
     return count
 
@@ -232,8 +296,8 @@ def _run_child(args: list[str], env: dict[str, str] | None = None) -> dict[str, 
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     out, err = proc.communicate()
     elapsed = time.perf_counter() - started
-    # communicate() has reaped the child; its own rusage is the difference in RUSAGE_CHILDREN
-    # only for the first child, so each measurement reports its maximum via the child itself.
+    # Peak RSS comes from each child's own getrusage(RUSAGE_SELF): RUSAGE_CHILDREN would give
+    # the largest child so far, not this one.
     return {"seconds": elapsed, "code": proc.returncode, "out": out.decode(), "err": err.decode()}
 
 
@@ -246,8 +310,6 @@ def _measure(kind: str, path: Path) -> dict[str, Any]:
 
 
 def _child(kind: str, path: Path) -> None:
-    import resource
-
     started = time.perf_counter()
     count = floor_extract(path) if kind == "floor" else parser_read(path)
     seconds = time.perf_counter() - started
