@@ -9,7 +9,8 @@ process's own:
   (b) parser  - bims' pubmed-xml parser (records and raw XML, as ingest gets them)
   (c) ingest  - ``bims --library TMP ingest FILE`` (skipped when that command is missing)
 
-and prints records/s, the ratio to the floor and peak RSS. Targets from the issue: ingest
+and prints records per CPU-second (wall time as well: on a shared machine CPU time is the
+steadier figure), the ratio to the floor and peak RSS. Targets from the issue: ingest
 within 1.5x of the floor, peak memory flat and under 300 MB.
 
     PYTHONPATH=src python benchmarks/pubmed_ingest.py            # 30,000 articles
@@ -291,7 +292,7 @@ def parser_read(path: Path) -> int:
 
 
 def _run_child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run a command, returning its wall time, exit status, output and peak RSS in MB."""
+    """Run a command, returning its wall time, exit status and output."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     out, err = proc.communicate()
@@ -310,11 +311,11 @@ def _measure(kind: str, path: Path) -> dict[str, Any]:
 
 
 def _child(kind: str, path: Path) -> None:
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     count = floor_extract(path) if kind == "floor" else parser_read(path)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"records": count, "seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"records": count, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
 
 
 def _ingest_available(env: dict[str, str]) -> str | None:
@@ -325,19 +326,21 @@ def _ingest_available(env: dict[str, str]) -> str | None:
     return None
 
 
-def _measure_ingest(path: Path, count: int) -> dict[str, Any] | str:
+def _measure_ingest(path: Path, count: int, bims_src: Path) -> dict[str, Any] | str:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(Path(__file__).resolve().parent.parent / "src"), env.get("PYTHONPATH", "")]
-    )
+    env["PYTHONPATH"] = os.pathsep.join([str(bims_src), env.get("PYTHONPATH", "")])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     missing = _ingest_available(env)
     if missing:
         return missing
     with tempfile.TemporaryDirectory() as tmp:
         wrapper = (
             "import resource, runpy, sys, atexit, json\n"
-            "atexit.register(lambda: print(json.dumps({'peak_mb': resource.getrusage("
-            "resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr))\n"
+            "def report():\n"
+            "    use = resource.getrusage(resource.RUSAGE_SELF)\n"
+            "    print(json.dumps({'peak_mb': use.ru_maxrss / 1024,\n"
+            "                      'cpu': use.ru_utime + use.ru_stime}), file=sys.stderr)\n"
+            "atexit.register(report)\n"
             "sys.argv = ['bims'] + sys.argv[1:]\n"
             "runpy.run_module('bimscli', run_name='__main__')\n"
         )
@@ -353,11 +356,11 @@ def _measure_ingest(path: Path, count: int) -> dict[str, Any] | str:
         result = _run_child(args, env)
         if result["code"] != 0:
             return f"failed (exit {result['code']}): {result['err'].strip()[-300:]}"
-        peak = json.loads(result["err"].strip().splitlines()[-1])["peak_mb"]
-        return {"records": count, "seconds": result["seconds"], "peak_mb": peak}
+        usage = json.loads(result["err"].strip().splitlines()[-1])
+        return {"records": count, "seconds": result["seconds"], **usage}
 
 
-def _report(count: int, path: Path) -> None:
+def _report(count: int, path: Path, bims_src: Path) -> None:
     size = path.stat().st_size / 1e6
     print(f"\n{count:,} articles, {size:.1f} MB gzipped ({path})")
     floor = _measure("floor", path)
@@ -365,17 +368,17 @@ def _report(count: int, path: Path) -> None:
     rows: list[tuple[str, dict[str, Any] | str]] = [
         ("(a) floor: bare lxml iterparse", floor),
         ("(b) bims pubmed-xml parser", parser),
-        ("(c) bims ingest (CLI, subprocess)", _measure_ingest(path, count)),
+        ("(c) bims ingest (CLI, subprocess)", _measure_ingest(path, count, bims_src)),
     ]
     for name, row in rows:
         if isinstance(row, str):
             print(f"  {name:36} {row}")
             continue
-        rate = row["records"] / row["seconds"]
-        ratio = row["seconds"] / floor["seconds"]
+        rate = row["records"] / row["cpu"]
+        ratio = row["cpu"] / floor["cpu"]
         print(
-            f"  {name:36} {rate:9,.0f} records/s  {row['seconds']:7.1f} s  "
-            f"{ratio:4.2f}x floor  peak {row['peak_mb']:6.0f} MB"
+            f"  {name:36} {rate:9,.0f} records/CPU-s  {row['cpu']:7.1f} CPU-s "
+            f"({row['seconds']:6.1f} s wall)  {ratio:4.2f}x floor  peak {row['peak_mb']:5.0f} MB"
         )
 
 
@@ -385,6 +388,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=30_000, help="articles in the file")
     parser.add_argument("--big", action="store_true", help="also measure 300,000 articles")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--bims-src",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "src",
+        help="the src/ directory whose bims runs (c); default: this checkout's",
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -397,7 +406,7 @@ def main() -> None:
             started = time.perf_counter()
             write_baseline(path, count, args.seed)
             print(f"wrote {path.name} in {time.perf_counter() - started:.0f} s")
-            _report(count, path)
+            _report(count, path, args.bims_src)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from bimscli.errors import UnsafeInputError
 from bimscli.formats import detect_format
 from bimscli.formats.base import Sniff
 from bimscli.formats.pubmed_xml import FORMAT
-from bimscli.model import Entry, ParsedRecord, ParseFailure, Record, WorkType
+from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure, Record, WorkType
 from tests.golden import FIXTURES, assert_entries_match_golden
 
 CASES = sorted((FIXTURES / "pubmed-xml").glob("*.xml"))
@@ -226,6 +226,15 @@ def test_an_article_without_citation_is_a_failure_and_parsing_goes_on() -> None:
     assert [type(e).__name__ for e in entries] == ["ParsedRecord", "ParseFailure", "ParsedRecord"]
     assert isinstance(entries[1], ParseFailure)
     assert entries[1].raw == "<PubmedArticle><PubmedData/></PubmedArticle>"
+
+
+def test_update_file_deletions_come_last_as_a_header() -> None:
+    deletions = '<DeleteCitation><PMID Version="1">11</PMID><PMID Version="1">12</PMID>'
+    text = article_set(1) + deletions + "</DeleteCitation></PubmedArticleSet>"
+    entries = parse_bytes(text.encode())
+    assert isinstance(entries[0], ParsedRecord)
+    assert entries[1] == DocumentHeader((("deleted-pmid", "11"), ("deleted-pmid", "12")))
+    assert len(entries) == 2
 
 
 def test_many_articles_stream_in_order() -> None:

@@ -9,6 +9,20 @@ A file whose DOCTYPE declares entities ("billion laughs", external entities read
 or URLs) is refused as a whole with :class:`~bimscli.errors.UnsafeInputError` before any of it
 is parsed; PubMed's own ``<!DOCTYPE PubmedArticleSet PUBLIC ... "https://dtd.nlm.nih.gov/...">``
 has no declarations and is read as usual (the DTD is not fetched).
+
+How PubMed's fields land in a :class:`Record` (see :mod:`bimscli.formats._pubmed_article`):
+
+- Inline markup in titles, abstracts and keywords stays as literal ``<i>``, ``<b>``,
+  ``<sup>``, ``<sub>``, ``<u>`` tags; everything else is plain text.
+- ``Author ValidYN="N"`` (a misspelt name PubMed has replaced) is left out; the raw XML
+  keeps it. ``AuthorList CompleteYN="N"`` gives ``authors_complete=False``.
+- A pii shaped like an electronic article number (``e0123456``) is also the
+  ``article_number``.
+- ``MedlineDate`` and ``Season`` dates keep their wording in ``PartialDate.text``.
+- Books: a ``PubmedBookArticle`` with its own ``ArticleTitle`` is a chapter whose book title
+  is the ``journal`` (container); editors, edition and place go to ``extra``.
+- Grants and chemicals go to ``extra``; ``NlmCategory``, ``OtherAbstract`` and
+  ``ReferenceList`` are only in ``raw``.
 """
 
 from __future__ import annotations
@@ -23,7 +37,14 @@ from bimscli.errors import UnsafeInputError
 from bimscli.formats._pubmed_article import citation_record
 from bimscli.formats._pubmed_book import book_record
 from bimscli.formats.base import Sniff, SourceFormat
-from bimscli.model import Entry, ParsedRecord, ParseFailure, Position, Record
+from bimscli.model import (
+    DocumentHeader,
+    Entry,
+    ParsedRecord,
+    ParseFailure,
+    Position,
+    Record,
+)
 
 ROOT_TAGS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
@@ -146,50 +167,84 @@ def _syntax_failure(error: etree.XMLSyntaxError, read: int) -> ParseFailure:
     )
 
 
-def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
-    """Stream the articles of a PubMed XML document.
+class _WrongRootError(Exception):
+    """The document's root is not a PubMed one (internal: becomes a ParseFailure)."""
 
-    Raises :class:`UnsafeInputError` (before yielding anything) for a document that declares
-    XML entities; every other problem becomes a :class:`ParseFailure`.
-    """
+    def __init__(self, root: etree._Element) -> None:
+        super().__init__(root.tag)
+        self.failure = _wrong_root(root.tag, _line(root) or 1, 0)
+
+
+def _wanted_elements(context: etree.iterparse) -> Iterator[etree._Element]:
+    """Articles and ``DeleteCitation``s, after checking the document on the first one."""
+    first = True
+    for _, elem in context:
+        parent = elem.getparent()
+        if parent is not None and parent.tag == "PubmedArticle":
+            continue  # the MedlineCitation inside a PubmedArticle: read with its article
+        if first:
+            if _unsafe_dtd(elem):
+                raise UnsafeInputError(UNSAFE_DOCTYPE)
+            root = elem.getroottree().getroot()
+            if root.tag not in ROOT_TAGS and root is not elem:
+                raise _WrongRootError(root)
+            first = False
+        yield elem
+
+
+def _deletions(deleted: list[str]) -> Iterator[DocumentHeader]:
+    if deleted:
+        yield DocumentHeader(tuple(("deleted-pmid", pmid) for pmid in deleted))
+
+
+def _safe_iterparse(stream: BinaryIO) -> etree.iterparse:
+    """An iterparse that never expands entities, loads a DTD or touches the network."""
     head = stream.read(_HEAD_BYTES)
     reject_unsafe_prolog(head)
     etree.clear_error_log()  # lxml's per-thread log: keep only this document's errors
-    context = etree.iterparse(
+    return etree.iterparse(
         _HeadThenRest(head, stream),
         events=("end",),
-        tag=ARTICLE_TAGS,
+        tag=(*ARTICLE_TAGS, "DeleteCitation"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        remove_blank_text=False,
     )
-    entry = 0
+
+
+def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
+    """Stream the articles of a PubMed XML document.
+
+    The PMIDs an update file's ``DeleteCitation`` withdraws come last, as a
+    :class:`DocumentHeader` with one ``deleted-pmid`` field each. Raises
+    :class:`UnsafeInputError` (before yielding anything) for a document that declares XML
+    entities; every other problem becomes a :class:`ParseFailure`.
+    """
+    context = _safe_iterparse(stream)
+    entry, deleted = 0, list[str]()
     try:
-        for _, elem in context:
-            parent = elem.getparent()
-            if parent is not None and parent.tag == "PubmedArticle":
-                continue  # the MedlineCitation inside a PubmedArticle: read with its article
-            if entry == 0:
-                if _unsafe_dtd(elem):
-                    raise UnsafeInputError(UNSAFE_DOCTYPE)
-                root = elem.getroottree().getroot()
-                if root.tag not in ROOT_TAGS and root is not elem:
-                    yield _wrong_root(root.tag, _line(root) or 1, 1)
-                    return
+        for elem in _wanted_elements(context):
+            if elem.tag == "DeleteCitation":
+                deleted.extend(p.text.strip() for p in elem if p.tag == "PMID" and p.text)
+                release_read_article(elem)
+                continue
             entry += 1
             item = _read_article(elem, entry)
             release_read_article(elem)
             yield item
     except etree.XMLSyntaxError as error:
+        yield from _deletions(deleted)
         yield _syntax_failure(error, entry)
         return
-    if entry == 0:
-        root = context.root
-        if root is not None and root.tag not in ROOT_TAGS:
-            yield _wrong_root(root.tag, _line(root) or 1, 1)
+    except _WrongRootError as wrong:
+        yield wrong.failure
+        return
+    yield from _deletions(deleted)
+    root = context.root
+    if entry == 0 and not deleted and root is not None and root.tag not in ROOT_TAGS:
+        yield _wrong_root(root.tag, _line(root) or 1, 0)
 
 
 _ROOT_IN_HEAD = re.compile(r"<(PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)[\s>]")
