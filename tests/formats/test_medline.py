@@ -139,6 +139,11 @@ def test_bom_and_crlf_are_tolerated() -> None:
     assert found["8"].title == "Next"
 
 
+def test_authors_without_full_names_and_empty_author_lines() -> None:
+    record = records(parse_text("PMID- 1\nAU  - de Hoon MJ\nAU  -\nAU  - Imoto S\n"))["1"]
+    assert [(a.family, a.given) for a in record.authors] == [("de Hoon", "MJ"), ("Imoto", "S")]
+
+
 def test_records_without_blank_line_between_them() -> None:
     assert list(records(parse_text("PMID- 1\nTI  - a\nPMID- 2\nTI  - b\n"))) == ["1", "2"]
 

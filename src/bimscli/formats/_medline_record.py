@@ -115,6 +115,8 @@ def _authors(fields: Fields) -> tuple[Author, ...]:
     loose_affiliations: list[str] = []
     previous = ""
     for tag, value in fields:
+        if not value:
+            continue
         if tag == "FAU" or (tag == "AU" and previous != "FAU"):
             people.append(_author_from_names(value if tag == "FAU" else None, value))
         elif tag == "CN":
