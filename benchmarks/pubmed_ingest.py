@@ -5,7 +5,10 @@ affiliations and ORCIDs, structured abstracts, MeSH with qualifiers, ArticleIdLi
 references), then measures, each in its own child process so that peak memory is that
 process's own:
 
-  (a) floor   - a bare lxml iterparse loop extracting the same fields into tuples
+  (a) floor   - a bare lxml iterparse loop extracting the same fields into tuples with
+                findtext/iterfind paths (the idiom the issue names)
+  (a2)        - a stricter floor: the same fields by one pass over each element's children,
+                the technique the parser itself uses
   (b) parser  - bims' pubmed-xml parser (records and raw XML, as ingest gets them)
   (c) ingest  - ``bims --library TMP ingest FILE`` (skipped when that command is missing)
 
@@ -281,6 +284,75 @@ def floor_extract(path: Path) -> int:
     return count
 
 
+def _first_children(elem: Any) -> dict[Any, Any]:
+    found: dict[Any, Any] = {}
+    for child in () if elem is None else elem:
+        found.setdefault(child.tag, child)
+    return found
+
+
+def _text_of(found: dict[Any, Any], tag: str) -> str | None:
+    child = found.get(tag)
+    return None if child is None else child.text
+
+
+def _authors_by_children(author_list: Any) -> list[Any]:
+    authors = []
+    for author in () if author_list is None else author_list:
+        names: dict[Any, Any] = {}
+        affiliations: list[Any] = []
+        for child in author:
+            if child.tag == "AffiliationInfo":
+                affiliations.extend(a.text for a in child)
+            else:
+                names[child.tag] = child.text
+        authors.append((names, affiliations))
+    return authors
+
+
+def floor_by_children(path: Path) -> int:
+    """A stricter floor: one pass over each element's children (the parser's own technique)."""
+    count = 0
+    with gzip.open(path, "rb") as stream:
+        for _, elem in etree.iterparse(
+            stream, events=("end",), tag="PubmedArticle", resolve_entities=False,
+            no_network=True, load_dtd=False,
+        ):  # fmt: skip
+            top = _first_children(elem)
+            cited = _first_children(top.get("MedlineCitation"))
+            art = _first_children(cited.get("Article"))
+            journal: Any = art.get("Journal")
+            jour = _first_children(journal)
+            issue = _first_children(jour.get("JournalIssue"))
+            pub = _first_children(issue.get("PubDate"))
+            fields = (
+                _text_of(cited, "PMID"), _text_of(art, "ArticleTitle"),
+                _authors_by_children(art.get("AuthorList")),
+                _text_of(jour, "Title"), _text_of(jour, "ISOAbbreviation"),
+                [i.text for i in journal.iterfind("ISSN")],
+                _text_of(pub, "Year"), _text_of(pub, "Month"),
+                _text_of(issue, "Volume"), _text_of(issue, "Issue"),
+                _text_of(_first_children(art.get("Pagination")), "MedlinePgn"),
+                [_first_children(d) for d in elem.iterfind("MedlineCitation/Article/ArticleDate")],
+                [(i.get("IdType"), i.text)
+                 for i in _first_children(top.get("PubmedData")).get("ArticleIdList", ())],
+                [(t.get("Label"), t.text) for t in art.get("Abstract", ())],
+                [k.text for k in cited.get("KeywordList", ())],
+                [[(p.text, p.get("UI"), p.get("MajorTopicYN")) for p in h]
+                 for h in cited.get("MeshHeadingList", ())],
+                [p.text for p in art.get("PublicationTypeList", ())],
+                _text_of(art, "Language"),
+                [(c.get("RefType"), _first_children(c))
+                 for c in cited.get("CommentsCorrectionsList", ())],
+                [_text_of(_first_children(g), "GrantID") for g in art.get("GrantList", ())],
+            )  # fmt: skip
+            count += fields[0] is not None
+            elem.clear()
+            while elem.getprevious() is not None:
+                del elem.getparent()[0]
+    return count
+
+
 def parser_read(path: Path) -> int:
     """bims' parser over the same file; the entries are consumed as ingest would."""
     assert FORMAT.parse_stream is not None
@@ -312,7 +384,8 @@ def _measure(kind: str, path: Path) -> dict[str, Any]:
 
 def _child(kind: str, path: Path) -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
-    count = floor_extract(path) if kind == "floor" else parser_read(path)
+    readers = {"floor": floor_extract, "floor-children": floor_by_children, "parser": parser_read}
+    count = readers[kind](path)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"records": count, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
@@ -367,6 +440,7 @@ def _report(count: int, path: Path, bims_src: Path) -> None:
     parser = _measure("parser", path)
     rows: list[tuple[str, dict[str, Any] | str]] = [
         ("(a) floor: bare lxml iterparse", floor),
+        ("(a2) stricter floor: child index", _measure("floor-children", path)),
         ("(b) bims pubmed-xml parser", parser),
         ("(c) bims ingest (CLI, subprocess)", _measure_ingest(path, count, bims_src)),
     ]
