@@ -1,0 +1,487 @@
+"""Benchmark: reading a PubMed baseline-sized XML file.
+
+Writes a gzipped PubMed XML file of N invented but realistic articles (authors with
+affiliations and ORCIDs, structured abstracts, MeSH with qualifiers, ArticleIdList, grants,
+references), then measures, each in its own child process so that peak memory is that
+process's own:
+
+  (a) floor   - a bare lxml iterparse loop extracting the same fields into tuples with
+                findtext/iterfind paths (the idiom the issue names)
+  (a2)        - a stricter floor: the same fields by one pass over each element's children,
+                the technique the parser itself uses
+  (b) parser  - bims' pubmed-xml parser (records and raw XML, as ingest gets them)
+  (c) ingest  - ``bims --library TMP ingest FILE`` (skipped when that command is missing)
+
+and prints records per CPU-second (wall time as well: on a shared machine CPU time is the
+steadier figure), the ratio to the floor and peak RSS. Targets from the issue: ingest
+within 1.5x of the floor, peak memory flat and under 300 MB.
+
+    PYTHONPATH=src python benchmarks/pubmed_ingest.py            # 30,000 articles
+    PYTHONPATH=src python benchmarks/pubmed_ingest.py --big      # and 300,000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from lxml import etree
+
+from bimscli.formats.pubmed_xml import FORMAT
+from bimscli.model import ParsedRecord
+
+WORDS = [
+    "cell",
+    "protein",
+    "expression",
+    "patients",
+    "cancer",
+    "tumour",
+    "receptor",
+    "signalling",
+    "pathway",
+    "mutation",
+    "clinical",
+    "trial",
+    "cohort",
+    "risk",
+    "analysis",
+    "model",
+    "mouse",
+    "gene",
+    "variant",
+    "therapy",
+    "response",
+    "outcome",
+    "inflammation",
+    "metabolism",
+    "mitochondrial",
+    "neuronal",
+    "cardiac",
+    "renal",
+    "hepatic",
+    "immune",
+    "antibody",
+    "sequencing",
+    "transcriptome",
+    "single-cell",
+    "regulation",
+    "inhibition",
+    "activation",
+    "significant",
+]
+SURNAMES = [
+    "Smith",
+    "Garcia",
+    "Müller",
+    "Rossi",
+    "Tanaka",
+    "Kim",
+    "Nguyen",
+    "Dubois",
+    "Silva",
+    "Kowalski",
+    "Olsen",
+    "Chen",
+]
+GIVEN = [
+    "Anna",
+    "Jean",
+    "Maria",
+    "Hiroshi",
+    "Min-Jun",
+    "Lucía",
+    "Pierre",
+    "João",
+    "Agnieszka",
+    "Lars",
+    "Wei",
+    "Fatima",
+]
+MESH = [
+    ("D006801", "Humans"), ("D008297", "Male"), ("D005260", "Female"), ("D000818", "Animals"),
+    ("D009369", "Neoplasms"), ("D015398", "Signal Transduction"), ("D051381", "Rats"),
+    ("D008810", "Mice, Inbred C57BL"), ("D000368", "Aged"), ("D016019", "Survival Analysis"),
+]  # fmt: skip
+QUALIFIERS = [("Q000235", "genetics"), ("Q000378", "metabolism"), ("Q000379", "methods")]
+LABELS = ["BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _author(rng: random.Random, number: int) -> str:
+    orcid = (
+        f'<Identifier Source="ORCID">0000-000{rng.randint(1, 9)}-{rng.randint(1000, 9999)}'
+        f"-{rng.randint(1000, 9999)}</Identifier>"
+        if rng.random() < 0.3
+        else ""
+    )
+    return (
+        f'<Author ValidYN="Y"><LastName>{rng.choice(SURNAMES)}</LastName>'
+        f"<ForeName>{rng.choice(GIVEN)}</ForeName><Initials>A</Initials>{orcid}"
+        f"<AffiliationInfo><Affiliation>Department {number} of {rng.choice(WORDS).title()}, "
+        f"University of {rng.choice(SURNAMES)}, City, Country.</Affiliation></AffiliationInfo>"
+        "</Author>"
+    )
+
+
+def _mesh(rng: random.Random) -> str:
+    parts = []
+    for ui, name in rng.sample(MESH, rng.randint(4, 10)):
+        qualifiers = "".join(
+            f'<QualifierName UI="{q}" MajorTopicYN="{rng.choice("YN")}">{n}</QualifierName>'
+            for q, n in rng.sample(QUALIFIERS, rng.randint(0, 2))
+        )
+        parts.append(
+            f'<MeshHeading><DescriptorName UI="{ui}" MajorTopicYN="{rng.choice("YN")}">{name}'
+            f"</DescriptorName>{qualifiers}</MeshHeading>"
+        )
+    return "<MeshHeadingList>" + "".join(parts) + "</MeshHeadingList>"
+
+
+def _abstract(rng: random.Random) -> str:
+    sections = "".join(
+        f'<AbstractText Label="{label}" NlmCategory="{label}">'
+        + " ".join(_sentence(rng, rng.randint(12, 25)) for _ in range(rng.randint(1, 3)))
+        + "</AbstractText>"
+        for label in LABELS
+    )
+    copyright_ = "<CopyrightInformation>© The Authors.</CopyrightInformation>"
+    return f"<Abstract>{sections}{copyright_}</Abstract>"
+
+
+def _history(rng: random.Random, year: int) -> str:
+    dates = "".join(
+        f'<PubMedPubDate PubStatus="{status}"><Year>{year}</Year><Month>{rng.randint(1, 12)}'
+        f"</Month><Day>{rng.randint(1, 28)}</Day></PubMedPubDate>"
+        for status in ("received", "accepted", "pubmed", "medline", "entrez")
+    )
+    return f"<History>{dates}</History>"
+
+
+def _references(rng: random.Random) -> str:
+    refs = "".join(
+        f"<Reference><Citation>{_sentence(rng, 10)} J Biol. {rng.randint(1990, 2024)};"
+        f"{rng.randint(1, 99)}:{rng.randint(1, 999)}.</Citation><ArticleIdList>"
+        f'<ArticleId IdType="pubmed">{rng.randint(1, 39_999_999)}</ArticleId></ArticleIdList>'
+        "</Reference>"
+        for _ in range(rng.randint(0, 30))
+    )
+    return f"<ReferenceList>{refs}</ReferenceList>" if refs else ""
+
+
+def article_xml(rng: random.Random, pmid: int) -> str:
+    """One invented ``PubmedArticle`` shaped like those of the annual baseline."""
+    year = rng.randint(1995, 2025)
+    authors = "".join(_author(rng, n) for n in range(rng.randint(1, 12)))
+    first = rng.randint(1, 2000)
+    doi = f"10.{rng.randint(1000, 9999)}/j.x.{year}.{pmid}"
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}'
+        f'</PMID><Article PubModel="Print-Electronic"><Journal><ISSN IssnType="Electronic">'
+        f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}X</ISSN><JournalIssue "
+        f'CitedMedium="Internet"><Volume>{rng.randint(1, 300)}</Volume><Issue>'
+        f"{rng.randint(1, 24)}</Issue><PubDate><Year>{year}</Year><Month>{rng.choice(MONTHS)}"
+        f"</Month></PubDate></JournalIssue><Title>Journal of {rng.choice(WORDS).title()} "
+        f"research</Title><ISOAbbreviation>J {rng.choice(WORDS).title()} Res</ISOAbbreviation>"
+        f"</Journal><ArticleTitle>{_sentence(rng, rng.randint(8, 20))}</ArticleTitle>"
+        f"<Pagination><StartPage>{first}</StartPage><EndPage>{first + 9}</EndPage><MedlinePgn>"
+        f'{first}-{(first + 9) % 100}</MedlinePgn></Pagination><ELocationID EIdType="doi" '
+        f'ValidYN="Y">{doi}</ELocationID>{_abstract(rng)}<AuthorList CompleteYN="Y">{authors}'
+        f"</AuthorList><Language>eng</Language><GrantList><Grant><GrantID>R01 GM{pmid % 99999}"
+        "</GrantID><Agency>NIGMS NIH HHS</Agency><Country>United States</Country></Grant>"
+        '</GrantList><PublicationTypeList><PublicationType UI="D016428">Journal Article'
+        f'</PublicationType></PublicationTypeList><ArticleDate DateType="Electronic"><Year>{year}'
+        f"</Year><Month>0{rng.randint(1, 9)}</Month><Day>1{rng.randint(0, 9)}</Day></ArticleDate>"
+        "</Article><MedlineJournalInfo><Country>England</Country><MedlineTA>J Res</MedlineTA>"
+        f"<NlmUniqueID>{rng.randint(1, 9999999)}</NlmUniqueID></MedlineJournalInfo>{_mesh(rng)}"
+        '<KeywordList Owner="NOTNLM">'
+        + "".join(f'<Keyword MajorTopicYN="N">{w}</Keyword>' for w in rng.sample(WORDS, 4))
+        + f"</KeywordList></MedlineCitation><PubmedData>{_history(rng, year)}<PublicationStatus>"
+        f'ppublish</PublicationStatus><ArticleIdList><ArticleId IdType="pubmed">{pmid}'
+        f'</ArticleId><ArticleId IdType="doi">{doi}</ArticleId><ArticleId IdType="pmc">'
+        f"PMC{pmid + 1000}</ArticleId></ArticleIdList>{_references(rng)}</PubmedData>"
+        "</PubmedArticle>\n"
+    )
+
+
+def write_baseline(path: Path, count: int, seed: int = 2026) -> None:
+    """A gzipped PubmedArticleSet of ``count`` articles, the same for the same seed."""
+    rng = random.Random(seed)
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        out.write(
+            '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
+            'PubMedArticle, 1st January 2025//EN" '
+            '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n'
+        )
+        for pmid in range(30_000_000, 30_000_000 + count):
+            out.write(article_xml(rng, pmid))
+        out.write("</PubmedArticleSet>\n")
+
+
+def floor_extract(path: Path) -> int:
+    """The floor: iterparse and pull the parser's fields into tuples, nothing more."""
+    count = 0
+    with gzip.open(path, "rb") as stream:
+        for _, elem in etree.iterparse(
+            stream, events=("end",), tag="PubmedArticle", resolve_entities=False,
+            no_network=True, load_dtd=False,
+        ):  # fmt: skip
+            citation = elem.find("MedlineCitation")
+            article = citation.find("Article")
+            journal = article.find("Journal")
+            fields = (
+                citation.findtext("PMID"),
+                article.findtext("ArticleTitle"),
+                [
+                    (a.findtext("LastName"), a.findtext("ForeName"), a.findtext("Initials"),
+                     a.findtext("CollectiveName"), a.findtext("Identifier"),
+                     [f.text for f in a.iterfind("AffiliationInfo/Affiliation")])
+                    for a in article.iterfind("AuthorList/Author")
+                ],
+                journal.findtext("Title"), journal.findtext("ISOAbbreviation"),
+                [i.text for i in journal.iterfind("ISSN")],
+                journal.findtext("JournalIssue/PubDate/Year"),
+                journal.findtext("JournalIssue/PubDate/Month"),
+                journal.findtext("JournalIssue/Volume"), journal.findtext("JournalIssue/Issue"),
+                article.findtext("Pagination/MedlinePgn"),
+                [(d.findtext("Year"), d.findtext("Month"), d.findtext("Day"))
+                 for d in article.iterfind("ArticleDate")],
+                [(i.get("IdType"), i.text)
+                 for i in elem.iterfind("PubmedData/ArticleIdList/ArticleId")],
+                [(i.get("EIdType"), i.text) for i in article.iterfind("ELocationID")],
+                [(t.get("Label"), t.text) for t in article.iterfind("Abstract/AbstractText")],
+                [k.text for k in citation.iterfind("KeywordList/Keyword")],
+                [(m.findtext("DescriptorName"), m.find("DescriptorName").get("UI"),
+                  m.find("DescriptorName").get("MajorTopicYN"),
+                  [(q.text, q.get("UI"), q.get("MajorTopicYN"))
+                   for q in m.iterfind("QualifierName")])
+                 for m in citation.iterfind("MeshHeadingList/MeshHeading")],
+                [p.text for p in article.iterfind("PublicationTypeList/PublicationType")],
+                article.findtext("Language"),
+                [(c.get("RefType"), c.findtext("RefSource"), c.findtext("PMID"))
+                 for c in citation.iterfind("CommentsCorrectionsList/CommentsCorrections")],
+                [g.findtext("GrantID") for g in article.iterfind("GrantList/Grant")],
+            )  # fmt: skip
+            count += fields[0] is not None
+            elem.clear()
+            while elem.getprevious() is not None:
+                del elem.getparent()[0]
+    return count
+
+
+def _first_children(elem: Any) -> dict[Any, Any]:
+    found: dict[Any, Any] = {}
+    for child in () if elem is None else elem:
+        found.setdefault(child.tag, child)
+    return found
+
+
+def _text_of(found: dict[Any, Any], tag: str) -> str | None:
+    child = found.get(tag)
+    return None if child is None else child.text
+
+
+def _authors_by_children(author_list: Any) -> list[Any]:
+    authors = []
+    for author in () if author_list is None else author_list:
+        names: dict[Any, Any] = {}
+        affiliations: list[Any] = []
+        for child in author:
+            if child.tag == "AffiliationInfo":
+                affiliations.extend(a.text for a in child)
+            else:
+                names[child.tag] = child.text
+        authors.append((names, affiliations))
+    return authors
+
+
+def floor_by_children(path: Path) -> int:
+    """A stricter floor: one pass over each element's children (the parser's own technique)."""
+    count = 0
+    with gzip.open(path, "rb") as stream:
+        for _, elem in etree.iterparse(
+            stream, events=("end",), tag="PubmedArticle", resolve_entities=False,
+            no_network=True, load_dtd=False,
+        ):  # fmt: skip
+            top = _first_children(elem)
+            cited = _first_children(top.get("MedlineCitation"))
+            art = _first_children(cited.get("Article"))
+            journal: Any = art.get("Journal")
+            jour = _first_children(journal)
+            issue = _first_children(jour.get("JournalIssue"))
+            pub = _first_children(issue.get("PubDate"))
+            fields = (
+                _text_of(cited, "PMID"), _text_of(art, "ArticleTitle"),
+                _authors_by_children(art.get("AuthorList")),
+                _text_of(jour, "Title"), _text_of(jour, "ISOAbbreviation"),
+                [i.text for i in journal.iterfind("ISSN")],
+                _text_of(pub, "Year"), _text_of(pub, "Month"),
+                _text_of(issue, "Volume"), _text_of(issue, "Issue"),
+                _text_of(_first_children(art.get("Pagination")), "MedlinePgn"),
+                [_first_children(d) for d in elem.iterfind("MedlineCitation/Article/ArticleDate")],
+                [(i.get("IdType"), i.text)
+                 for i in _first_children(top.get("PubmedData")).get("ArticleIdList", ())],
+                [(t.get("Label"), t.text) for t in art.get("Abstract", ())],
+                [k.text for k in cited.get("KeywordList", ())],
+                [[(p.text, p.get("UI"), p.get("MajorTopicYN")) for p in h]
+                 for h in cited.get("MeshHeadingList", ())],
+                [p.text for p in art.get("PublicationTypeList", ())],
+                _text_of(art, "Language"),
+                [(c.get("RefType"), _first_children(c))
+                 for c in cited.get("CommentsCorrectionsList", ())],
+                [_text_of(_first_children(g), "GrantID") for g in art.get("GrantList", ())],
+            )  # fmt: skip
+            count += fields[0] is not None
+            elem.clear()
+            while elem.getprevious() is not None:
+                del elem.getparent()[0]
+    return count
+
+
+def parser_read(path: Path) -> int:
+    """bims' parser over the same file; the entries are consumed as ingest would."""
+    assert FORMAT.parse_stream is not None
+    count = 0
+    with gzip.open(path, "rb") as stream:
+        for entry in FORMAT.parse_stream(cast(BinaryIO, stream)):
+            count += isinstance(entry, ParsedRecord)
+    return count
+
+
+def _run_child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a command, returning its wall time, exit status and output."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - started
+    # Peak RSS comes from each child's own getrusage(RUSAGE_SELF): RUSAGE_CHILDREN would give
+    # the largest child so far, not this one.
+    return {"seconds": elapsed, "code": proc.returncode, "out": out.decode(), "err": err.decode()}
+
+
+def _measure(kind: str, path: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter so peak RSS belongs to it alone."""
+    result = _run_child([sys.executable, __file__, "--child", kind, str(path)])
+    if result["code"] != 0:
+        raise SystemExit(f"{kind} failed:\n{result['err']}")
+    return dict(json.loads(result["out"]))
+
+
+def _child(kind: str, path: Path) -> None:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    readers = {"floor": floor_extract, "floor-children": floor_by_children, "parser": parser_read}
+    count = readers[kind](path)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"records": count, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
+
+
+def _ingest_available(env: dict[str, str]) -> str | None:
+    check = _run_child([sys.executable, "-m", "bimscli", "ingest", "--help"], env)
+    if check["code"] != 0:
+        last = (check["err"].strip().splitlines() or ["no output"])[-1]
+        return f"skipped: `bims ingest` is not available here ({last})"
+    return None
+
+
+def _measure_ingest(path: Path, count: int, bims_src: Path) -> dict[str, Any] | str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(bims_src), env.get("PYTHONPATH", "")])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    missing = _ingest_available(env)
+    if missing:
+        return missing
+    with tempfile.TemporaryDirectory() as tmp:
+        wrapper = (
+            "import resource, runpy, sys, atexit, json\n"
+            "def report():\n"
+            "    use = resource.getrusage(resource.RUSAGE_SELF)\n"
+            "    print(json.dumps({'peak_mb': use.ru_maxrss / 1024,\n"
+            "                      'cpu': use.ru_utime + use.ru_stime}), file=sys.stderr)\n"
+            "atexit.register(report)\n"
+            "sys.argv = ['bims'] + sys.argv[1:]\n"
+            "runpy.run_module('bimscli', run_name='__main__')\n"
+        )
+        args = [
+            sys.executable,
+            "-c",
+            wrapper,
+            "--library",
+            f"{tmp}/lib.sqlite",
+            "ingest",
+            str(path),
+        ]
+        result = _run_child(args, env)
+        if result["code"] != 0:
+            return f"failed (exit {result['code']}): {result['err'].strip()[-300:]}"
+        usage = json.loads(result["err"].strip().splitlines()[-1])
+        return {"records": count, "seconds": result["seconds"], **usage}
+
+
+def _report(count: int, path: Path, bims_src: Path) -> None:
+    size = path.stat().st_size / 1e6
+    print(f"\n{count:,} articles, {size:.1f} MB gzipped ({path})")
+    floor = _measure("floor", path)
+    parser = _measure("parser", path)
+    rows: list[tuple[str, dict[str, Any] | str]] = [
+        ("(a) floor: bare lxml iterparse", floor),
+        ("(a2) stricter floor: child index", _measure("floor-children", path)),
+        ("(b) bims pubmed-xml parser", parser),
+        ("(c) bims ingest (CLI, subprocess)", _measure_ingest(path, count, bims_src)),
+    ]
+    for name, row in rows:
+        if isinstance(row, str):
+            print(f"  {name:36} {row}")
+            continue
+        rate = row["records"] / row["cpu"]
+        ratio = row["cpu"] / floor["cpu"]
+        print(
+            f"  {name:36} {rate:9,.0f} records/CPU-s  {row['cpu']:7.1f} CPU-s "
+            f"({row['seconds']:6.1f} s wall)  {ratio:4.2f}x floor  peak {row['peak_mb']:5.0f} MB"
+        )
+
+
+def main() -> None:
+    """Write the test files, measure, print."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
+    parser.add_argument("--count", type=int, default=30_000, help="articles in the file")
+    parser.add_argument("--big", action="store_true", help="also measure 300,000 articles")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--bims-src",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "src",
+        help="the src/ directory whose bims runs (c); default: this checkout's",
+    )
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child[0], Path(args.child[1]))
+        return
+    counts = [args.count] + ([300_000] if args.big else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in counts:
+            path = Path(tmp) / f"pubmed-{count}.xml.gz"
+            started = time.perf_counter()
+            write_baseline(path, count, args.seed)
+            print(f"wrote {path.name} in {time.perf_counter() - started:.0f} s")
+            _report(count, path, args.bims_src)
+
+
+if __name__ == "__main__":
+    main()

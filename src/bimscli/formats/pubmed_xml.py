@@ -1,0 +1,277 @@
+"""PubMed XML: E-utilities ``efetch`` responses and the annual baseline/update files.
+
+The parser streams: :func:`lxml.etree.iterparse` hands over one article at a time, which is
+read and then cleared with its finished siblings, so memory stays flat for files of hundreds of
+thousands of articles. Gzip is the caller's business: the stream holds XML bytes.
+
+Safety: entities are never expanded, no DTD is loaded and nothing is fetched from the network.
+A file whose DOCTYPE declares entities ("billion laughs", external entities reading local files
+or URLs) is refused as a whole with :class:`~bimscli.errors.UnsafeInputError` before any of it
+is parsed; PubMed's own ``<!DOCTYPE PubmedArticleSet PUBLIC ... "https://dtd.nlm.nih.gov/...">``
+has no declarations and is read as usual (the DTD is not fetched).
+
+How PubMed's fields land in a :class:`Record` (see :mod:`bimscli.formats._pubmed_article`):
+
+- Inline markup in titles, abstracts and keywords stays as literal ``<i>``, ``<b>``,
+  ``<sup>``, ``<sub>``, ``<u>`` tags; everything else is plain text.
+- ``Author ValidYN="N"`` (a misspelt name PubMed has replaced) is left out; the raw XML
+  keeps it. ``AuthorList CompleteYN="N"`` gives ``authors_complete=False``.
+- A pii shaped like an electronic article number (``e0123456``) is also the
+  ``article_number``.
+- ``MedlineDate`` and ``Season`` dates keep their wording in ``PartialDate.text``.
+- Books: a ``PubmedBookArticle`` with its own ``ArticleTitle`` is a chapter whose book title
+  is the ``journal`` (container); editors, edition and place go to ``extra``.
+- Grants and chemicals go to ``extra``; ``NlmCategory``, ``OtherAbstract`` and
+  ``ReferenceList`` are only in ``raw``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from bimscli.errors import UnsafeInputError
+from bimscli.formats._pubmed_article import citation_record
+from bimscli.formats._pubmed_book import book_record
+from bimscli.formats.base import Sniff, SourceFormat
+from bimscli.model import (
+    DocumentHeader,
+    Entry,
+    ParsedRecord,
+    ParseFailure,
+    Position,
+    Record,
+)
+
+ROOT_TAGS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
+ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
+_HEAD_BYTES = 1 << 16
+UNSAFE_DOCTYPE = (
+    "this XML file's DOCTYPE declares its own entities or DTD rules; bims never expands XML "
+    "entities (they can blow up memory or read local files and URLs). Download the file from "
+    "PubMed again, or remove the [...] part of its DOCTYPE"
+)
+_DECLARATION = re.compile(rb"<!(?:ENTITY|ATTLIST|ELEMENT|NOTATION)\b")
+
+
+class _HeadThenRest:
+    """A byte stream that gives back an already-read head before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes, head first."""
+        if self._head:
+            if size < 0 or size >= len(self._head):
+                chunk, self._head = self._head, b""
+                return chunk if size < 0 else chunk + self._stream.read(size - len(chunk))
+            chunk, self._head = self._head[:size], self._head[size:]
+            return chunk
+        return self._stream.read(size)
+
+
+def reject_unsafe_prolog(head: bytes) -> None:
+    """Raise :class:`UnsafeInputError` when a document's DOCTYPE declares anything.
+
+    >>> reject_unsafe_prolog(b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//EN" "x.dtd">')
+    >>> reject_unsafe_prolog(b'<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a/>')
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    bimscli.errors.UnsafeInputError: ...
+    """
+    start = head.find(b"<!DOCTYPE")
+    if start == -1:
+        return
+    subset = head.find(b"[", start)
+    close = head.find(b">", start)
+    if close == -1 or _DECLARATION.search(head, start) or (subset != -1 and subset < close):
+        raise UnsafeInputError(UNSAFE_DOCTYPE)
+
+
+def _unsafe_dtd(elem: etree._Element) -> bool:
+    """True when the document's internal DTD declares entities (a DOCTYPE past the head)."""
+    dtd: Any = elem.getroottree().docinfo.internalDTD  # lxml-stubs lack DTD.iterentities
+    return dtd is not None and next(iter(dtd.iterentities()), None) is not None
+
+
+def _line(elem: etree._Element) -> int:
+    line: int | None = elem.sourceline  # type: ignore[assignment]  # stubs: "..."
+    return line or 0
+
+
+def _article_record(elem: etree._Element) -> Record:
+    tag = elem.tag
+    if tag == "PubmedBookArticle":
+        return book_record(elem)
+    if tag == "MedlineCitation":
+        return citation_record(elem, None)
+    citation = elem.find("MedlineCitation")
+    if citation is None:
+        raise ValueError("PubmedArticle without MedlineCitation")
+    return citation_record(citation, elem.find("PubmedData"))
+
+
+def _read_article(elem: etree._Element, entry: int) -> Entry:
+    position = Position(_line(elem), entry)
+    raw = etree.tostring(elem, encoding="unicode", with_tail=False)
+    try:
+        record = _article_record(elem)
+    except Exception as error:  # a parser never raises on one bad article
+        return ParseFailure(position, raw, f"cannot read this {elem.tag}: {error}")
+    return ParsedRecord(record, position, raw, record.ids.pmid)
+
+
+def _wrong_root(tag: object, line: int, entry: int) -> ParseFailure:
+    expected = " or ".join(f"<{t}>" for t in ROOT_TAGS)
+    return ParseFailure(
+        Position(line, entry),
+        "",
+        f"the root element is <{tag}>, not {expected}: this is not PubMed XML; "
+        "pass another --format",
+    )
+
+
+def release_read_article(elem: etree._Element) -> None:
+    """Free an article that has been read, and the finished siblings before it.
+
+    >>> root = etree.fromstring("<S><A><T/></A><A><T/></A><A><T/></A></S>")
+    >>> release_read_article(root[2])
+    >>> len(root), len(root[0])
+    (1, 0)
+    """
+    elem.clear()
+    parent = elem.getparent()
+    if parent is not None:
+        while elem.getprevious() is not None:
+            del parent[0]
+
+
+def _syntax_failure(error: etree.XMLSyntaxError, read: int) -> ParseFailure:
+    line, message = error.lineno or 0, error.msg
+    log: Any = error.error_log  # lxml-stubs do not declare _ErrorLog iterable
+    logged = list(log)
+    if line == 0 and logged:
+        last = logged[-1]
+        # iterparse sometimes reports only "no element found"; the log has the real cause.
+        line, message = last.line, last.message
+    line = max(line, 1)  # an empty document has no line 0 to point at
+    return ParseFailure(
+        Position(line, read + 1),
+        "",
+        f"the XML breaks off or is malformed at line {line}: {message}; "
+        f"the {read} article(s) before it were read",
+    )
+
+
+class _WrongRootError(Exception):
+    """The document's root is not a PubMed one (internal: becomes a ParseFailure)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        super().__init__(root.tag)
+        self.failure = _wrong_root(root.tag, _line(root) or 1, 0)
+
+
+def _wanted_elements(context: etree.iterparse) -> Iterator[etree._Element]:
+    """Articles and ``DeleteCitation``s, after checking the document on the first one."""
+    first = True
+    for _, elem in context:
+        parent = elem.getparent()
+        if parent is not None and parent.tag == "PubmedArticle":
+            continue  # the MedlineCitation inside a PubmedArticle: read with its article
+        if first:
+            if _unsafe_dtd(elem):
+                raise UnsafeInputError(UNSAFE_DOCTYPE)
+            root = elem.getroottree().getroot()
+            if root.tag not in ROOT_TAGS and root is not elem:
+                raise _WrongRootError(root)
+            first = False
+        yield elem
+
+
+def _deletions(deleted: list[str]) -> Iterator[DocumentHeader]:
+    if deleted:
+        yield DocumentHeader(tuple(("deleted-pmid", pmid) for pmid in deleted))
+
+
+def _safe_iterparse(stream: BinaryIO) -> etree.iterparse:
+    """An iterparse that never expands entities, loads a DTD or touches the network."""
+    head = stream.read(_HEAD_BYTES)
+    reject_unsafe_prolog(head)
+    etree.clear_error_log()  # lxml's per-thread log: keep only this document's errors
+    return etree.iterparse(
+        _HeadThenRest(head, stream),
+        events=("end",),
+        tag=(*ARTICLE_TAGS, "DeleteCitation"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+    )
+
+
+def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
+    """Stream the articles of a PubMed XML document.
+
+    The PMIDs an update file's ``DeleteCitation`` withdraws come last, as a
+    :class:`DocumentHeader` with one ``deleted-pmid`` field each. Raises
+    :class:`UnsafeInputError` (before yielding anything) for a document that declares XML
+    entities; every other problem becomes a :class:`ParseFailure`.
+    """
+    context = _safe_iterparse(stream)
+    entry, deleted = 0, list[str]()
+    try:
+        for elem in _wanted_elements(context):
+            if elem.tag == "DeleteCitation":
+                deleted.extend(p.text.strip() for p in elem if p.tag == "PMID" and p.text)
+                release_read_article(elem)
+                continue
+            entry += 1
+            item = _read_article(elem, entry)
+            release_read_article(elem)
+            yield item
+    except etree.XMLSyntaxError as error:
+        yield from _deletions(deleted)
+        yield _syntax_failure(error, entry)
+        return
+    except _WrongRootError as wrong:
+        yield wrong.failure
+        return
+    yield from _deletions(deleted)
+    root = context.root
+    if entry == 0 and not deleted and root is not None and root.tag not in ROOT_TAGS:
+        yield _wrong_root(root.tag, _line(root) or 1, 0)
+
+
+_ROOT_IN_HEAD = re.compile(r"<(PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)[\s>]")
+
+
+def detect_pubmed_xml(sniff: Sniff) -> float:
+    """How sure we are that the input is PubMed XML.
+
+    >>> detect_pubmed_xml(Sniff('<?xml version="1.0"?>\\n<PubmedArticleSet>'))
+    0.95
+    >>> detect_pubmed_xml(Sniff("PMID- 1\\n"))
+    0.0
+    """
+    head = sniff.head
+    if _ROOT_IN_HEAD.search(head) or "<!DOCTYPE PubmedArticleSet" in head:
+        return 0.95
+    if "<PubmedArticle>" in head or "<PubmedArticle " in head:
+        return 0.8
+    return 0.0
+
+
+FORMAT = SourceFormat(
+    name="pubmed-xml",
+    title="PubMed XML (efetch, baseline and update files)",
+    version="1",
+    priority=100,
+    detect=detect_pubmed_xml,
+    parse_stream=parse_pubmed_xml,
+)
