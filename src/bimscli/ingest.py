@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bimscli.clustering import dedup_new_records
 from bimscli.errors import BimsError
 from bimscli.formats import detect_format, get_format
 from bimscli.formats.base import SourceFormat
@@ -20,6 +21,7 @@ from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure
 from bimscli.serialize import record_to_json
 from bimscli.sources import InputSource, decode_text, iter_lines, sniff
 from bimscli.store import Library
+from bimscli.store.dedup_index import index_records
 from bimscli.store.library import now_iso
 from bimscli.works import Member, derive_work
 
@@ -53,6 +55,8 @@ class FileReport:
     format: str | None = None
     records: int = 0
     works: tuple[int, ...] = ()
+    merged: int = 0
+    flagged: int = 0
     failures: tuple[FailureReport, ...] = ()
     error: str | None = None
     earlier: str | None = None
@@ -102,8 +106,13 @@ def ingest_sources(
     format_name: str | None = None,
     encoding: str = "utf-8",
     progress: Progress | None = None,
+    dedup: bool = True,
 ) -> IngestReport:
-    """Ingest each source in its own transaction and report on all of them."""
+    """Ingest each source in its own transaction and report on all of them.
+
+    With ``dedup`` (the default) every batch of new records is matched against the library
+    and each other as it lands, so a work is found for them before the file's transaction ends.
+    """
     reports = [
         ingest_source(
             library,
@@ -111,6 +120,7 @@ def ingest_sources(
             format_name=format_name,
             encoding=encoding,
             progress=progress or Progress(),
+            dedup=dedup,
         )
         for source in sources
     ]
@@ -124,6 +134,7 @@ def ingest_source(
     format_name: str | None,
     encoding: str,
     progress: Progress,
+    dedup: bool = True,
 ) -> FileReport:
     """Ingest one input; errors in it become a failed report, never a half-written library."""
     fmt: SourceFormat | None = None
@@ -149,6 +160,7 @@ def ingest_source(
                     sha256=sha256,
                     encoding=encoding,
                     progress=progress,
+                    dedup=dedup,
                 )
         finally:
             progress.finish()
@@ -189,6 +201,7 @@ def _store_input(
     sha256: str,
     encoding: str,
     progress: Progress,
+    dedup: bool,
 ) -> FileReport:
     input_id = library.add_input(
         name=source.name,
@@ -202,28 +215,46 @@ def _store_input(
     header: DocumentHeader | None = None
     failures: list[ParseFailure] = []
     batch: list[ParsedRecord] = []
-    works: list[int] = []
-    count = 0
+    landed = _Landed()
     for entry in _entries(source, fmt, encoding, progress):
         if isinstance(entry, ParsedRecord):
             batch.append(entry)
             if len(batch) >= BATCH_SIZE:
-                works += _store_batch(library, input_id, fmt, batch)
-                count += len(batch)
+                _store_batch(library, input_id, fmt, batch, landed, dedup=dedup)
                 batch = []
         elif isinstance(entry, ParseFailure):
             failures.append(entry)
         else:
             header = entry
-    works += _store_batch(library, input_id, fmt, batch)
-    count += len(batch)
+    _store_batch(library, input_id, fmt, batch, landed, dedup=dedup)
     library.add_failures(input_id, failures)
-    library.finish_input(input_id, header, count, len(failures))
+    library.finish_input(input_id, header, landed.records, len(failures))
     status = FileStatus.PARTIAL if failures else FileStatus.ADDED
-    if count == 0 and failures:
-        status = FileStatus.PARTIAL
     reported = tuple(FailureReport(f.position.line, f.position.entry, f.message) for f in failures)
-    return FileReport(source.name, status, fmt.name, count, tuple(works), reported)
+    works = library.connection.execute(
+        "SELECT DISTINCT m.work_id FROM work_members m JOIN source_records s"
+        " ON s.id = m.record_id WHERE s.input_id = ? ORDER BY m.work_id",
+        (input_id,),
+    )
+    return FileReport(
+        source.name,
+        status,
+        fmt.name,
+        landed.records,
+        tuple(int(w) for (w,) in works),
+        merged=landed.merged,
+        flagged=landed.flagged,
+        failures=reported,
+    )
+
+
+@dataclass
+class _Landed:
+    """Running totals of one input's ingest."""
+
+    records: int = 0
+    merged: int = 0
+    flagged: int = 0
 
 
 def create_single_record_works(
@@ -259,9 +290,23 @@ def create_single_record_works(
 
 
 def _store_batch(
-    library: Library, input_id: int, fmt: SourceFormat, batch: Sequence[ParsedRecord]
-) -> list[int]:
+    library: Library,
+    input_id: int,
+    fmt: SourceFormat,
+    batch: Sequence[ParsedRecord],
+    landed: _Landed,
+    *,
+    dedup: bool,
+) -> None:
     if not batch:
-        return []
+        return
     record_ids = library.add_source_records(input_id, batch)
-    return create_single_record_works(library, fmt, batch, record_ids)
+    create_single_record_works(library, fmt, batch, record_ids)
+    landed.records += len(batch)
+    items = [(rid, item.record) for rid, item in zip(record_ids, batch, strict=True)]
+    if not dedup:
+        index_records(library, items)  # so a later `bims dedup` or ingest can find them
+        return
+    changes = dedup_new_records(library, items)
+    landed.merged += sum(len(rids) for _, rids in changes.merged)
+    landed.flagged += len(changes.flagged)

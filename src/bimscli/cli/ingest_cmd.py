@@ -68,7 +68,17 @@ def _render(report: ingest.IngestReport) -> None:
                 f"[red]{escape(file.name)}{fmt}: not ingested:[/] {escape(file.error or '')}"
             )
         else:
-            console.print(f"{escape(file.name)}{fmt}: {_count(file.records, 'record')} added")
+            joined = (
+                f"; {_count(file.merged, 'record')} joined existing works" if file.merged else ""
+            )
+            flagged = (
+                f"; {_count(file.flagged, 'pair')} flagged for review (`bims dedup --review`)"
+                if file.flagged
+                else ""
+            )
+            console.print(
+                f"{escape(file.name)}{fmt}: {_count(file.records, 'record')} added{joined}{flagged}"
+            )
         for failure in file.failures:
             err_console.print(
                 f"[yellow]{escape(file.name)}:{failure.line}: entry {failure.entry} not parsed:[/] "
@@ -103,6 +113,12 @@ def ingest_command(
     encoding: Annotated[
         str, typer.Option("--encoding", help="Text encoding of the inputs.")
     ] = "utf-8",
+    no_dedup: Annotated[
+        bool,
+        typer.Option(
+            "--no-dedup", help="Skip deduplication (bulk loads); run `bims dedup` afterwards."
+        ),
+    ] = False,
 ) -> None:
     """Parse inputs of any known format and store their records, one transaction per file.
 
@@ -122,6 +138,7 @@ def ingest_command(
             format_name=format_name,
             encoding=encoding,
             progress=_RichProgress(),
+            dedup=not no_dedup,
         )
     _render(report)
     if app_state.debug:

@@ -131,8 +131,12 @@ class Library:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back on any exception, Ctrl-C included."""
+    def transaction(self, *, commit: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back on any exception, Ctrl-C included.
+
+        With ``commit=False`` it is always rolled back: a dry run sees its own changes, then
+        nothing of them is kept.
+        """
         conn = self.connection
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -140,7 +144,7 @@ class Library:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        conn.execute("COMMIT" if commit else "ROLLBACK")
 
     # Inputs -----------------------------------------------------------------------------------
 

@@ -131,7 +131,50 @@ TAGS = Migration(
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (SOURCES_AND_WORKS, CITATION_KEYS, TAGS)
+DEDUPLICATION = Migration(
+    "0004_deduplication",
+    """
+    -- Library-wide settings, such as the version of the stored deduplication features.
+    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    -- Each record's deduplication features and blocking keys, computed once at ingest.
+    CREATE TABLE record_features (
+        record_id INTEGER PRIMARY KEY REFERENCES source_records(id),
+        data BLOB NOT NULL
+    );
+    CREATE TABLE record_blocks (
+        key TEXT NOT NULL,
+        record_id INTEGER NOT NULL REFERENCES source_records(id)
+    );
+    CREATE INDEX record_blocks_key ON record_blocks(key);
+    CREATE INDEX record_blocks_record ON record_blocks(record_id);
+
+    -- What a person decided with bims merge / bims unmerge; automatic runs never undo it.
+    CREATE TABLE dedup_decisions (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('must-link', 'cannot-link')),
+        record_a INTEGER NOT NULL REFERENCES source_records(id),
+        record_b INTEGER NOT NULL REFERENCES source_records(id),
+        created_at TEXT NOT NULL,
+        UNIQUE (kind, record_a, record_b)
+    );
+
+    -- Pairs the last run linked (erratum and paper), flagged (same DOI, other title) or
+    -- found borderline (for bims dedup --review).
+    CREATE TABLE record_pairs (
+        record_a INTEGER NOT NULL,
+        record_b INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        title_score REAL,
+        evidence TEXT,
+        found_at TEXT NOT NULL,
+        PRIMARY KEY (record_a, record_b)
+    );
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (SOURCES_AND_WORKS, CITATION_KEYS, TAGS, DEDUPLICATION)
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
 

@@ -1,0 +1,375 @@
+"""Deduplication in the library: which source records form one work.
+
+The matching itself is :mod:`bimscli.dedup` (pure). This module keeps what it needs in the
+library (each record's deduplication features and blocking keys, so an ingest compares its new
+records only with the records that share a key), applies the clusters it finds to the works,
+and records what people decided (``bims merge`` and ``bims unmerge``), which no automatic run
+undoes.
+
+Work ids are stable: when records join, the work with the lowest id survives and takes over
+the tags and citation key rows of the works that emptied; when a work is split, the part with
+its lowest record keeps the id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bimscli.dedup import (
+    DEFAULT_THRESHOLD,
+    DedupResult,
+    PairDecision,
+    UserDecisions,
+    build_index,
+    deduplicate,
+    match_new,
+)
+from bimscli.errors import UsageError
+from bimscli.model import Record
+from bimscli.store import Library
+from bimscli.store.dedup_index import candidate_ids, ensure_indexed, index_records, load_features
+from bimscli.store.library import now_iso
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterChanges:
+    """What a deduplication run changed (or, in a dry run, would change)."""
+
+    merged: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    split: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    flagged: tuple[PairDecision, ...] = ()
+    borderline: tuple[PairDecision, ...] = ()
+    links: tuple[PairDecision, ...] = ()
+    works_before: int = 0
+    works_after: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """True when any work gained or lost a record."""
+        return bool(self.merged or self.split)
+
+
+@dataclass
+class _Plan:
+    """Records to move between works, computed before anything is written."""
+
+    moves: dict[int, int] = field(default_factory=dict)  # record id -> target work (or -k new)
+    evidence: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+# Person decisions ------------------------------------------------------------------------------
+
+
+def user_decisions(library: Library) -> UserDecisions:
+    """Every merge and separation a person asked for."""
+    must: list[tuple[str, str]] = []
+    cannot: list[tuple[str, str]] = []
+    for kind, a, b in library.connection.execute(
+        "SELECT kind, record_a, record_b FROM dedup_decisions"
+    ):
+        (must if kind == "must-link" else cannot).append((str(a), str(b)))
+    return UserDecisions.of(must, cannot)
+
+
+def _remember(library: Library, kind: str, pairs: Iterable[tuple[int, int]]) -> None:
+    opposite = "cannot-link" if kind == "must-link" else "must-link"
+    stamp = now_iso()
+    for a, b in pairs:
+        low, high = sorted((a, b))
+        library.connection.execute(
+            "DELETE FROM dedup_decisions WHERE kind = ? AND record_a = ? AND record_b = ?",
+            (opposite, low, high),
+        )
+        library.connection.execute(
+            "INSERT OR IGNORE INTO dedup_decisions (kind, record_a, record_b, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (kind, low, high, stamp),
+        )
+
+
+# Applying clusters to works --------------------------------------------------------------------
+
+
+def _membership(library: Library, record_ids: Iterable[int] | None) -> dict[int, int]:
+    conn = library.connection
+    if record_ids is None:
+        return {
+            int(r): int(w) for r, w in conn.execute("SELECT record_id, work_id FROM work_members")
+        }
+    out: dict[int, int] = {}
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT record_id, work_id FROM work_members WHERE record_id IN ({marks})"  # noqa: S608
+        out.update({int(r): int(w) for r, w in conn.execute(sql, chunk)})
+    return out
+
+
+def _works_members(library: Library, work_ids: Iterable[int]) -> list[tuple[int, ...]]:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for work_id in sorted(set(work_ids)):
+        for (rid,) in library.connection.execute(
+            "SELECT record_id FROM work_members WHERE work_id = ?", (work_id,)
+        ):
+            groups[work_id].append(int(rid))
+    return [tuple(sorted(g)) for g in groups.values()]
+
+
+def _join_reasons(result: DedupResult) -> dict[int, tuple[str, str]]:
+    """For each merged record, the strongest decision that joined it, as (rule, evidence)."""
+    reasons: dict[int, tuple[str, str]] = {}
+    for decision in result.pair_decisions:
+        if decision.outcome.value != "merge":
+            continue
+        evidence = json.dumps(
+            {
+                "with": int(decision.first),
+                "title_score": round(decision.title_score, 1),
+                "evidence": list(decision.evidence),
+            }
+        )
+        second = int(decision.second)
+        reasons.setdefault(second, (decision.rule, evidence))
+        evidence_first = evidence.replace(f'"with": {decision.first}', f'"with": {second}')
+        reasons.setdefault(int(decision.first), (decision.rule, evidence_first))
+    return reasons
+
+
+def _plan(clusters: Sequence[Sequence[int]], current: dict[int, int]) -> tuple[_Plan, list[int]]:
+    """Target work for every record; ``-n`` targets are works still to be created."""
+    plan = _Plan()
+    claimed: set[int] = set()
+    new_works: list[int] = []
+    for cluster in sorted((sorted(c) for c in clusters), key=lambda c: c[0]):
+        candidates = sorted({current[r] for r in cluster if r in current} - claimed)
+        if candidates:
+            target = candidates[0]
+        else:
+            target = -(len(new_works) + 1)
+            new_works.append(target)
+        claimed.add(target)
+        for rid in cluster:
+            if current.get(rid) != target:
+                plan.moves[rid] = target
+    return plan, new_works
+
+
+def _owned_tables(library: Library) -> list[str]:
+    """Tables other than the core ones whose rows belong to a work (tags, citation keys…)."""
+    tables = [
+        r[0]
+        for r in library.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ]
+    owned = []
+    for table in tables:
+        if table in {"works", "work_members"}:
+            continue
+        columns = [c[1] for c in library.connection.execute(f"PRAGMA table_info({table})")]
+        if "work_id" in columns:
+            owned.append(table)
+    return owned
+
+
+def _apply(
+    library: Library, clusters: Sequence[Sequence[int]], reasons: dict[int, tuple[str, str]]
+) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], tuple[tuple[int, tuple[int, ...]], ...]]:
+    scope = {r for c in clusters for r in c}
+    current = _membership(library, scope)
+    plan, new_works = _plan(clusters, current)
+    if not plan.moves:
+        return (), ()
+    conn = library.connection
+    created: dict[int, int] = {}
+    stamp = now_iso()
+    for placeholder in new_works:
+        cursor = conn.execute(
+            "INSERT INTO works (record, provenance, created_at, updated_at)"
+            " VALUES ('{}', '{}', ?, ?)",
+            (stamp, stamp),
+        )
+        created[placeholder] = int(cursor.lastrowid or 0)
+    touched: dict[int, set[int]] = defaultdict(set)  # old work -> targets that took its records
+    gained: dict[int, list[int]] = defaultdict(list)
+    for rid, target in sorted(plan.moves.items()):
+        real = created.get(target, target)
+        rule, evidence = reasons.get(rid, ("split" if target < 0 else "merge", "{}"))
+        conn.execute(
+            "INSERT OR REPLACE INTO work_members (record_id, work_id, rule, evidence)"
+            " VALUES (?, ?, ?, ?)",
+            (rid, real, rule, evidence),
+        )
+        if rid in current:
+            touched[current[rid]].add(real)
+        gained[real].append(rid)
+    owned = _owned_tables(library)
+    emptied: list[int] = []
+    for old, targets in touched.items():
+        left = conn.execute("SELECT 1 FROM work_members WHERE work_id = ? LIMIT 1", (old,))
+        if left.fetchone() is None:
+            _retire_work(library, old, min(targets), owned)
+            emptied.append(old)
+        else:
+            library.refresh_work(old)
+    for work_id in gained:
+        library.refresh_work(work_id)
+    merged = tuple(
+        (w, tuple(sorted(rids))) for w, rids in sorted(gained.items()) if w not in created.values()
+    )
+    split = tuple(
+        (w, tuple(sorted(rids))) for w, rids in sorted(gained.items()) if w in created.values()
+    )
+    return merged, split
+
+
+def _retire_work(library: Library, old: int, heir: int, owned: Sequence[str]) -> None:
+    """Hand an emptied work's tags, keys and other rows to the work that took its records."""
+    conn = library.connection
+    for table in owned:
+        # Rows that would clash with the heir's own (the same tag twice) stay with the heir's.
+        # Table names come from sqlite_master, never from a user.
+        moved = f"UPDATE OR IGNORE {table} SET work_id = ? WHERE work_id = ?"  # noqa: S608
+        conn.execute(moved, (heir, old))
+        conn.execute(f"DELETE FROM {table} WHERE work_id = ?", (old,))  # noqa: S608
+    conn.execute("DELETE FROM works WHERE id = ?", (old,))
+
+
+def _store_pairs(library: Library, result: DedupResult) -> None:
+    stamp = now_iso()
+    rows = [
+        (
+            int(d.first),
+            int(d.second),
+            d.outcome.value,
+            d.rule,
+            d.title_score,
+            json.dumps(list(d.evidence)),
+            stamp,
+        )
+        for d in (*result.flagged, *result.borderline, *result.links)
+    ]
+    library.connection.executemany(
+        "INSERT OR REPLACE INTO record_pairs (record_a, record_b, outcome, rule, title_score,"
+        " evidence, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _changes(
+    library: Library, result: DedupResult, applied: tuple[Any, Any], before: int
+) -> ClusterChanges:
+    merged, split = applied
+    return ClusterChanges(
+        merged=merged,
+        split=split,
+        flagged=result.flagged,
+        borderline=result.borderline,
+        links=result.links,
+        works_before=before,
+        works_after=library.count_works(),
+    )
+
+
+# Entry points ----------------------------------------------------------------------------------
+
+
+def _clusters_of(result: DedupResult) -> list[tuple[int, ...]]:
+    return [tuple(int(r) for r in c) for c in result.clusters]
+
+
+def dedup_new_records(
+    library: Library,
+    items: Sequence[tuple[int, Record]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> ClusterChanges:
+    """Match just-ingested records against the library and each other (inside a transaction).
+
+    Only records sharing a blocking key with a new record are read, so the cost depends on the
+    size of the ingest, not of the library.
+    """
+    before = library.count_works()
+    new = index_records(library, items)
+    new_ids = {int(f.record_id) for f in new}
+    candidates = candidate_ids(library, new) - new_ids
+    old = load_features(library, candidates)
+    current = _membership(library, candidates)
+    existing = _works_members(library, set(current.values()))
+    extra = {r for c in existing for r in c} - candidates
+    index = build_index(old + load_features(library, extra))
+    result = match_new(
+        new,
+        index,
+        user_decisions(library),
+        threshold,
+        existing_clusters=[tuple(str(r) for r in c) for c in existing],
+    )
+    _store_pairs(library, result)
+    applied = _apply(library, _clusters_of(result), _join_reasons(result))
+    return _changes(library, result, applied, before)
+
+
+def dedup_library(library: Library, *, threshold: float = DEFAULT_THRESHOLD) -> ClusterChanges:
+    """Deduplicate the whole library again (``bims dedup``; inside a transaction).
+
+    Works are recomputed from the records, the person decisions and ``threshold``; a work
+    whose records no longer match is split, and the part with its lowest record keeps its id.
+    """
+    before = library.count_works()
+    ensure_indexed(library)
+    features = load_features(library, None)
+    result = deduplicate(features, user_decisions(library), threshold)
+    library.connection.execute("DELETE FROM record_pairs")
+    _store_pairs(library, result)
+    clustered = _clusters_of(result)
+    in_clusters = {r for c in clustered for r in c}
+    singles: list[tuple[int, ...]] = [
+        (int(f.record_id),) for f in features if int(f.record_id) not in in_clusters
+    ]
+    applied = _apply(library, clustered + singles, _join_reasons(result))
+    return _changes(library, result, applied, before)
+
+
+def merge_works(library: Library, work_ids: Sequence[int]) -> int:
+    """Join works by hand (inside a transaction); the decision outlives later dedup runs."""
+    if len(set(work_ids)) < 2:
+        raise UsageError("name at least two different works to merge")
+    groups = [library.work_record_ids(w) for w in sorted(set(work_ids))]
+    for work_id, group in zip(sorted(set(work_ids)), groups, strict=True):
+        if not group:
+            raise UsageError(f"no work {work_id}; see `bims list`")
+    records = [r for g in groups for r in g]
+    _remember(
+        library, "must-link", [(a, b) for i, a in enumerate(records) for b in records[i + 1 :]]
+    )
+    reasons = {r: ("merged by hand", json.dumps({"works": sorted(set(work_ids))})) for r in records}
+    _apply(library, [tuple(records)], reasons)
+    return min(work_ids)
+
+
+def unmerge_work(library: Library, work_id: int, record_ids: Sequence[int] = ()) -> list[int]:
+    """Split a work (inside a transaction): the named records, or all, each become a work.
+
+    The separation is remembered, so a later ``bims dedup`` never joins them again. Returns
+    the ids of the works the records are in afterwards.
+    """
+    members = library.work_record_ids(work_id)
+    if len(members) < 2:
+        raise UsageError(f"work {work_id} holds only one source record; nothing to split")
+    chosen = list(record_ids) or members[1:]
+    strangers = [r for r in chosen if r not in members]
+    if strangers:
+        raise UsageError(
+            f"record {strangers[0]} is not in work {work_id}; see `bims show {work_id}`"
+        )
+    rest = [r for r in members if r not in chosen]
+    pairs = [(a, b) for a in chosen for b in members if a != b]
+    _remember(library, "cannot-link", pairs)
+    clusters = [tuple(rest)] + [(r,) for r in chosen] if rest else [(r,) for r in chosen]
+    reasons = {r: ("split by hand", json.dumps({"from": work_id})) for r in chosen}
+    _apply(library, clusters, reasons)
+    return sorted(set(_membership(library, members).values()))
