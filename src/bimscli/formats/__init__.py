@@ -7,11 +7,12 @@ order used to break ties in detection.
 from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
+from bimscli.formats import crossref
 from bimscli.formats.base import SourceFormat, Sniff
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
-FORMATS: tuple[SourceFormat, ...] = ()
+FORMATS: tuple[SourceFormat, ...] = (crossref.FORMAT,)
 
 DETECTION_THRESHOLD = 0.5
 """A format must be at least this sure to be picked without ``--format``."""
