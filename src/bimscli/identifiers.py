@@ -31,9 +31,8 @@ _BRACKETS = {")": "(", "]": "[", "}": "{", ">": "<"}
 def _strip_trailing(doi: str) -> str:
     while doi:
         last = doi[-1]
-        if last in _TRAILING:
-            doi = doi[:-1]
-        elif last in _BRACKETS and doi.count(last) > doi.count(_BRACKETS[last]):
+        unbalanced = last in _BRACKETS and doi.count(last) > doi.count(_BRACKETS[last])
+        if last in _TRAILING or unbalanced:
             doi = doi[:-1]
         else:
             break

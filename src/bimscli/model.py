@@ -205,9 +205,7 @@ class Record:
     @property
     def abstract_text(self) -> str:
         """The abstract as one text, section labels kept as ``LABEL: text``."""
-        return "\n".join(
-            f"{s.label}: {s.text}" if s.label else s.text for s in self.abstract
-        )
+        return "\n".join(f"{s.label}: {s.text}" if s.label else s.text for s in self.abstract)
 
 
 @dataclass(frozen=True, slots=True)

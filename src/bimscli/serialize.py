@@ -38,7 +38,7 @@ def record_from_json(data: bytes | str) -> Record:
 def record_to_builtins(record: Record, *, compact: bool = True) -> dict[str, Any]:
     """The record as plain dicts and lists; ``compact`` leaves out empty fields."""
     data: dict[str, Any] = msgspec.to_builtins(record, order="deterministic")
-    return _drop_empty(data) if compact else data  # type: ignore[no-any-return]
+    return _drop_empty(data) if compact else data
 
 
 def entry_to_builtins(entry: Entry) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
 from bimscli.formats import crossref
-from bimscli.formats.base import SourceFormat, Sniff
+from bimscli.formats.base import Sniff, SourceFormat
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
@@ -21,6 +21,11 @@ DETECTION_THRESHOLD = 0.5
 def format_names() -> list[str]:
     """The names of every known format, sorted."""
     return sorted(f.name for f in FORMATS)
+
+
+def priority_of(name: str) -> int:
+    """The source priority of the format called ``name`` (0 for one this bims does not know)."""
+    return next((f.priority for f in FORMATS if f.name == name), 0)
 
 
 def get_format(name: str) -> SourceFormat:
@@ -50,9 +55,10 @@ def detect_format(sniff: Sniff) -> SourceFormat:
 __all__ = [
     "DETECTION_THRESHOLD",
     "FORMATS",
-    "SourceFormat",
     "Sniff",
+    "SourceFormat",
     "detect_format",
     "format_names",
     "get_format",
+    "priority_of",
 ]

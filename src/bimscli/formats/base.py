@@ -9,6 +9,7 @@ global state, and they never raise on bad input: a bad entry becomes a
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -68,7 +69,5 @@ class SourceFormat:
         if self.parse_lines is not None:
             return self.parse_lines(text.splitlines(keepends=True))
         if self.parse_stream is not None:
-            import io
-
             return self.parse_stream(io.BytesIO(text.encode("utf-8")))
         raise AssertionError(f"format {self.name} has no parse function")

@@ -1,0 +1,68 @@
+"""The ``bims`` application: global options and the command groups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bimscli import __version__
+from bimscli.cli import ingest_cmd, inputs_cmd, works_cmd
+from bimscli.cli.context import AppState
+from bimscli.store.location import LIBRARY_ENV, default_library_path
+
+HELP = f"""bims: ingest, deduplicate, tag and export references for biomedical literature curation.
+
+The library is a SQLite file: --library PATH, else ${LIBRARY_ENV}, else
+{default_library_path()} (the per-user default).
+
+Example: bims ingest newsletter.txt pubmed.xml && bims list
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    library: Annotated[
+        str | None,
+        typer.Option(
+            "--library",
+            "-L",
+            help=f"The library file (default: ${LIBRARY_ENV}, else the per-user default).",
+            metavar="PATH",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Options that apply to every command."""
+    ctx.obj = AppState(library=library, debug=debug)
+
+
+ingest_cmd.register(app)
+inputs_cmd.register(app)
+works_cmd.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``bims`` console script."""
+    app(prog_name="bims")

@@ -1,0 +1,125 @@
+"""``bims ingest``: read inputs of any known format into the library."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from bimscli import ingest
+from bimscli.cli.context import bims_command, console, err_console, state
+from bimscli.formats import format_names
+from bimscli.sources import collect_sources
+
+LARGE_INPUT = 4 * 1024 * 1024
+"""Inputs at least this big show a progress bar (on a terminal only)."""
+
+
+class _RichProgress(ingest.Progress):
+    """A progress bar on stderr for large inputs; silent when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, name: str, total_bytes: int) -> None:
+        if not err_console.is_terminal or total_bytes < LARGE_INPUT:
+            return
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task(name, total=total_bytes)
+
+    def advance(self, read_bytes: int) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task, read_bytes)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+        self._bar = None
+        self._task = None
+
+
+def _render(report: ingest.IngestReport) -> None:
+    for file in report.files:
+        fmt = f" [{file.format}]" if file.format else ""
+        if file.status is ingest.FileStatus.UNCHANGED:
+            console.print(f"{file.name}{fmt}: unchanged, {file.earlier}; nothing to do")
+        elif file.status is ingest.FileStatus.FAILED:
+            err_console.print(f"[red]{file.name}{fmt}: not ingested:[/] {file.error}")
+        else:
+            console.print(f"{file.name}{fmt}: {file.records} records added")
+        for failure in file.failures:
+            err_console.print(
+                f"[yellow]{file.name}:{failure.line}: entry {failure.entry} not parsed:[/] "
+                f"{failure.message} (kept as a failure; see `bims failures`)"
+            )
+    added = sum(
+        1 for f in report.files if f.status in {ingest.FileStatus.ADDED, ingest.FileStatus.PARTIAL}
+    )
+    failed = sum(1 for f in report.files if f.status is ingest.FileStatus.FAILED)
+    entries_failed = sum(len(f.failures) for f in report.files)
+    console.print(
+        f"{report.records} records from {added} file(s) added; "
+        f"{entries_failed} entries failed to parse; {failed} file(s) not ingested."
+    )
+
+
+def ingest_command(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, directories (read recursively) or - for stdin.")
+    ],
+    format_name: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help=f"Skip detection: one of {', '.join(format_names())}."),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Text encoding of the inputs.")
+    ] = "utf-8",
+) -> None:
+    """Parse inputs of any known format and store their records, one transaction per file.
+
+    A failing entry is reported with its file and line while the rest of the file lands.
+    Exit code: 0 all landed, 3 partly (some entries or files failed), 1 nothing landed.
+
+    Example: bims ingest issue-2025-06-15.txt exports/ pubmed_result.xml.gz
+    """
+    app_state = state(ctx)
+    sources = collect_sources(paths)
+    with app_state.open_library() as library:
+        report = ingest.ingest_sources(
+            library,
+            sources,
+            format_name=format_name,
+            encoding=encoding,
+            progress=_RichProgress(),
+        )
+    _render(report)
+    if app_state.debug:
+        for file in report.files:
+            if file.exception is not None:
+                raise file.exception
+    raise typer.Exit(report.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the application."""
+    app.command("ingest")(bims_command(ingest_command))

@@ -1,0 +1,181 @@
+"""``bims list`` and ``bims show``: the works in the library and the sources behind them."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from bimscli.cli.context import bims_command, console, state
+from bimscli.model import Record
+from bimscli.serialize import record_to_builtins
+from bimscli.store import Library, SourceRecordRow, WorkRow
+
+
+def _first_author(record: Record) -> str:
+    if not record.authors:
+        return ""
+    first = record.authors[0]
+    name = first.group or first.family or first.display_name
+    more = len(record.authors) > 1 or not record.authors_complete
+    return f"{name} et al." if more else name
+
+
+def work_summary(work: WorkRow, sources: int) -> dict[str, Any]:
+    """The fields ``bims list --json`` gives for one work."""
+    record = work.record
+    return {
+        "id": work.id,
+        "type": str(record.type),
+        "year": record.year,
+        "authors": [a.display_name for a in record.authors],
+        "authors_complete": record.authors_complete,
+        "title": record.title,
+        "journal": record.journal_abbrev or record.journal,
+        "doi": record.ids.doi,
+        "pmid": record.ids.pmid,
+        "sources": sources,
+    }
+
+
+def _source_counts(library: Library) -> dict[int, int]:
+    rows = library.connection.execute("SELECT work_id, count(*) FROM work_members GROUP BY work_id")
+    return {int(w): int(n) for w, n in rows}
+
+
+def _works_table(works: list[WorkRow], counts: dict[int, int], total: int) -> Table:
+    table = Table(title=f"{len(works)} of {total} works")
+    table.add_column("ID", justify="right")
+    table.add_column("Year")
+    table.add_column("Type")
+    table.add_column("Authors", max_width=24, overflow="fold")
+    table.add_column("Title", ratio=3, overflow="fold")
+    table.add_column("Journal", max_width=28, overflow="fold")
+    table.add_column("DOI", overflow="fold")
+    table.add_column("Src", justify="right")
+    for work in works:
+        record = work.record
+        title = Text(record.title) if record.title else Text("(no title in its sources)", "dim")
+        table.add_row(
+            str(work.id),
+            str(record.year or ""),
+            str(record.type),
+            _first_author(record),
+            title,
+            record.journal_abbrev or record.journal or "",
+            record.ids.doi or "",
+            str(counts.get(work.id, 0)),
+        )
+    return table
+
+
+def list_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="Show at most this many works.")
+    ] = None,
+) -> None:
+    """List the works in the library, one line each.
+
+    Example: bims list --limit 20
+    """
+    with state(ctx).open_library() as library:
+        counts = _source_counts(library)
+        works: list[WorkRow] = []
+        for work in library.works():
+            if limit is not None and len(works) >= limit:
+                break
+            works.append(work)
+        total = library.count_works()
+    if as_json:
+        rows = [work_summary(w, counts.get(w.id, 0)) for w in works]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    console.print(_works_table(works, counts, total))
+
+
+def _source_label(source: SourceRecordRow) -> str:
+    key = f", key {source.source_key}" if source.source_key else ""
+    return (
+        f"#{source.id} {source.input.format} {source.input.name}:{source.line}"
+        f" (entry {source.entry}{key})"
+    )
+
+
+def work_details(work: WorkRow, sources: list[SourceRecordRow]) -> dict[str, Any]:
+    """Everything ``bims show --json`` gives for one work."""
+    return {
+        "id": work.id,
+        "record": record_to_builtins(work.record),
+        "provenance": work.provenance,
+        "sources": [
+            {
+                "id": s.id,
+                "format": s.input.format,
+                "parser_version": s.input.parser_version,
+                "file": s.input.name,
+                "path": s.input.path,
+                "sha256": s.input.sha256,
+                "line": s.line,
+                "entry": s.entry,
+                "source_key": s.source_key,
+                "rule": s.rule,
+                "ingested_at": s.input.ingested_at,
+                "record": record_to_builtins(s.record),
+            }
+            for s in sources
+        ],
+    }
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _details_table(work: WorkRow, sources: list[SourceRecordRow]) -> Table:
+    table = Table(title=f"Work {work.id}", show_lines=True)
+    table.add_column("Field", style="bold")
+    table.add_column("Value", overflow="fold", ratio=4)
+    table.add_column("From", overflow="fold", ratio=1)
+    fields = record_to_builtins(work.record)
+    for name, value in fields.items():
+        if name == "ids":
+            for id_name, id_value in value.items():
+                origin = work.provenance.get(f"ids.{id_name}", [])
+                table.add_row(id_name, _format_value(id_value), " ".join(f"#{i}" for i in origin))
+            continue
+        origin = work.provenance.get(name, [])
+        table.add_row(name, _format_value(value), " ".join(f"#{i}" for i in origin))
+    for source in sources:
+        table.add_row("source", _source_label(source), f"#{source.id}")
+    return table
+
+
+def show_command(
+    ctx: typer.Context,
+    work_id: Annotated[int, typer.Argument(help="The work's id, as `bims list` shows it.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show every field of a work and the source records each came from.
+
+    Example: bims show 3 --json
+    """
+    with state(ctx).open_library() as library:
+        work = library.work(work_id)
+        sources = library.source_records(library.work_record_ids(work_id))
+    if as_json:
+        typer.echo(json.dumps(work_details(work, sources), ensure_ascii=False, indent=2))
+        return
+    console.print(_details_table(work, sources))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the application."""
+    app.command("list")(bims_command(list_command))
+    app.command("show")(bims_command(show_command))

@@ -1,0 +1,267 @@
+"""``bims ingest``: parse inputs, store their source records, and give each a work.
+
+Every input is ingested in one transaction: either all its records, its failures and its
+provenance land, or (on a fatal error, a crash or Ctrl-C) nothing of it does. An entry that
+fails to parse is stored as a failure with its line and raw text while the rest of the file
+lands. Re-ingesting the same bytes with the same format does nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bimscli.errors import BimsError
+from bimscli.formats import detect_format, get_format
+from bimscli.formats.base import SourceFormat
+from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure
+from bimscli.serialize import record_to_json
+from bimscli.sources import InputSource, decode_text, iter_lines, sniff
+from bimscli.store import Library
+from bimscli.store.library import now_iso
+from bimscli.works import Member, derive_work
+
+BATCH_SIZE = 1000
+
+
+class FileStatus(StrEnum):
+    """How the ingest of one input ended."""
+
+    ADDED = "added"
+    PARTIAL = "partial"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class FailureReport:
+    """One entry that did not parse: where, and why."""
+
+    line: int
+    entry: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What happened to one input."""
+
+    name: str
+    status: FileStatus
+    format: str | None = None
+    records: int = 0
+    works: tuple[int, ...] = ()
+    failures: tuple[FailureReport, ...] = ()
+    error: str | None = None
+    earlier: str | None = None
+    exception: BaseException | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What happened to every input of one ``bims ingest``."""
+
+    files: tuple[FileReport, ...]
+
+    @property
+    def records(self) -> int:
+        """Source records added."""
+        return sum(f.records for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything landed, 3 when some entries or files failed and the rest landed,
+        1 when nothing could be ingested."""
+        statuses = {f.status for f in self.files}
+        if not statuses or statuses <= {FileStatus.ADDED, FileStatus.UNCHANGED}:
+            return 0
+        if statuses & {FileStatus.ADDED, FileStatus.PARTIAL, FileStatus.UNCHANGED}:
+            return 3
+        return 1
+
+
+class Progress:
+    """Receives progress of an ingest; the CLI subclasses it to draw a progress bar."""
+
+    def start(self, name: str, total_bytes: int) -> None:
+        """A new input of ``total_bytes`` stored bytes begins."""
+
+    def advance(self, read_bytes: int) -> None:
+        """``read_bytes`` more stored bytes were read."""
+
+    def finish(self) -> None:
+        """The current input is done."""
+
+
+def ingest_sources(
+    library: Library,
+    sources: Sequence[InputSource],
+    *,
+    format_name: str | None = None,
+    encoding: str = "utf-8",
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest each source in its own transaction and report on all of them."""
+    reports = [
+        ingest_source(
+            library,
+            source,
+            format_name=format_name,
+            encoding=encoding,
+            progress=progress or Progress(),
+        )
+        for source in sources
+    ]
+    return IngestReport(tuple(reports))
+
+
+def ingest_source(
+    library: Library,
+    source: InputSource,
+    *,
+    format_name: str | None,
+    encoding: str,
+    progress: Progress,
+) -> FileReport:
+    """Ingest one input; errors in it become a failed report, never a half-written library."""
+    fmt: SourceFormat | None = None
+    try:
+        sniffed = sniff(source, encoding)
+        fmt = get_format(format_name) if format_name else detect_format(sniffed)
+        sha256 = source.sha256()
+        earlier = library.find_input(sha256, fmt.name)
+        if earlier is not None:
+            return FileReport(
+                source.name,
+                FileStatus.UNCHANGED,
+                fmt.name,
+                earlier=f"already ingested on {earlier.ingested_at} as input {earlier.id}",
+            )
+        progress.start(source.name, source.size())
+        try:
+            with library.transaction():
+                return _store_input(
+                    library,
+                    source=source,
+                    fmt=fmt,
+                    sha256=sha256,
+                    encoding=encoding,
+                    progress=progress,
+                )
+        finally:
+            progress.finish()
+    except BimsError as exc:
+        return FileReport(
+            source.name, FileStatus.FAILED, fmt.name if fmt else None, error=str(exc), exception=exc
+        )
+    except Exception as exc:  # a parser bug must not stop the other inputs
+        where = f"the {fmt.name} parser" if fmt else "bims"
+        message = (
+            f"internal error in {where}: {type(exc).__name__}: {exc}; nothing of this "
+            "file was stored (--debug shows the traceback; please report it)"
+        )
+        return FileReport(
+            source.name, FileStatus.FAILED, fmt.name if fmt else None, error=message, exception=exc
+        )
+
+
+def _entries(
+    source: InputSource, fmt: SourceFormat, encoding: str, progress: Progress
+) -> Iterator[Entry]:
+    stream = source.open_bytes(progress.advance)
+    with stream:
+        if fmt.parse_stream is not None:
+            yield from fmt.parse_stream(stream)
+        elif fmt.parse_lines is not None:
+            yield from fmt.parse_lines(iter_lines(source, stream, encoding))
+        else:
+            assert fmt.parse_text is not None
+            yield from fmt.parse_text(decode_text(source, stream.read(), encoding))
+
+
+def _store_input(
+    library: Library,
+    *,
+    source: InputSource,
+    fmt: SourceFormat,
+    sha256: str,
+    encoding: str,
+    progress: Progress,
+) -> FileReport:
+    input_id = library.add_input(
+        name=source.name,
+        path=str(source.path.resolve()) if source.path else None,
+        sha256=sha256,
+        size=source.size(),
+        format_name=fmt.name,
+        parser_version=fmt.version,
+        origin="file" if source.path else "stdin",
+    )
+    header: DocumentHeader | None = None
+    failures: list[ParseFailure] = []
+    batch: list[ParsedRecord] = []
+    works: list[int] = []
+    count = 0
+    for entry in _entries(source, fmt, encoding, progress):
+        if isinstance(entry, ParsedRecord):
+            batch.append(entry)
+            if len(batch) >= BATCH_SIZE:
+                works += _store_batch(library, input_id, fmt, batch)
+                count += len(batch)
+                batch = []
+        elif isinstance(entry, ParseFailure):
+            failures.append(entry)
+        else:
+            header = entry
+    works += _store_batch(library, input_id, fmt, batch)
+    count += len(batch)
+    library.add_failures(input_id, failures)
+    library.finish_input(input_id, header, count, len(failures))
+    status = FileStatus.PARTIAL if failures else FileStatus.ADDED
+    if count == 0 and failures:
+        status = FileStatus.PARTIAL
+    reported = tuple(FailureReport(f.position.line, f.position.entry, f.message) for f in failures)
+    return FileReport(source.name, status, fmt.name, count, tuple(works), reported)
+
+
+def create_single_record_works(
+    library: Library, fmt: SourceFormat, parsed: Sequence[ParsedRecord], record_ids: Sequence[int]
+) -> list[int]:
+    """Give every new source record a work of its own (inside the ingest's transaction)."""
+    stamp = now_iso()
+    work_ids: list[int] = []
+    conn = library.connection
+    for item, record_id in zip(parsed, record_ids, strict=True):
+        derived = derive_work([Member(record_id, fmt.priority, item.record)])
+        record = derived.record
+        cursor = conn.execute(
+            "INSERT INTO works (record, provenance, title, year, doi, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                record_to_json(record).decode("utf-8"),
+                json.dumps(derived.provenance),
+                record.title,
+                record.year,
+                record.ids.doi,
+                stamp,
+                stamp,
+            ),
+        )
+        work_id = int(cursor.lastrowid or 0)
+        conn.execute(
+            "INSERT INTO work_members (record_id, work_id, rule) VALUES (?, ?, 'new')",
+            (record_id, work_id),
+        )
+        work_ids.append(work_id)
+    return work_ids
+
+
+def _store_batch(
+    library: Library, input_id: int, fmt: SourceFormat, batch: Sequence[ParsedRecord]
+) -> list[int]:
+    if not batch:
+        return []
+    record_ids = library.add_source_records(input_id, batch)
+    return create_single_record_works(library, fmt, batch, record_ids)

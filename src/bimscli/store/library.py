@@ -1,0 +1,368 @@
+"""The SQLite library: inputs, immutable source records, and the works derived from them.
+
+One :class:`Library` object owns one connection. Writes happen inside :meth:`Library.transaction`
+(``BEGIN IMMEDIATE`` … ``COMMIT``); any exception, ``KeyboardInterrupt`` included, rolls the whole
+transaction back, so a library is never left half-written. WAL mode and a busy timeout let
+several ``bims`` processes share one library.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from bimscli.errors import LibraryError, NotFoundError
+from bimscli.formats import priority_of
+from bimscli.model import DocumentHeader, ParsedRecord, ParseFailure, Record
+from bimscli.serialize import record_from_json, record_to_json
+from bimscli.store.migrations import apply_migrations
+from bimscli.works import DerivedWork, Member, derive_work
+
+DEFAULT_BUSY_TIMEOUT = 300.0
+"""Seconds a writer waits for another process's transaction (a big ingest can take minutes)."""
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO 8601 string with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class InputRow:
+    """An ingested input and its provenance."""
+
+    id: int
+    name: str
+    path: str | None
+    sha256: str
+    size: int
+    format: str
+    parser_version: str
+    origin: str
+    header: DocumentHeader | None
+    ingested_at: str
+    record_count: int
+    failure_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecordRow:
+    """A stored source record with where it came from."""
+
+    id: int
+    input: InputRow
+    entry: int
+    line: int
+    source_key: str | None
+    raw: str
+    record: Record
+    work_id: int | None
+    rule: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkRow:
+    """A work: its id, derived record and per-field provenance."""
+
+    id: int
+    record: Record
+    provenance: dict[str, list[int]]
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRow:
+    """A stored parse failure."""
+
+    id: int
+    input_id: int
+    entry: int
+    line: int
+    raw: str
+    message: str
+
+
+class Library:
+    """A bims library in one SQLite file."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Library:
+        """Open (creating if needed) the library at ``path`` and bring its schema up to date."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise LibraryError(f"cannot open library {path}: {exc}") from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            apply_migrations(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LibraryError(f"{path} is not a usable bims library: {exc}") from exc
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back on any exception, Ctrl-C included."""
+        conn = self.connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # Inputs -----------------------------------------------------------------------------------
+
+    def find_input(self, sha256: str, format_name: str) -> InputRow | None:
+        """The earlier ingest of the same bytes with the same format, if any."""
+        row = self.connection.execute(
+            "SELECT * FROM inputs WHERE sha256 = ? AND format = ?", (sha256, format_name)
+        ).fetchone()
+        return _input_row(row) if row else None
+
+    def add_input(
+        self,
+        *,
+        name: str,
+        path: str | None,
+        sha256: str,
+        size: int,
+        format_name: str,
+        parser_version: str,
+        origin: str = "file",
+    ) -> int:
+        """Insert an input row (inside a transaction) and return its id."""
+        cursor = self.connection.execute(
+            "INSERT INTO inputs (name, path, sha256, size, format, parser_version, origin,"
+            " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, path, sha256, size, format_name, parser_version, origin, now_iso()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def finish_input(
+        self, input_id: int, header: DocumentHeader | None, records: int, failures: int
+    ) -> None:
+        """Record the header and the counts of an input once it is parsed."""
+        header_json = json.dumps(header.fields, ensure_ascii=False) if header else None
+        self.connection.execute(
+            "UPDATE inputs SET header = ?, record_count = ?, failure_count = ? WHERE id = ?",
+            (header_json, records, failures, input_id),
+        )
+
+    def inputs(self) -> list[InputRow]:
+        """Every input, oldest first."""
+        rows = self.connection.execute("SELECT * FROM inputs ORDER BY id").fetchall()
+        return [_input_row(row) for row in rows]
+
+    # Source records ---------------------------------------------------------------------------
+
+    def add_source_records(self, input_id: int, parsed: Sequence[ParsedRecord]) -> list[int]:
+        """Store parsed records of one input (inside a transaction); return their ids."""
+        ids: list[int] = []
+        for item in parsed:
+            ids_ = item.record.ids
+            cursor = self.connection.execute(
+                "INSERT INTO source_records (input_id, entry, line, source_key, raw, record,"
+                " doi, pmid, pmcid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    input_id,
+                    item.position.entry,
+                    item.position.line,
+                    item.source_key,
+                    item.raw,
+                    record_to_json(item.record).decode("utf-8"),
+                    ids_.doi,
+                    ids_.pmid,
+                    ids_.pmcid,
+                ),
+            )
+            ids.append(int(cursor.lastrowid or 0))
+        return ids
+
+    def add_failures(self, input_id: int, failures: Iterable[ParseFailure]) -> None:
+        """Store parse failures of one input (inside a transaction)."""
+        self.connection.executemany(
+            "INSERT INTO parse_failures (input_id, entry, line, raw, message)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(input_id, f.position.entry, f.position.line, f.raw, f.message) for f in failures],
+        )
+
+    def failures(self, input_id: int | None = None) -> list[FailureRow]:
+        """Stored parse failures, of one input or of all."""
+        sql = "SELECT id, input_id, entry, line, raw, message FROM parse_failures"
+        params: tuple[int, ...] = ()
+        if input_id is not None:
+            sql += " WHERE input_id = ?"
+            params = (input_id,)
+        return [FailureRow(*row) for row in self.connection.execute(sql + " ORDER BY id", params)]
+
+    def source_records(self, record_ids: Sequence[int]) -> list[SourceRecordRow]:
+        """The source records with these ids, in the order given."""
+        inputs = {row.id: row for row in self.inputs()}
+        out: dict[int, SourceRecordRow] = {}
+        for chunk in _chunks(list(record_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            # Only "?" placeholders are formatted in; the ids are bound parameters.
+            sql = _SOURCE_RECORDS_SQL.format(marks=marks)
+            rows = self.connection.execute(sql, chunk)
+            for rid, iid, entry, line, key, raw, rec, work_id, rule in rows:
+                out[rid] = SourceRecordRow(
+                    rid, inputs[iid], entry, line, key, raw, record_from_json(rec), work_id, rule
+                )
+        missing = [rid for rid in record_ids if rid not in out]
+        if missing:
+            raise NotFoundError(f"no source record {missing[0]}")
+        return [out[rid] for rid in record_ids]
+
+    def count_source_records(self) -> int:
+        """How many source records the library holds."""
+        return int(self.connection.execute("SELECT count(*) FROM source_records").fetchone()[0])
+
+    # Works ------------------------------------------------------------------------------------
+
+    def members(self, work_id: int) -> list[Member]:
+        """A work's source records as derivation sees them."""
+        rows = self.connection.execute(
+            "SELECT s.id, s.record, i.format FROM work_members m"
+            " JOIN source_records s ON s.id = m.record_id JOIN inputs i ON i.id = s.input_id"
+            " WHERE m.work_id = ? ORDER BY s.id",
+            (work_id,),
+        ).fetchall()
+        return [Member(rid, priority_of(fmt), record_from_json(rec)) for rid, rec, fmt in rows]
+
+    def create_work(self, record_ids: Sequence[int], rule: str, evidence: str | None = None) -> int:
+        """A new work holding these source records (inside a transaction)."""
+        stamp = now_iso()
+        cursor = self.connection.execute(
+            "INSERT INTO works (record, provenance, created_at, updated_at)"
+            " VALUES ('{}', '{}', ?, ?)",
+            (stamp, stamp),
+        )
+        work_id = int(cursor.lastrowid or 0)
+        self.connection.executemany(
+            "INSERT INTO work_members (record_id, work_id, rule, evidence) VALUES (?, ?, ?, ?)",
+            [(rid, work_id, rule, evidence) for rid in record_ids],
+        )
+        self.refresh_work(work_id)
+        return work_id
+
+    def refresh_work(self, work_id: int) -> DerivedWork:
+        """Derive a work's shown fields again from its members (inside a transaction)."""
+        derived = derive_work(self.members(work_id))
+        record = derived.record
+        self.connection.execute(
+            "UPDATE works SET record = ?, provenance = ?, title = ?, year = ?, doi = ?,"
+            " updated_at = ? WHERE id = ?",
+            (
+                record_to_json(record).decode("utf-8"),
+                json.dumps(derived.provenance, sort_keys=True),
+                record.title,
+                record.year,
+                record.ids.doi,
+                now_iso(),
+                work_id,
+            ),
+        )
+        return derived
+
+    def work(self, work_id: int) -> WorkRow:
+        """The work with this id."""
+        row = self.connection.execute(
+            "SELECT id, record, provenance, created_at, updated_at FROM works WHERE id = ?",
+            (work_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no work {work_id}; see `bims list`")
+        return _work_row(row)
+
+    def works(self, work_ids: Sequence[int] | None = None) -> Iterator[WorkRow]:
+        """Every work (or the ones named) in id order, streamed."""
+        if work_ids is not None:
+            for work_id in work_ids:
+                yield self.work(work_id)
+            return
+        cursor = self.connection.execute(
+            "SELECT id, record, provenance, created_at, updated_at FROM works ORDER BY id"
+        )
+        for row in cursor:
+            yield _work_row(row)
+
+    def work_record_ids(self, work_id: int) -> list[int]:
+        """The ids of a work's source records, oldest first."""
+        rows = self.connection.execute(
+            "SELECT record_id FROM work_members WHERE work_id = ? ORDER BY record_id", (work_id,)
+        )
+        return [int(row[0]) for row in rows]
+
+    def count_works(self) -> int:
+        """How many works the library holds."""
+        return int(self.connection.execute("SELECT count(*) FROM works").fetchone()[0])
+
+
+_SOURCE_RECORDS_SQL = (
+    "SELECT s.id, s.input_id, s.entry, s.line, s.source_key, s.raw, s.record, m.work_id, m.rule"
+    " FROM source_records s LEFT JOIN work_members m ON m.record_id = s.id"
+    " WHERE s.id IN ({marks})"
+)
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _input_row(row: sqlite3.Row | tuple[object, ...]) -> InputRow:
+    (iid, name, path, sha, size, fmt, version, origin, header, at, nrec, nfail) = row
+    parsed_header = None
+    if header:
+        parsed_header = DocumentHeader(tuple((str(k), str(v)) for k, v in json.loads(str(header))))
+    return InputRow(
+        int(str(iid)),
+        str(name),
+        None if path is None else str(path),
+        str(sha),
+        int(str(size)),
+        str(fmt),
+        str(version),
+        str(origin),
+        parsed_header,
+        str(at),
+        int(str(nrec)),
+        int(str(nfail)),
+    )
+
+
+def _work_row(row: tuple[int, str, str, str, str]) -> WorkRow:
+    work_id, record, provenance, created, updated = row
+    return WorkRow(work_id, record_from_json(record), json.loads(provenance), created, updated)

@@ -1,0 +1,68 @@
+"""The CLI shell: help texts, errors without tracebacks, the installed command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from bimscli.cli.app import app
+
+runner = CliRunner()
+
+
+def _command_names() -> list[str]:
+    group = get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", _command_names())
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example: bims" in result.output
+
+
+def test_main_help_names_the_library_location() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0, result.output
+    assert "BIMS_LIBRARY" in result.output
+    assert "library.sqlite" in result.output
+
+
+def test_a_users_mistake_gives_one_line_and_no_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--library", str(tmp_path / "l.sqlite"), "show", "99"])
+    assert result.exit_code == 2
+    assert "no work 99" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_exception(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--debug", "--library", str(tmp_path / "l.sqlite"), "show", "99"])
+    assert result.exit_code != 0
+    assert result.exception is not None
+    assert "no work 99" in str(result.exception)
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--library", str(tmp_path / "l.sqlite"), "ingest", "nope.ris"])
+    assert result.exit_code == 2
+    assert "no such file or directory: nope.ris" in result.output
+
+
+def test_the_installed_bims_command_runs() -> None:
+    """The console script installed next to this Python (``make test`` installs it)."""
+    installed = Path(sys.executable).parent / "bims"
+    bims = str(installed) if installed.exists() else shutil.which("bims")
+    if bims is None and os.environ.get("CI") != "true":
+        pytest.skip("bims is not installed next to this Python; `make test` installs it")
+    assert bims is not None, "the bims console script is not installed"
+    result = subprocess.run([bims, "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "ingest" in result.stdout

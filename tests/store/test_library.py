@@ -1,0 +1,101 @@
+"""The SQLite library: migrations, immutability, transactions, concurrency."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bimscli.errors import LibraryError, NotFoundError
+from bimscli.model import Identifiers, ParsedRecord, Position, Record
+from bimscli.store import Library
+from bimscli.store.migrations import MIGRATIONS
+
+
+def _add_one(library: Library, title: str = "A title") -> tuple[int, int]:
+    with library.transaction():
+        input_id = library.add_input(
+            name="x.txt",
+            path=None,
+            sha256="ab" * 32,
+            size=3,
+            format_name="testlines",
+            parser_version="t1",
+        )
+        record = Record(title=title, ids=Identifiers(doi="10.1000/x"))
+        (record_id,) = library.add_source_records(
+            input_id, [ParsedRecord(record, Position(1, 1), "raw text", "k1")]
+        )
+        work_id = library.create_work([record_id], "new")
+    return record_id, work_id
+
+
+def test_migrations_are_recorded_once(library_path: Path) -> None:
+    Library.open(library_path).close()
+    with Library.open(library_path) as library:
+        names = [row[0] for row in library.connection.execute("SELECT name FROM migrations")]
+    assert names == [m.name for m in MIGRATIONS]
+
+
+def test_wal_mode_and_busy_timeout(library: Library) -> None:
+    assert library.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert library.connection.execute("PRAGMA busy_timeout").fetchone()[0] >= 30_000
+
+
+def test_library_from_a_newer_bims_is_refused(library_path: Path) -> None:
+    Library.open(library_path).close()
+    conn = sqlite3.connect(library_path)
+    conn.execute("INSERT INTO migrations VALUES ('9999_from_the_future', 'now')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LibraryError, match="newer bims"):
+        Library.open(library_path)
+
+
+def test_a_file_that_is_not_a_library_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(LibraryError, match="not a usable bims library"):
+        Library.open(path)
+
+
+def test_source_records_are_immutable(library: Library) -> None:
+    record_id, _ = _add_one(library)
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        library.connection.execute("UPDATE source_records SET raw = 'x' WHERE id = ?", (record_id,))
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        library.connection.execute("DELETE FROM source_records WHERE id = ?", (record_id,))
+
+
+def test_a_work_shows_its_record_and_provenance(library: Library) -> None:
+    record_id, work_id = _add_one(library)
+    work = library.work(work_id)
+    assert work.record.title == "A title"
+    assert work.provenance["title"] == [record_id]
+    assert work.provenance["ids.doi"] == [record_id]
+    (source,) = library.source_records(library.work_record_ids(work_id))
+    assert (source.raw, source.source_key, source.line, source.work_id) == (
+        "raw text",
+        "k1",
+        1,
+        work_id,
+    )
+
+
+def test_transaction_rolls_back_on_interrupt(library: Library) -> None:
+    def add_then_interrupt() -> None:
+        with library.transaction():
+            library.add_input(
+                name="x", path=None, sha256="cd" * 32, size=1, format_name="f", parser_version="1"
+            )
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        add_then_interrupt()
+    assert library.inputs() == []
+
+
+def test_unknown_work_is_a_clear_error(library: Library) -> None:
+    with pytest.raises(NotFoundError, match="no work 42"):
+        library.work(42)
