@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bimscli.errors import NetworkError
-from bimscli.net.http import RateLimiter, ServicePolicy
+from bimscli.net.http import RateLimiter, ServicePolicy, ServiceUnavailableError
 from bimscli.net.services import CrossrefClient, NotFound, Payload, PubMedClient
 from tests.net.conftest import MakeClient
 from tests.replay_server import SEED_DOIS, UNKNOWN_DOI, ReplayServer, Scripted
@@ -217,7 +217,7 @@ def test_api_key_is_not_in_connection_errors(make_client: MakeClient) -> None:
     client = PubMedClient(
         make_client(max_retries=1), base_url="http://127.0.0.1:9", api_key=SECRET_KEY
     )
-    with pytest.raises(NetworkError, match="connection failed") as failed:
+    with pytest.raises(ServiceUnavailableError, match="cannot connect to pubmed") as failed:
         client.pmids_for_doi(DOI)
     assert SECRET_KEY not in str(failed.value)
     assert failed.value.__context__ is None

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
+import urllib3
 from requests_cache import CachedSession
 
 from bimscli.errors import NetworkError
@@ -31,6 +32,14 @@ SECRET_PARAMETERS = ("api_key", "email", "mailto", "tool", "x-api-key", "Authori
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CACHED_STATUSES = (200, 404)
 """404 is a definite answer ("no such DOI"): caching it keeps a re-run from asking again."""
+
+
+class NotCachedError(NetworkError):
+    """Offline, and the answer is not in the cache."""
+
+
+class ServiceUnavailableError(NetworkError):
+    """A service could not be reached or kept failing: asking it again now is pointless."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +148,12 @@ class RateLimiter:
         self._last = self._clock()
 
 
+def _is_unreachable(exc: requests.ConnectionError) -> bool:
+    """True when no connection could be made at all (no network, unknown host, refused)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
 def _open_session(settings: HttpSettings) -> requests.Session:
     if settings.cache_dir is None:
         session = requests.Session()
@@ -179,6 +194,7 @@ class _Failure:
 
     problem: str
     retry_after: str | None = None
+    unreachable: bool = False
 
 
 class HttpClient:
@@ -229,7 +245,7 @@ class HttpClient:
         if cached is not None:
             return self._response(call, cached, from_cache=True)
         if self.settings.offline:
-            raise NetworkError(
+            raise NotCachedError(
                 f"offline and not in cache: {call.shown}; run again without --offline "
                 "when the network is available"
             )
@@ -281,8 +297,16 @@ class HttpClient:
             outcome = self._send_once(prepared)
             if isinstance(outcome, requests.Response):
                 return self._checked(call, outcome)
+            if outcome.unreachable:
+                raise ServiceUnavailableError(
+                    redact(
+                        f"cannot connect to {call.service.name} ({urlsplit(call.url).netloc}); "
+                        "check the network, or use --offline to work from the cache",
+                        call.secrets,
+                    )
+                )
             failure = outcome
-        raise NetworkError(
+        raise ServiceUnavailableError(
             redact(
                 f"{call.shown} failed after {self.settings.max_retries + 1} attempts "
                 f"({failure.problem}); try again later, or use --offline to work from the cache",
@@ -296,8 +320,13 @@ class HttpClient:
             response = self._session.send(prepared, timeout=self.settings.timeout)
         except requests.Timeout:
             return _Failure(f"no answer within {self.settings.timeout:g} s")
+        except requests.ConnectionError as exc:
+            # No network, no such host, connection refused: retrying will not help now. (The
+            # exception's text may hold the URL with its key, so it is never shown.)
+            return _Failure(
+                f"connection failed: {type(exc).__name__}", unreachable=_is_unreachable(exc)
+            )
         except requests.RequestException as exc:
-            # The exception's text may hold the URL with its key: only its kind is shown.
             return _Failure(f"connection failed: {type(exc).__name__}")
         if response.status_code in RETRY_STATUSES:
             retry_after = response.headers.get("Retry-After")
@@ -311,7 +340,7 @@ class HttpClient:
         if asked is None:
             return backoff
         if asked > self.settings.max_wait:
-            raise NetworkError(
+            raise ServiceUnavailableError(
                 redact(
                     f"{call.shown}: the service asks to wait {asked:.0f} s before retrying; "
                     "try again later",
@@ -323,7 +352,9 @@ class HttpClient:
     def _checked(self, call: _Request, response: requests.Response) -> HttpResponse:
         if response.status_code == 404 or response.ok:
             return self._response(call, response, from_cache=False)
-        raise NetworkError(
+        # A refused key refuses every request; other client errors concern this one only.
+        error = ServiceUnavailableError if response.status_code in (401, 403) else NetworkError
+        raise error(
             redact(
                 f"{call.shown} answered HTTP {response.status_code} {response.reason}; "
                 "check the service's base URL and API key",
