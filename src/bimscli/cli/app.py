@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bimscli import __version__
-from bimscli.cli import ingest_cmd, inputs_cmd, works_cmd
+from bimscli.cli import enrich_cmd, ingest_cmd, inputs_cmd, works_cmd
 from bimscli.cli.context import AppState
 from bimscli.store.location import LIBRARY_ENV, default_library_path
 
@@ -59,6 +59,7 @@ def main_options(
 
 
 ingest_cmd.register(app)
+enrich_cmd.register(app)
 inputs_cmd.register(app)
 works_cmd.register(app)
 

@@ -11,6 +11,7 @@ reach the cache keys, the stored responses, the provenance URL or an error messa
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,21 @@ class ServicePolicy:
 
     name: str
     min_interval: float
+
+
+CACHE_ENV = "BIMS_CACHE_DIR"
+
+
+def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$BIMS_CACHE_DIR``, else ``$XDG_CACHE_HOME/bims``, else ``~/.cache/bims``.
+
+    >>> str(default_cache_dir({"XDG_CACHE_HOME": "/c"}))
+    '/c/bims'
+    """
+    env = os.environ if environ is None else environ
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV]).expanduser()
+    return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bims"
 
 
 @dataclass(frozen=True, slots=True)
