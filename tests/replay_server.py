@@ -247,3 +247,14 @@ def replay_server() -> Iterator[ReplayServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def services_env(replay_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> ReplayServer:
+    """The three base-URL variables pointed at the replay server; no keys from the real env."""
+    monkeypatch.setenv("BIMS_EUTILS_URL", replay_server.url + "/eutils")
+    monkeypatch.setenv("BIMS_CROSSREF_URL", replay_server.url + "/crossref")
+    monkeypatch.setenv("BIMS_S2_URL", replay_server.url + "/s2")
+    for name in ("NCBI_API_KEY", "S2_API_KEY", "BIMS_MAILTO"):
+        monkeypatch.delenv(name, raising=False)
+    return replay_server

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bimscli.net.http import HttpClient, HttpSettings
-from tests.replay_server import ReplayServer, replay_server
+from tests.replay_server import replay_server, services_env
 
-__all__ = ["replay_server"]
+__all__ = ["replay_server", "services_env"]
 
 MakeClient = Callable[..., HttpClient]
 
@@ -42,12 +42,3 @@ def make_client(cache_dir: Path) -> Iterator[MakeClient]:
     yield make
     for client in clients:
         client.close()
-
-
-@pytest.fixture
-def services_env(replay_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> ReplayServer:
-    """The three base-URL variables pointed at the replay server."""
-    monkeypatch.setenv("BIMS_EUTILS_URL", replay_server.url + "/eutils")
-    monkeypatch.setenv("BIMS_CROSSREF_URL", replay_server.url + "/crossref")
-    monkeypatch.setenv("BIMS_S2_URL", replay_server.url + "/s2")
-    return replay_server

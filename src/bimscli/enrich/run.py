@@ -60,9 +60,8 @@ def parse_services(text: str) -> tuple[Service, ...]:
     known = {s.value: s for s in Service}
     unknown = [n for n in names if n not in known]
     if unknown or not names:
-        raise UsageError(
-            f"unknown source {', '.join(unknown) or text!r}; choose from pubmed, crossref, s2"
-        )
+        shown = ", ".join(unknown) if unknown else repr(text)
+        raise UsageError(f"unknown source {shown}; choose from pubmed, crossref, s2")
     return tuple(dict.fromkeys(known[n] for n in names))
 
 
