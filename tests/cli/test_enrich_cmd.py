@@ -99,3 +99,20 @@ def test_api_keys_end_up_nowhere(
     for key in (NCBI_KEY, S2_KEY):
         assert key.encode() not in stored
         assert key not in result.output
+
+
+def test_ingest_with_enrich_fills_the_added_works(
+    env: ReplayServer, test_format: SourceFormat, stand_in_parsers: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "dois.txt"
+    path.write_text(f"#testlines\n1||{SEED_DOIS[3]}\n2||{SEED_DOIS[8]}\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", "--enrich", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 records from 1 file(s) added" in " ".join(result.output.split())
+    shown = [json.loads(runner.invoke(app, ["show", n, "--json"]).output) for n in ("1", "2")]
+    journals = [work["record"]["journal"] for work in shown]
+    assert journals == ["Cancers", "Journal of Clinical Nursing"]
+    assert all(work["record"]["title"] and work["record"]["authors"] for work in shown)
+    assert "crossref" in {source["format"] for source in shown[0]["sources"]}
+    assert env.requests_to("/eutils")  # every service was asked
+    assert env.requests_to("/s2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from bimscli import enrich
 from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.net.http import HttpSettings, default_cache_dir
+from bimscli.store import Library
 
 SOURCES_HELP = "Services to ask, comma-separated, in order: pubmed, crossref, s2."
 OFFLINE_HELP = "Use only the HTTP cache; ask no service."
@@ -50,7 +52,8 @@ def _settings(source: str, offline: bool, cache_days: float) -> enrich.EnrichSet
     return enrich.EnrichSettings.from_environment(http, enrich.parse_services(source))
 
 
-def _render(report: enrich.EnrichReport) -> None:
+def render_report(report: enrich.EnrichReport) -> None:
+    """Print what an enrichment run did; problems and conflicts go to stderr."""
     for service, query in report.not_found:
         console.print(f"{service}: {query} not found")
     for conflict in report.conflicts:
@@ -113,7 +116,7 @@ def enrich_command(  # noqa: PLR0917 - typer maps each option to a parameter
         report = enrich.enrich_targets(
             library, targets, settings, dry_run=dry_run, progress=_RichProgress()
         )
-    _render(report)
+    render_report(report)
     raise typer.Exit(130 if report.interrupted else report.exit_code)
 
 
@@ -141,9 +144,19 @@ def add_command(
     for problem in report.problems:
         err_console.print(f"[red]problem:[/] {problem}")
     if report.enrich is not None:
-        _render(report.enrich)
+        render_report(report.enrich)
     interrupted = report.enrich is not None and report.enrich.interrupted
     raise typer.Exit(130 if interrupted else report.exit_code)
+
+
+def enrich_added_works(
+    library: Library, work_ids: Sequence[int], offline: bool = False
+) -> enrich.EnrichReport:
+    """Enrich the incomplete ones among works an ingest just added (``bims ingest --enrich``)."""
+    settings = _settings("crossref,pubmed,s2", offline, 30.0)
+    targets = enrich.select_targets(library, work_ids)
+    targets = [t for t in targets if enrich.missing_fields(t.record)]
+    return enrich.enrich_targets(library, targets, settings, progress=_RichProgress())
 
 
 def register(app: typer.Typer) -> None:

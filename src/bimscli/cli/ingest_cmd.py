@@ -16,6 +16,7 @@ from rich.progress import (
 )
 
 from bimscli import ingest
+from bimscli.cli import enrich_cmd
 from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.formats import format_names
 from bimscli.sources import collect_sources
@@ -94,6 +95,10 @@ def ingest_command(
     encoding: Annotated[
         str, typer.Option("--encoding", help="Text encoding of the inputs.")
     ] = "utf-8",
+    then_enrich: Annotated[
+        bool,
+        typer.Option("--enrich", help="Then fill the added works' gaps online (bims enrich)."),
+    ] = False,
 ) -> None:
     """Parse inputs of any known format and store their records, one transaction per file.
 
@@ -112,12 +117,17 @@ def ingest_command(
             encoding=encoding,
             progress=_RichProgress(),
         )
+        added = [w for file in report.files for w in file.works]
+        enriched = enrich_cmd.enrich_added_works(library, added) if then_enrich else None
     _render(report)
+    if enriched is not None:
+        enrich_cmd.render_report(enriched)
     if app_state.debug:
         for file in report.files:
             if file.exception is not None:
                 raise file.exception
-    raise typer.Exit(report.exit_code)
+    enrich_code = enriched.exit_code if enriched is not None else 0
+    raise typer.Exit(report.exit_code or enrich_code)
 
 
 def register(app: typer.Typer) -> None:
