@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bimscli.formats import get_format
+from bimscli.formats._jats import abstract_sections
 from bimscli.formats.base import Sniff
 from bimscli.model import AbstractSection, ParsedRecord, ParseFailure, Record, WorkType
 from tests.golden import FIXTURES, assert_entries_match_golden
@@ -292,3 +293,15 @@ def test_parser_never_raises_on_odd_work_objects(work: object) -> None:
     text = json.dumps({"status": "ok", "message-type": "work", "message": work})
     entries = list(CROSSREF.parse_string(text))
     assert len(entries) == 1
+
+
+@given(st.text(max_size=200))
+def test_abstract_markup_reader_never_raises(fragment: str) -> None:
+    for section in abstract_sections(fragment):
+        assert section.text
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="<&"), max_size=200))
+def test_abstract_without_markup_keeps_all_its_words(text: str) -> None:
+    words = " ".join(text.split())
+    assert " ".join(s.text for s in abstract_sections(text)) == words

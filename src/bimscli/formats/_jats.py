@@ -149,8 +149,8 @@ def abstract_sections(fragment: str) -> tuple[AbstractSection, ...]:
     ...     "<jats:sec><jats:title>Methods</jats:title><jats:p>B.</jats:p></jats:sec>")]
     ['Background', 'Methods']
     """
-    root = _parse_fragment(fragment)
-    if root is None:
+    root = _parse_fragment(fragment) if "<" in fragment or "&" in fragment else None
+    if root is None:  # plain text, or markup beyond repair: every character is kept
         text = collapse_whitespace(fragment)
         return (AbstractSection(text=text),) if text else ()
     collector = _SectionCollector()
