@@ -89,7 +89,12 @@ def enrich_command(  # noqa: PLR0917 - typer maps each option to a parameter
         list[int] | None, typer.Argument(help="Works to enrich (default: every incomplete one).")
     ] = None,
     refresh_all: Annotated[
-        bool, typer.Option("--all", help="Look up every work, complete ones too.")
+        bool,
+        typer.Option(
+            "--all",
+            help="Look up every work, complete ones too (answers younger than --cache-days "
+            "come from the cache; --cache-days 0 fetches everything anew).",
+        ),
     ] = False,
     source: Annotated[str, typer.Option("--source", help=SOURCES_HELP)] = "crossref,pubmed,s2",
     dry_run: Annotated[

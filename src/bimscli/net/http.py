@@ -24,9 +24,10 @@ import requests
 import urllib3
 from requests_cache import CachedSession
 
+from bimscli import __version__
 from bimscli.errors import NetworkError
 
-USER_AGENT = "bims/0.1 (https://github.com/bims; reference ingester for curators)"
+USER_AGENT = f"bims/{__version__} (reference ingester for literature curators)"
 SECRET_PARAMETERS = ("api_key", "email", "mailto", "tool", "x-api-key", "Authorization")
 """Query parameters and headers that identify the user: never cached, logged or shown."""
 

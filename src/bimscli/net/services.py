@@ -23,7 +23,7 @@ from lxml import etree
 from bimscli.errors import NetworkError
 from bimscli.formats import get_format
 from bimscli.model import Entry
-from bimscli.net.http import HttpClient, HttpResponse, ServicePolicy
+from bimscli.net.http import USER_AGENT, HttpClient, HttpResponse, ServicePolicy
 
 EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 CROSSREF_URL = "https://api.crossref.org"
@@ -126,7 +126,7 @@ class CrossrefClient:
         """The Crossref work of ``doi``, or NotFound for a DOI Crossref does not know."""
         url = f"{self.base_url}/works/{quote(doi, safe='/')}"
         params = {"mailto": self.mailto} if self.mailto else {}
-        headers = {"User-Agent": f"bims/0.1 (mailto:{self.mailto})"} if self.mailto else {}
+        headers = {"User-Agent": f"{USER_AGENT} mailto:{self.mailto}"} if self.mailto else {}
         response = self.http.request(
             self.policy,
             "GET",
