@@ -111,7 +111,8 @@ def enrich_command(  # noqa: PLR0917 - typer maps each option to a parameter
     kept as a new source record of its work, so field priority decides what is shown and
     nothing is overwritten; conflicting answers are reported. Answers are cached on disk
     ($XDG_CACHE_HOME/bims, or $BIMS_CACHE_DIR); set BIMS_MAILTO, NCBI_API_KEY and S2_API_KEY to be
-    polite and faster. Exit code 3 when something was not found, conflicting or failing.
+    polite and faster. Exit code 3 when answers conflict, a service failed, or (--offline)
+    lookups were not in the cache.
 
     Example: bims enrich --source pubmed,crossref 12 15
     """
