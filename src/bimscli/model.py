@@ -210,7 +210,11 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """Where an entry starts in its input: 1-based line and 1-based entry number."""
+    """Where an entry starts in its input: 1-based line and 1-based entry number.
+
+    Entry 0 marks text that belongs to no entry (a broken header, stray text between entries):
+    it is still kept as a failure, with its line.
+    """
 
     line: int
     entry: int

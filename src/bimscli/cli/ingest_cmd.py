@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -18,7 +19,7 @@ from rich.progress import (
 from bimscli import ingest
 from bimscli.cli import enrich_cmd
 from bimscli.cli.context import bims_command, console, err_console, state
-from bimscli.formats import format_names
+from bimscli.formats import format_names, get_format
 from bimscli.sources import collect_sources
 
 LARGE_INPUT = 4 * 1024 * 1024
@@ -60,17 +61,19 @@ class _RichProgress(ingest.Progress):
 
 def _render(report: ingest.IngestReport) -> None:
     for file in report.files:
-        fmt = f" [{file.format}]" if file.format else ""
+        fmt = escape(f" [{file.format}]" if file.format else "")
         if file.status is ingest.FileStatus.UNCHANGED:
-            console.print(f"{file.name}{fmt}: unchanged, {file.earlier}; nothing to do")
+            console.print(f"{escape(file.name)}{fmt}: unchanged, {file.earlier}; nothing to do")
         elif file.status is ingest.FileStatus.FAILED:
-            err_console.print(f"[red]{file.name}{fmt}: not ingested:[/] {file.error}")
+            err_console.print(
+                f"[red]{escape(file.name)}{fmt}: not ingested:[/] {escape(file.error or '')}"
+            )
         else:
-            console.print(f"{file.name}{fmt}: {file.records} records added")
+            console.print(f"{escape(file.name)}{fmt}: {_count(file.records, 'record')} added")
         for failure in file.failures:
             err_console.print(
-                f"[yellow]{file.name}:{failure.line}: entry {failure.entry} not parsed:[/] "
-                f"{failure.message} (kept as a failure; see `bims failures`)"
+                f"[yellow]{escape(file.name)}:{failure.line}: entry {failure.entry} not parsed:[/] "
+                f"{escape(failure.message)} (kept as a failure; see `bims failures`)"
             )
     added = sum(
         1 for f in report.files if f.status in {ingest.FileStatus.ADDED, ingest.FileStatus.PARTIAL}
@@ -78,9 +81,15 @@ def _render(report: ingest.IngestReport) -> None:
     failed = sum(1 for f in report.files if f.status is ingest.FileStatus.FAILED)
     entries_failed = sum(len(f.failures) for f in report.files)
     console.print(
-        f"{report.records} records from {added} file(s) added; "
-        f"{entries_failed} entries failed to parse; {failed} file(s) not ingested."
+        f"{_count(report.records, 'record')} from {_count(added, 'file')} added; "
+        f"{_count(entries_failed, 'entry', 'entries')} failed to parse; "
+        f"{_count(failed, 'file')} not ingested."
     )
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    """``1 record``, ``2 records``."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def ingest_command(
@@ -108,6 +117,8 @@ def ingest_command(
     Example: bims ingest issue-2025-06-15.txt exports/ pubmed_result.xml.gz
     """
     app_state = state(ctx)
+    if format_name is not None:
+        get_format(format_name)  # an unknown name is a usage error before anything is read
     sources = collect_sources(paths)
     with app_state.open_library() as library:
         report = ingest.ingest_sources(

@@ -46,29 +46,41 @@ def _source_counts(library: Library) -> dict[int, int]:
     return {int(w): int(n) for w, n in rows}
 
 
-def _works_table(works: list[WorkRow], counts: dict[int, int], total: int) -> Table:
-    table = Table(title=f"{len(works)} of {total} works")
-    table.add_column("ID", justify="right")
-    table.add_column("Year")
-    table.add_column("Type")
-    table.add_column("Authors", max_width=24, overflow="fold")
-    table.add_column("Title", ratio=3, overflow="fold")
-    table.add_column("Journal", max_width=28, overflow="fold")
-    table.add_column("DOI", overflow="fold")
-    table.add_column("Src", justify="right")
+_SHORT_TYPES = {
+    "journal-article": "article",
+    "conference-paper": "paper",
+    "book-chapter": "chapter",
+    "web-page": "web",
+    "news-article": "news",
+}
+WIDE = 140
+"""From this terminal width on, the table also shows the type and the DOI."""
+
+
+def _works_table(works: list[WorkRow], counts: dict[int, int], total: int, width: int) -> Table:
+    wide = width >= WIDE
+    table = Table(title=f"{len(works)} of {total} works", expand=True)
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("Year", no_wrap=True)
+    if wide:
+        table.add_column("Type", no_wrap=True)
+    table.add_column("Authors", ratio=1, overflow="fold")
+    table.add_column("Title", ratio=4, overflow="fold")
+    table.add_column("Journal", ratio=1, overflow="fold")
+    if wide:
+        table.add_column("DOI", no_wrap=True)
+    table.add_column("Src", justify="right", no_wrap=True)
     for work in works:
         record = work.record
         title = Text(record.title) if record.title else Text("(no title in its sources)", "dim")
-        table.add_row(
-            str(work.id),
-            str(record.year or ""),
-            str(record.type),
-            _first_author(record),
-            title,
-            record.journal_abbrev or record.journal or "",
-            record.ids.doi or "",
-            str(counts.get(work.id, 0)),
-        )
+        cells: list[str | Text] = [str(work.id), str(record.year or "")]
+        if wide:
+            cells.append(_SHORT_TYPES.get(str(record.type), str(record.type)))
+        cells += [_first_author(record), title, record.journal_abbrev or record.journal or ""]
+        if wide:
+            cells.append(record.ids.doi or "")
+        cells.append(str(counts.get(work.id, 0)))
+        table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
     return table
 
 
@@ -95,7 +107,7 @@ def list_command(
         rows = [work_summary(w, counts.get(w.id, 0)) for w in works]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    console.print(_works_table(works, counts, total))
+    console.print(_works_table(works, counts, total, console.width))
 
 
 def _source_label(source: SourceRecordRow) -> str:
@@ -148,12 +160,14 @@ def _details_table(work: WorkRow, sources: list[SourceRecordRow]) -> Table:
         if name == "ids":
             for id_name, id_value in value.items():
                 origin = work.provenance.get(f"ids.{id_name}", [])
-                table.add_row(id_name, _format_value(id_value), " ".join(f"#{i}" for i in origin))
+                table.add_row(
+                    id_name, Text(_format_value(id_value)), " ".join(f"#{i}" for i in origin)
+                )
             continue
         origin = work.provenance.get(name, [])
-        table.add_row(name, _format_value(value), " ".join(f"#{i}" for i in origin))
+        table.add_row(name, Text(_format_value(value)), " ".join(f"#{i}" for i in origin))
     for source in sources:
-        table.add_row("source", _source_label(source), f"#{source.id}")
+        table.add_row("source", Text(_source_label(source)), f"#{source.id}")
     return table
 
 

@@ -7,12 +7,32 @@ order used to break ties in detection.
 from __future__ import annotations
 
 from bimscli.errors import FormatNotRecognisedError, UsageError
-from bimscli.formats import crossref
+from bimscli.formats import (
+    bibtex,
+    biomednews,
+    crossref,
+    csl_json,
+    lay_summary,
+    pubmed_page,
+    ris,
+    semantic_scholar,
+    web_article,
+)
 from bimscli.formats.base import Sniff, SourceFormat
 
 # One import per format module and one line in FORMATS each; keep both sorted by name.
 
-FORMATS: tuple[SourceFormat, ...] = (crossref.FORMAT,)
+FORMATS: tuple[SourceFormat, ...] = (
+    bibtex.FORMAT,
+    biomednews.FORMAT,
+    crossref.FORMAT,
+    csl_json.FORMAT,
+    lay_summary.FORMAT,
+    pubmed_page.FORMAT,
+    ris.FORMAT,
+    semantic_scholar.FORMAT,
+    web_article.FORMAT,
+)
 
 DETECTION_THRESHOLD = 0.5
 """A format must be at least this sure to be picked without ``--format``."""

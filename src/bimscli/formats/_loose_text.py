@@ -1,0 +1,185 @@
+"""Helpers for loosely written metadata: names, dates and HTML snippets as web sources give them.
+
+The Semantic Scholar and web-article parsers both meet free-form values (``"A. Turing"``,
+``"Apr 22, 2019"``, ``"<p><p>text</p>"``) rather than the fielded data of MEDLINE or Crossref.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from bimscli.model import Author, PartialDate
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DATE_PATTERNS = (
+    re.compile(
+        r"^(?P<year>\d{4})(?:[-/.](?P<mnum>\d{1,2})(?:[-/.](?P<day>\d{1,2}))?)?(?:[T ].*)?$"
+    ),
+    re.compile(rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})$"),
+    re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})$"),
+    re.compile(rf"^{_MONTH},?\s+(?P<year>\d{{4}})$"),
+    re.compile(rf"^(?P<year>\d{{4}})\s+{_MONTH}(?:\s+(?P<day>\d{{1,2}}))?$"),
+)
+
+
+def parse_loose_date(text: str | None) -> PartialDate | None:
+    """A date written the way web pages and APIs write it, or ``None`` if it is not one.
+
+    >>> parse_loose_date("July 29, 2025")
+    PartialDate(year=2025, month=7, day=29, text=None)
+    >>> parse_loose_date("2019/04/22").iso
+    '2019-04-22'
+    >>> parse_loose_date("2025-03-01T08:00:00Z").iso
+    '2025-03-01'
+    >>> parse_loose_date("22 Apr. 2019").iso
+    '2019-04-22'
+    >>> parse_loose_date("Smarch 3, 2020") is None
+    True
+    """
+    if not text:
+        return None
+    value = text.strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(value)
+        if match:
+            return _date_from_match(match)
+    return None
+
+
+def _date_from_match(match: re.Match[str]) -> PartialDate | None:
+    groups = match.groupdict()
+    year = int(groups["year"])
+    month: int | None = None
+    if groups.get("mnum"):
+        month = int(groups["mnum"])
+    elif groups.get("month"):
+        month = _MONTHS.get(groups["month"].lower())
+        if month is None:
+            return None
+    day = int(groups["day"]) if groups.get("day") else None
+    if not _is_real_date(year, month, day):
+        return None
+    return PartialDate(year, month, day)
+
+
+def _is_real_date(year: int, month: int | None, day: int | None) -> bool:
+    if not 1000 <= year <= 2999 or (month is not None and not 1 <= month <= 12):
+        return False
+    if month is not None and day is not None:
+        try:
+            date(year, month, day)
+        except ValueError:
+            return False
+    return True
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|section|jats:p|jats:sec)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]{0,500}>")
+_SPACE = re.compile(r"\s+")
+
+
+def html_paragraphs(text: str | None) -> list[str]:
+    """The paragraphs of an HTML snippet as plain text: tags dropped, entities decoded.
+
+    >>> html_paragraphs("<p><p>Bone &amp; <i>joint</i>.</p>")
+    ['Bone & joint.']
+    >>> html_paragraphs("One.<br/>Two.")
+    ['One.', 'Two.']
+    >>> html_paragraphs("   ")
+    []
+    """
+    if not text:
+        return []
+    blocks = _BLOCK_TAG.split(text)
+    out = []
+    for block in blocks:
+        plain = _SPACE.sub(" ", html.unescape(_ANY_TAG.sub("", block))).strip()
+        if plain:
+            out.append(plain)
+    return out
+
+
+def html_to_plain(text: str | None) -> str:
+    """An HTML snippet as one line of plain text.
+
+    >>> html_to_plain("Effect of <i>IL-6</i> on bone")
+    'Effect of IL-6 on bone'
+    """
+    return " ".join(html_paragraphs(text))
+
+
+_GROUP_WORDS = re.compile(
+    r"\b(?:group|consortium|collaborat\w*|committee|society|investigators|network|"
+    r"association|council|forum|team|working party|task force|institute)\b",
+    re.IGNORECASE,
+)
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_PARTICLES = {
+    "al", "bin", "da", "das", "de", "del", "della", "der", "di", "dos", "du", "el", "la", "le",
+    "st", "st.", "ten", "ter", "van", "von", "zu",
+}  # fmt: skip
+
+
+def split_person_name(name: str) -> Author | None:
+    """An author from a name written in one string, or ``None`` for an empty one.
+
+    "Family, Given" is read as such; otherwise the last word is the family name, together with
+    lower-case particles before it ("van", "de"); groups and consortia become group authors.
+
+    >>> split_person_name("A. Turing")
+    Author(family='Turing', given='A.', group=None, suffix=None, orcid=None, affiliations=())
+    >>> split_person_name("Hsiang-Hsuan M Yu").given
+    'Hsiang-Hsuan M'
+    >>> split_person_name("Ludwig van Beethoven").family
+    'van Beethoven'
+    >>> split_person_name("Li, Yang").given
+    'Yang'
+    >>> split_person_name("AO Spine Knowledge Forum Tumor").group
+    'AO Spine Knowledge Forum Tumor'
+    """
+    clean = _SPACE.sub(" ", name).strip().strip(",;")
+    if not clean:
+        return None
+    if _GROUP_WORDS.search(clean):
+        return Author(group=clean)
+    if clean.count(",") == 1:
+        family, given = (part.strip() for part in clean.split(","))
+        if family and given and given.lower().rstrip(".") not in {"jr", "sr", "ii", "iii"}:
+            return Author(family=family, given=given)
+    return _author_from_words(clean.replace(",", " ").split())
+
+
+def _author_from_words(words: list[str]) -> Author:
+    suffix = None
+    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
+        suffix = words.pop()
+    if len(words) == 1:
+        return Author(family=words[0], suffix=suffix)
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in _PARTICLES:
+        start -= 1
+    given = " ".join(words[:start])
+    return Author(family=" ".join(words[start:]), given=given or None, suffix=suffix)
