@@ -44,13 +44,13 @@ def test_enrich_then_list_shows_titles(
     _ingest_doi_only(tmp_path)
     result = runner.invoke(app, ["enrich", "--source", "crossref"])
     assert result.exit_code == 0, result.output
-    assert "9 work(s) looked up: added 9 source record(s)" in " ".join(result.output.split())
+    assert "9 works looked up: added 9 source records" in " ".join(result.output.split())
     listing = json.loads(runner.invoke(app, ["list", "--json"]).output)
     assert len(listing) == 9
     assert all(w["title"] and w["authors"] and w["journal"] for w in listing)
     again = runner.invoke(app, ["enrich", "--source", "crossref"])
     assert again.exit_code == 0, again.output
-    assert "; 0 network request(s)." in " ".join(again.output.split())
+    assert "; 0 network requests." in " ".join(again.output.split())
 
 
 def test_enrich_offline_with_an_empty_cache(
@@ -108,7 +108,7 @@ def test_ingest_with_enrich_fills_the_added_works(
     path.write_text(f"#testlines\n1||{SEED_DOIS[3]}\n2||{SEED_DOIS[8]}\n", encoding="utf-8")
     result = runner.invoke(app, ["ingest", "--enrich", str(path)])
     assert result.exit_code == 0, result.output
-    assert "2 records from 1 file(s) added" in " ".join(result.output.split())
+    assert "2 records from 1 file added" in " ".join(result.output.split())
     shown = [json.loads(runner.invoke(app, ["show", n, "--json"]).output) for n in ("1", "2")]
     journals = [work["record"]["journal"] for work in shown]
     assert journals == ["Cancers", "Journal of Clinical Nursing"]
@@ -116,3 +116,14 @@ def test_ingest_with_enrich_fills_the_added_works(
     assert "crossref" in {source["format"] for source in shown[0]["sources"]}
     assert env.requests_to("/eutils")  # every service was asked
     assert env.requests_to("/s2")
+
+
+def test_service_text_is_not_read_as_markup(
+    env: ReplayServer, test_format: SourceFormat, tmp_path: Path
+) -> None:
+    path = tmp_path / "dois.txt"
+    path.write_text(f"#testlines\n1|[bold]Not markup[/bold]|{SEED_DOIS[0]}\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["enrich", "--source", "crossref", "1"])
+    assert result.exit_code == 3, result.output  # the titles conflict
+    assert "[bold]Not markup[/bold]" in " ".join(result.output.split())

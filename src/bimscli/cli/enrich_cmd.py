@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from bimscli import enrich
@@ -52,27 +53,38 @@ def _settings(source: str, offline: bool, cache_days: float) -> enrich.EnrichSet
     return enrich.EnrichSettings.from_environment(http, enrich.parse_services(source))
 
 
+def _count(number: int, one: str, many: str | None = None) -> str:
+    """``1 work``, ``2 works``."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"
+
+
 def render_report(report: enrich.EnrichReport) -> None:
-    """Print what an enrichment run did; problems and conflicts go to stderr."""
+    """Print what an enrichment run did; problems and conflicts go to stderr.
+
+    Everything that comes from a service or the user is escaped: a title like ``[bold]`` is
+    text, not rich markup.
+    """
     for service, query in report.not_found:
-        console.print(f"{service}: {query} not found")
+        console.print(f"{service}: {escape(query)} not found")
     for conflict in report.conflicts:
         err_console.print(
-            f"[yellow]work {conflict.work_id}: conflict ({conflict.service}):[/] {conflict.message}"
+            f"[yellow]work {conflict.work_id}: conflict ({conflict.service}):[/] "
+            f"{escape(conflict.message)}"
         )
     for problem in report.problems:
-        err_console.print(f"[red]problem:[/] {problem}")
+        err_console.print(f"[red]problem:[/] {escape(problem)}")
     if report.not_cached:
         err_console.print(
-            f"[yellow]{report.not_cached} lookup(s) not in the cache and not fetched (offline);"
-            " run again without --offline to fetch them[/]"
+            f"[yellow]{_count(report.not_cached, 'lookup')} not in the cache and not fetched "
+            "(offline); run again without --offline to fetch them[/]"
         )
     filled = sorted({f for fields in report.filled.values() for f in fields})
-    gained = f"; {len(report.filled)} work(s) gained {', '.join(filled)}" if filled else ""
+    gained = f"; {_count(len(report.filled), 'work')} gained {', '.join(filled)}" if filled else ""
     verb = "would add" if report.dry_run else "added"
     console.print(
-        f"{report.works} work(s) looked up: {verb} {report.added} source record(s), "
-        f"{report.unchanged} already known{gained}; {report.requests} network request(s)."
+        f"{_count(report.works, 'work')} looked up: {verb} "
+        f"{_count(report.added, 'source record')}, {report.unchanged} already known{gained}; "
+        f"{_count(report.requests, 'network request')}."
     )
     if report.dry_run:
         console.print("dry run: nothing was stored.")
@@ -142,13 +154,13 @@ def add_command(
     with state(ctx).open_library() as library:
         report = enrich.add_works(library, identifiers, settings, progress=_RichProgress())
     for given, work_id in report.created:
-        console.print(f"{given}: added as work {work_id}")
+        console.print(f"{escape(given)}: added as work {work_id}")
     for given, work_id in report.existing:
-        console.print(f"{given}: already work {work_id}")
+        console.print(f"{escape(given)}: already work {work_id}")
     for given in report.not_found:
-        err_console.print(f"[yellow]{given}: not found in any service asked[/]")
+        err_console.print(f"[yellow]{escape(given)}: not found in any service asked[/]")
     for problem in report.problems:
-        err_console.print(f"[red]problem:[/] {problem}")
+        err_console.print(f"[red]problem:[/] {escape(problem)}")
     if report.enrich is not None:
         render_report(report.enrich)
     interrupted = report.enrich is not None and report.enrich.interrupted
