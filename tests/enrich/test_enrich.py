@@ -197,10 +197,14 @@ def test_parse_services_rejects_unknown_names() -> None:
 
 
 def test_a_service_without_its_parser_is_skipped_with_a_message(
-    library: Library, doi_only_works: list[int], services_env: ReplayServer, tmp_path: Path
+    library: Library,
+    doi_only_works: list[int],
+    services_env: ReplayServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if "semantic-scholar" in bimscli.formats.format_names():
-        pytest.skip("the semantic-scholar parser is merged: nothing is skipped")
+    without_s2 = tuple(f for f in bimscli.formats.FORMATS if f.name != "semantic-scholar")
+    monkeypatch.setattr(bimscli.formats, "FORMATS", without_s2)
     report = _enrich(library, _settings(tmp_path / "cache", services=(Service.S2,)))
     assert report.problems == [
         "s2: skipped, this bims has no semantic-scholar parser to read its answers"
