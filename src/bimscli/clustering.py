@@ -91,6 +91,11 @@ def _remember(library: Library, kind: str, pairs: Iterable[tuple[int, int]]) -> 
         )
 
 
+def remember_link(library: Library, record_a: int, record_b: int) -> None:
+    """Keep two records in one work in every later run (as if a person had merged them)."""
+    _remember(library, "must-link", [(record_a, record_b)])
+
+
 # Applying clusters to works --------------------------------------------------------------------
 
 

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from bimscli import __version__
-from bimscli.cli import dedup_cmd, export_cmd, ingest_cmd, inputs_cmd, tag_cmd, works_cmd
+from bimscli.cli import (
+    dedup_cmd,
+    enrich_cmd,
+    export_cmd,
+    ingest_cmd,
+    inputs_cmd,
+    tag_cmd,
+    works_cmd,
+)
 from bimscli.cli.context import AppState
 from bimscli.store.location import LIBRARY_ENV, default_library_path
 
@@ -59,6 +67,7 @@ def main_options(
 
 
 ingest_cmd.register(app)
+enrich_cmd.register(app)
 inputs_cmd.register(app)
 works_cmd.register(app)
 dedup_cmd.register(app)

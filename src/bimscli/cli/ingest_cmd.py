@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from bimscli import ingest
+from bimscli.cli import enrich_cmd
 from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.formats import format_names, get_format
 from bimscli.sources import collect_sources
@@ -106,6 +107,7 @@ def ingest_command(
     paths: Annotated[
         list[str], typer.Argument(help="Files, directories (read recursively) or - for stdin.")
     ],
+    *,
     format_name: Annotated[
         str | None,
         typer.Option("--format", "-f", help=f"Skip detection: one of {', '.join(format_names())}."),
@@ -118,6 +120,10 @@ def ingest_command(
         typer.Option(
             "--no-dedup", help="Skip deduplication (bulk loads); run `bims dedup` afterwards."
         ),
+    ] = False,
+    then_enrich: Annotated[
+        bool,
+        typer.Option("--enrich", help="Then fill the added works' gaps online (bims enrich)."),
     ] = False,
 ) -> None:
     """Parse inputs of any known format and store their records, one transaction per file.
@@ -140,12 +146,17 @@ def ingest_command(
             progress=_RichProgress(),
             dedup=not no_dedup,
         )
+        added = [w for file in report.files for w in file.works]
+        enriched = enrich_cmd.enrich_added_works(library, added) if then_enrich else None
     _render(report)
+    if enriched is not None:
+        enrich_cmd.render_report(enriched)
     if app_state.debug:
         for file in report.files:
             if file.exception is not None:
                 raise file.exception
-    raise typer.Exit(report.exit_code)
+    enrich_code = enriched.exit_code if enriched is not None else 0
+    raise typer.Exit(report.exit_code or enrich_code)
 
 
 def register(app: typer.Typer) -> None:

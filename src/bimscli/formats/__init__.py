@@ -10,6 +10,7 @@ from bimscli.errors import FormatNotRecognisedError, UsageError
 from bimscli.formats import (
     bibtex,
     biomednews,
+    crossref,
     csl_json,
     csv_table,
     lay_summary,
@@ -27,6 +28,7 @@ from bimscli.formats.base import Sniff, SourceFormat
 FORMATS: tuple[SourceFormat, ...] = (
     bibtex.FORMAT,
     biomednews.FORMAT,
+    crossref.FORMAT,
     csl_json.FORMAT,
     csv_table.FORMAT,
     lay_summary.FORMAT,
