@@ -18,7 +18,13 @@ venv: $(BIN)/bims
 demo: venv
 	rm -rf demo-library
 	$(BIN)/bims --library $(DEMO_LIBRARY) ingest fixtures/seeds
+	$(BIN)/bims --library $(DEMO_LIBRARY) tag
 	$(BIN)/bims --library $(DEMO_LIBRARY) list
+	$(BIN)/bims --library $(DEMO_LIBRARY) tags
+	$(BIN)/bims --library $(DEMO_LIBRARY) export --bibtex -o demo-library/library.bib
+	$(BIN)/bims --library $(DEMO_LIBRARY) export --style vancouver --format markdown --by-tag \
+		-o demo-library/digest.md
+	@echo "Wrote demo-library/library.bib and demo-library/digest.md"
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks

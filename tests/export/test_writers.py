@@ -3,6 +3,7 @@ back by bibtexparser and by bims's own BibTeX parser."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable
 
@@ -17,7 +18,7 @@ from bimscli.export.csl_json import write_csl_json
 from bimscli.export.formatted import OutputFormat, format_bibliography
 from bimscli.export.ris import write_ris
 from bimscli.formats import get_format
-from bimscli.model import ParsedRecord
+from bimscli.model import Author, ParsedRecord, PartialDate, Record
 from tests.export.nasty_library import NASTY_LIBRARY
 from tests.golden import FIXTURES, assert_text_matches_golden
 
@@ -168,3 +169,18 @@ def test_ris_and_csl_json_survive_export_ingest_export(format_name: str, write: 
 def test_cjk_names_are_written_whole_in_formatted_bibliographies() -> None:
     text = format_bibliography(NASTY_LIBRARY[:1], "apa")
     assert "& 王小明. (2023)" in text
+
+
+def test_an_incomplete_author_list_shows_et_al_in_formatted_bibliographies() -> None:
+    cut = Record(
+        title="Evolving role of minimally invasive techniques",
+        authors=(Author(family="Benhabib", given="Hadas"),),
+        authors_complete=False,
+        journal_abbrev="Curr Opin Support Palliat Care",
+        date=PartialDate(2021, 6, 1),
+    )
+    complete = dataclasses.replace(cut, authors_complete=True)
+    assert "Benhabib H, et al." in format_bibliography([ExportItem("a", cut)], "vancouver")
+    assert "et al." not in format_bibliography([ExportItem("a", complete)], "vancouver")
+    apa = format_bibliography([ExportItem("a", cut)], "apa", OutputFormat.HTML)
+    assert "Benhabib, H., et al." in apa

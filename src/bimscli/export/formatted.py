@@ -144,6 +144,9 @@ def _citeproc_item(item: ExportItem, output: OutputFormat) -> dict[str, Any]:
     data = {k: v for k, v in csl_item(item).items() if k in _CITEPROC_KEYS}
     if "author" in data:
         data["author"] = [_citeproc_name(n) for n in data["author"]]
+        if not item.record.authors_complete:
+            # The sources cut the list ("et al."): a reader must see that, not a sole author.
+            data["author"].append({"literal": "et al."})
     if "title" in data:
         data["title"] = _TAG.sub("", data["title"])  # citeproc-py would print tags as text
     escaped: dict[str, Any] = _escaped(data, _VALUE_ESCAPES[output])
@@ -165,7 +168,15 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
         )
         for item in items:
             bibliography.register(Citation([CitationItem(item.key.lower())]))
-        return [_LABEL.sub(r"\1 ", str(entry)) for entry in bibliography.bibliography()]
+        return [
+            _ET_AL_JOINER.sub(", et al.", _LABEL.sub(r"\1 ", str(entry)))
+            for entry in bibliography.bibliography()
+        ]
+
+
+_ET_AL_JOINER = re.compile(r",? (?:&amp;|&|and) et al\.")
+"""Styles join the last name with "&" or "and"; before the "et al." of a cut list that reads
+wrong ("Cruz, M., & et al."), so it becomes ", et al."."""
 
 
 def _heading(text: str, output: OutputFormat) -> str:
