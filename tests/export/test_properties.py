@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string as parse_bibtex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,6 +68,6 @@ def test_bibtexparser_reads_any_export_back(batch: list[Record], dialect: Dialec
     text = write_bibtex(items, dialect)
     if dialect is Dialect.BIBTEX:
         assert text.isascii()
-    library = bibtexparser.parse_string(text)
+    library = parse_bibtex(text)
     assert library.failed_blocks == []
     assert [e.key for e in library.entries] == [i.key for i in items]

@@ -7,9 +7,9 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable
 
-import bibtexparser
 import jsonschema
 import pytest
+from bibtexparser.entrypoint import parse_string as parse_bibtex
 from lxml import etree
 
 from bimscli.export import ExportItem
@@ -98,7 +98,7 @@ def test_csl_json_validates_against_the_schema() -> None:
 
 @pytest.mark.parametrize("dialect", list(Dialect))
 def test_bibtexparser_reads_every_entry_back(dialect: Dialect) -> None:
-    library = bibtexparser.parse_string(write_bibtex(NASTY_LIBRARY, dialect))
+    library = parse_bibtex(write_bibtex(NASTY_LIBRARY, dialect))
     assert library.failed_blocks == []
     assert [e.key for e in library.entries] == [i.key for i in NASTY_LIBRARY]
     by_key = {e.key: e for e in library.entries}
