@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bimscli.formats._reference_fields import month_number
+from bimscli.formats._months import month_number
 from bimscli.identifiers import normalize_doi
 from bimscli.model import ParsedRecord
 from bimscli.serialize import record_to_builtins

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from bimscli.formats._latex import latex_to_unicode, strip_braces
+from bimscli.formats._months import month_number
 from bimscli.formats._reference_fields import (
     FieldBag,
     join_page_range,
     looks_like_article_number,
-    month_number,
     parse_loose_date,
     pubmed_ids_in_urls,
     split_issn_isbn,

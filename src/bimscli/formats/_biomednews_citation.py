@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bimscli.formats._plain_text import DASHES, month_number, partial_date
+from bimscli.formats._months import month_number
+from bimscli.formats._plain_text import DASHES, partial_date
 from bimscli.model import PartialDate
 
 

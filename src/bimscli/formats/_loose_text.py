@@ -10,29 +10,9 @@ import html
 import re
 from datetime import date
 
+from bimscli.formats._months import month_number
 from bimscli.model import Author, PartialDate
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DATE_PATTERNS = (
     re.compile(
@@ -76,7 +56,7 @@ def _date_from_match(match: re.Match[str]) -> PartialDate | None:
     if groups.get("mnum"):
         month = int(groups["mnum"])
     elif groups.get("month"):
-        month = _MONTHS.get(groups["month"].lower())
+        month = month_number(groups["month"])
         if month is None:
             return None
     day = int(groups["day"]) if groups.get("day") else None

@@ -8,32 +8,12 @@ from __future__ import annotations
 
 import re
 
+from bimscli.formats._months import month_number
 from bimscli.model import PartialDate
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d-"
 """Characters a page may use where a date or range has a hyphen."""
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 
 _UNITS = [
     "zero",
@@ -70,19 +50,6 @@ def clean_spaces(text: str) -> str:
     'Alberto Selvanetti, Azienda'
     """
     return " ".join(text.split())
-
-
-def month_number(text: str) -> int | None:
-    """The month 1-12 from an English name, an abbreviation or digits; ``None`` otherwise.
-
-    >>> month_number("Jun"), month_number("September"), month_number("06"), month_number("13")
-    (6, 9, 6, None)
-    """
-    word = text.strip().rstrip(".").lower()
-    if word.isdigit():
-        number = int(word)
-        return number if 1 <= number <= 12 else None
-    return _MONTHS.get(word)
 
 
 def partial_date(year: str, month: str | None = None, day: str | None = None) -> PartialDate:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bimscli.formats._months import month_number
 from bimscli.model import PartialDate
 
 _PAGE_RANGE = re.compile(r"\b([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)\b", re.ASCII)
@@ -64,15 +65,6 @@ def article_number_from_pii(pii: str | None) -> str | None:
     return None
 
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-        start=1,
-    )
-}
-
-
 def parse_month(text: str | None) -> int | None:
     """A month number from ``Jan``, ``January`` or ``03``; None when it is neither.
 
@@ -81,11 +73,7 @@ def parse_month(text: str | None) -> int | None:
     """
     if not text:
         return None
-    text = text.strip()
-    if text.isascii() and text.isdigit():
-        number = int(text)
-        return number if 1 <= number <= 12 else None
-    return MONTHS.get(text[:3].lower())
+    return month_number(text)
 
 
 def _day(text: str | None) -> int | None:

@@ -12,44 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from bimscli.formats._months import month_number
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
 from bimscli.model import Author, PartialDate
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
-
-def month_number(text: str) -> int | None:
-    """The month 1-12 named or numbered by ``text``; ``None`` otherwise.
-
-    >>> month_number("June"), month_number("sep."), month_number("06"), month_number("13")
-    (6, 9, 6, None)
-    """
-    word = text.strip().rstrip(".").lower()
-    if word.isdigit():
-        number = int(word)
-        return number if 1 <= number <= 12 else None
-    return _MONTHS.get(word)
-
 
 _DATE = re.compile(
     r"(?P<year>\d{4})(?:[-/. ]+(?P<month>\d{1,2}|[A-Za-z]{3,9}\.?)"
