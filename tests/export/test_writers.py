@@ -128,9 +128,6 @@ def test_export_ingest_export_gives_the_same_bibtex() -> None:
     assert again == first
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the BibTeX parser reads titles as plain text, dropping their markup"
-)
 def test_titles_with_markup_survive_a_bibtex_round_trip() -> None:
     first, again = _export_ingest_export(_MARKUP_TITLES)
     assert again == first

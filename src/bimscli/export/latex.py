@@ -179,6 +179,16 @@ def _script_run_to_latex(match: re.Match[str]) -> str:
     return f"{{\\{command}{{{run.translate(_UNSCRIPT)}}}}}"
 
 
+_SCRIPT_CHAR = re.compile(f"[{_SUPERSCRIPTS}{_SUBSCRIPTS}]")
+_SCRIPT_CHARS = re.compile(f"[{_SUPERSCRIPTS}]+|[{_SUBSCRIPTS}]+")
+
+
+def _script_run_to_tag(match: re.Match[str]) -> str:
+    run = match.group()
+    tag = "sup" if run[0] in _SUPERSCRIPTS else "sub"
+    return f"<{tag}>{run.translate(_UNSCRIPT)}</{tag}>"
+
+
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -294,6 +304,10 @@ def title_to_latex(title: str, *, ascii_only: bool) -> str:
     >>> title_to_latex("Rôle of <b class='x'>BRCA1</i>-mutated cells", ascii_only=False)
     'Rôle of {{\\textbf{{BRCA1}}-mutated}} cells'
     """
+    if ascii_only and _SCRIPT_CHAR.search(title):
+        # "Ca²⁺" and "Ca<sup>2+</sup>" are one title: write both the same way, so that a title
+        # read back from BibTeX (as Unicode where it can be) is exported unchanged.
+        title = _SCRIPT_CHARS.sub(_script_run_to_tag, title)
     if "<" not in title:
         # No markup: only words with something besides lower-case ASCII letters need work,
         # and the regular expression skips the others in C.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bimscli.formats._latex import latex_to_unicode, strip_braces
+from bimscli.formats._latex import latex_title_to_text, latex_to_unicode, strip_braces
 from bimscli.formats._months import month_number
 from bimscli.formats._reference_fields import (
     FieldBag,
@@ -158,8 +158,16 @@ def _pages(bag: FieldBag) -> tuple[str | None, str | None]:
     return join_page_range(pages, None), eid
 
 
+def _decoded(key: str, value: str) -> str:
+    if key in _VERBATIM:
+        return strip_braces(value)
+    if key == "title":
+        return latex_title_to_text(value)
+    return latex_to_unicode(value)
+
+
 def _decoded_fields(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(k, strip_braces(v) if k in _VERBATIM else latex_to_unicode(v)) for k, v in fields]
+    return [(k, _decoded(k, v)) for k, v in fields]
 
 
 def bibtex_record(entry_type: str, raw_fields: list[tuple[str, str]]) -> Record:

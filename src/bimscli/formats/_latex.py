@@ -70,3 +70,70 @@ def strip_braces(text: str) -> str:
     """
     plain = _ESCAPED.sub(r"\1", text.replace("{", "").replace("}", ""))
     return re.sub(r"\s*\n\s*", "", plain).strip()
+
+
+_MARKUP_MACROS = {
+    "emph": "i",
+    "textit": "i",
+    "textbf": "b",
+    "textsuperscript": "sup",
+    "textsubscript": "sub",
+}
+_MARKUP_MACRO = re.compile(r"\\(" + "|".join(_MARKUP_MACROS) + r")\s*\{")
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """The index of the brace closing the group that opens just before ``start``."""
+    depth = 1
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "\\":
+            continue
+        if char == "{" and text[index - 1] != "\\":
+            depth += 1
+        elif char == "}" and text[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def latex_title_to_text(text: str) -> str:
+    """A BibTeX title as the record keeps it: Unicode, with markup as ``<i>``/``<sup>`` tags.
+
+    Super- and subscripts that Unicode has become Unicode (as in every other field); the rest
+    of the markup stays as tags, as PubMed titles keep it.
+
+    >>> latex_title_to_text(r"\\emph{{BRCA1}}-mutated {H\\textsubscript{2}O} m\\textsuperscript{th}")
+    '<i>BRCA1</i>-mutated H₂O m<sup>th</sup>'
+    """
+    return latex_to_unicode(latex_markup_to_tags(_SCRIPT.sub(_unicode_script_or_macro, text)))
+
+
+def _unicode_script_or_macro(match: re.Match[str]) -> str:
+    """Like :func:`_unicode_script`, but keeps the macro (for a tag) where Unicode has none."""
+    converted = _unicode_script(match)
+    return match.group(0) if converted == match.group(2) else converted
+
+
+def latex_markup_to_tags(text: str) -> str:
+    """Title markup as the record model keeps it: ``\\emph{x}`` to ``<i>x</i>`` and so on.
+
+    PubMed titles keep ``<i>``, ``<b>``, ``<sup>`` and ``<sub>`` as text and the exporters
+    turn them back into LaTeX, so a title survives export, ingest and export again.
+
+    >>> latex_markup_to_tags(r"\\emph{In vivo} H\\textsubscript{2}O and \\textbf{{T2}}")
+    '<i>In vivo</i> H<sub>2</sub>O and <b>{T2}</b>'
+    """
+    out: list[str] = []
+    position = 0
+    while match := _MARKUP_MACRO.search(text, position):
+        end = _group_end(text, match.end())
+        if end is None:
+            break
+        tag = _MARKUP_MACROS[match.group(1)]
+        inner = latex_markup_to_tags(text[match.end() : end])
+        out.append(f"{text[position : match.start()]}<{tag}>{inner}</{tag}>")
+        position = end + 1
+    out.append(text[position:])
+    return "".join(out)
