@@ -104,8 +104,8 @@ def latex_title_to_text(text: str) -> str:
     Super- and subscripts that Unicode has become Unicode (as in every other field); the rest
     of the markup stays as tags, as PubMed titles keep it.
 
-    >>> latex_title_to_text(r"\\emph{{BRCA1}}-mutated {H\\textsubscript{2}O} m\\textsuperscript{th}")
-    '<i>BRCA1</i>-mutated H₂O m<sup>th</sup>'
+    >>> latex_title_to_text(r"\\emph{{BRCA1}} {H\\textsubscript{2}O} 5\\textsuperscript{th}")
+    '<i>BRCA1</i> H₂O 5<sup>th</sup>'
     """
     return latex_to_unicode(latex_markup_to_tags(_SCRIPT.sub(_unicode_script_or_macro, text)))
 
