@@ -106,6 +106,11 @@ BAD_TABLES = [
         [(2, "row has 1 cells but the header has 3")],
         id="row with too few cells, good row after it",
     ),
+    pytest.param(
+        'ID,title,year\n"a","A title",2001\n4,"Unterminated quote, 2020\n5,"Paper five",2020\n',
+        [(3, "a quote opened in this row is never closed")],
+        id="unclosed quote, good row after it",
+    ),
 ]
 
 
@@ -122,6 +127,15 @@ def test_bad_rows_become_failures_with_their_line(
         assert failure.raw.strip(), "the raw row is kept"
     good = [e for e in entries if isinstance(e, ParsedRecord)]
     assert len(good) + len(failures) == text.count("\n") - 1
+
+
+def test_a_row_swallowed_by_an_unclosed_quote_lands_on_its_own() -> None:
+    text = 'ID,title,year\n4,"Unterminated quote, 2020\n5,"Paper five",2020\n'
+    failure, five = parse(text)
+    assert isinstance(failure, ParseFailure)
+    assert failure.raw == '4,"Unterminated quote, 2020\n'
+    assert isinstance(five, ParsedRecord)
+    assert (five.source_key, five.record.title, five.position.line) == ("5", "Paper five", 3)
 
 
 def test_multiline_cell_keeps_line_numbers_and_raw_text() -> None:

@@ -202,3 +202,16 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 def test_never_raises_on_json_like_text(text: str) -> None:
     for _ in FORMAT.parse_string('{"paperId"' + text):
         pass
+
+
+def test_less_than_and_greater_than_in_titles_and_abstracts_are_text_not_markup() -> None:
+    paper = {
+        "paperId": "abc",
+        "title": "Survival when dose < 8 Gy and BED > 100 Gy in spinal SBRT",
+        "abstract": "<p>KPS < 70 and age > 65 predicted survival (p <0.05).</p>",
+        "externalIds": {"DOI": "10.5555/lt-gt"},
+    }
+    (entry,) = FORMAT.parse_string(json.dumps(paper))
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.title == "Survival when dose < 8 Gy and BED > 100 Gy in spinal SBRT"
+    assert entry.record.abstract_text == "KPS < 70 and age > 65 predicted survival (p <0.05)."

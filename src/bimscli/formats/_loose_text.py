@@ -77,7 +77,9 @@ def _is_real_date(year: int, month: int | None, day: int | None) -> bool:
 
 
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|section|jats:p|jats:sec)\b[^>]*>", re.I)
-_ANY_TAG = re.compile(r"<[^>]{0,500}>")
+# A tag starts with a letter (or "/" and a letter, or "!" for comments): "dose < 8 Gy and
+# BED > 100 Gy" and "p <0.05" are text, and must not be eaten as one long "tag".
+_ANY_TAG = re.compile(r"<(?:/?[A-Za-z][\w:.-]*(?:\s[^<>]{0,500})?/?|!--.*?--)>", re.S)
 _SPACE = re.compile(r"\s+")
 
 
@@ -90,6 +92,8 @@ def html_paragraphs(text: str | None) -> list[str]:
     ['One.', 'Two.']
     >>> html_paragraphs("   ")
     []
+    >>> html_paragraphs("<p>dose < 8 Gy and BED > 100 Gy; p <0.05</p>")
+    ['dose < 8 Gy and BED > 100 Gy; p <0.05']
     """
     if not text:
         return []

@@ -290,7 +290,8 @@ def parse_csv_lines(lines: Iterable[str]) -> Iterator[Entry]:
         return
     first = first.lstrip("\ufeff")
     tap = _LineTap(_chain(first, line_iter))
-    reader = csv.reader(tap, delimiter=sniff_delimiter(first), strict=False)
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(tap, delimiter=delimiter, strict=False)
     header: _Header | None = None
     entry_number = 0
     last_line = 0
@@ -312,8 +313,49 @@ def parse_csv_lines(lines: Iterable[str]) -> Iterator[Entry]:
             continue
         if not any(cell.strip() for cell in row):
             continue
+        swallowed = _swallowed_rows(raw, len(header.names), delimiter)
+        if swallowed is not None:
+            # An unclosed quote ran on into the rows after it: the broken row is a failure,
+            # the rows it swallowed are read again on their own.
+            entry_number += 1
+            broken = raw.splitlines(keepends=True)[0]
+            yield ParseFailure(
+                Position(start, entry_number),
+                broken,
+                "a quote opened in this row is never closed; the row was not read "
+                "(close the quote and ingest the file again)",
+            )
+            for offset, line_row, line_raw in swallowed:
+                entry_number += 1
+                yield _row_entry(header, line_row, Position(start + offset, entry_number), line_raw)
+            continue
         entry_number += 1
         yield _row_entry(header, row, Position(start, entry_number), raw)
+
+
+def _swallowed_rows(
+    raw: str, width: int, delimiter: str
+) -> list[tuple[int, list[str], str]] | None:
+    """The rows an unclosed quote swallowed, or ``None`` when a multi-line row looks genuine.
+
+    A quoted cell may hold line breaks (abstracts do); but when every line after the first
+    reads as a complete row of the header's width, the "cell" is really an unclosed quote.
+    """
+    lines = raw.splitlines(keepends=True)
+    if len(lines) < 2:
+        return None
+    rows: list[tuple[int, list[str], str]] = []
+    for offset, line in enumerate(lines[1:], start=1):
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter, strict=True), [])
+        except csv.Error:
+            return None
+        if len(cells) != width:
+            return None
+        rows.append((offset, cells, line))
+    return rows or None
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
