@@ -181,3 +181,11 @@ def test_an_incomplete_author_list_shows_et_al_in_formatted_bibliographies() -> 
     assert "et al." not in format_bibliography([ExportItem("a", complete)], "vancouver")
     apa = format_bibliography([ExportItem("a", cut)], "apa", OutputFormat.HTML)
     assert "Benhabib, H., et al." in apa
+
+
+@pytest.mark.timeout(20)
+def test_a_huge_title_from_a_misparsed_file_does_not_hang_the_export() -> None:
+    """Escaping is linear: a 1 MB 'word' once took hours (a regex backtracked per position)."""
+    huge = Record(title="x" * 1_000_000 + " SBRT", authors=(Author(family="Smith"),))
+    text = write_bibtex([ExportItem("huge", huge)])
+    assert "{SBRT}" in text

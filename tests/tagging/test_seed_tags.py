@@ -10,9 +10,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bimscli.errors import UsageError
 from bimscli.formats import get_format
 from bimscli.model import ParsedRecord, Record
 from bimscli.tagging import Tagger, load_default_rules, score_tags
@@ -25,10 +22,7 @@ EXPECTED: dict[str, Any] = tomllib.loads(
 
 
 def _seed_records() -> dict[str, Record]:
-    try:
-        fmt = get_format("biomednews")
-    except UsageError:
-        pytest.skip("the biomednews format is not registered on this branch yet")
+    fmt = get_format("biomednews")
     entries = fmt.parse_string(SEED.read_text(encoding="utf-8"))
     records = [e.record for e in entries if isinstance(e, ParsedRecord)]
     by_doi = {r.ids.doi: r for r in records if r.ids.doi}

@@ -244,7 +244,7 @@ def _protect_word(word: str, ascii_only: bool) -> str:
     return _convert(lead, ascii_only) + converted + _convert(trail, ascii_only)
 
 
-_WORD_NEEDING_WORK = re.compile(r"\S*[^a-z\s]\S*")
+_WORD_NEEDING_WORK = re.compile(r"(?<!\S)\S*[^a-z\s]\S*")  # anchored: linear time
 _PROTECT_MATCH: dict[bool, Callable[[re.Match[str]], str]] = {
     True: lambda match: _protect_word(match.group(), ascii_only=True),
     False: lambda match: _protect_word(match.group(), ascii_only=False),
