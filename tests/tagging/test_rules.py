@@ -9,6 +9,7 @@ import pytest
 from bimscli.errors import RuleError
 from bimscli.tagging import (
     Tagger,
+    is_valid_tag,
     load_default_rules,
     load_rules_file,
     load_shipped_rules,
@@ -115,3 +116,16 @@ def test_shipped_sets_parse_and_compile() -> None:
     assert all(rule.description for rule in (*design.rules, *bone.rules))
     tagger = Tagger(load_default_rules().rules)
     assert len(tagger.rules) == 30
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        pytest.param("design/rct\n", id="trailing-newline"),
+        pytest.param("Design", id="upper-case"),
+        pytest.param("design//rct", id="empty-level"),
+        pytest.param("design/rct/", id="trailing-slash"),
+    ],
+)
+def test_invalid_tags_are_refused(tag: str) -> None:
+    assert not is_valid_tag(tag)

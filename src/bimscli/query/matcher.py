@@ -304,10 +304,14 @@ class AtomIndex:
             if texts:
                 tables.find(texts, found)
         for source, values in self._values.items():
-            for key in value_keys(record, source):
-                found.update(values.exact.get(key, ()))
-                found.update(i for prefix, i in values.prefixes if key.startswith(prefix))
-        found.update(i for atom, i in self._other if other_atom_hits(atom, record))
+            keys = value_keys(record, source)
+            exact = values.exact
+            found.update(chain.from_iterable(exact[k] for k in exact.keys() & keys))
+            if values.prefixes:
+                for key in keys:
+                    found.update(i for prefix, i in values.prefixes if key.startswith(prefix))
+        if self._other:
+            found.update(i for atom, i in self._other if other_atom_hits(atom, record))
         for tag in tags:
             found.update(self.tag_atom_ids(tag))
         return found

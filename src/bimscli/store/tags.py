@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bimscli.errors import NotFoundError, UsageError
 from bimscli.identifiers import normalize_doi
+from bimscli.model import Record
+from bimscli.serialize import record_from_json
 from bimscli.store.library import Library, now_iso
 from bimscli.tagging.engine import TagChange, Tagger, plan_tag_changes
 from bimscli.tagging.rules import (
@@ -64,13 +66,25 @@ def rules_for_library(library: Library, rules_path: Path | None) -> RuleSet:
 
 def tags_by_work(library: Library, origin: str | None = None) -> dict[int, set[str]]:
     """Every work's tags of one origin (``None``: of both)."""
-    found: dict[int, set[str]] = defaultdict(set)
+    # One row per work, not per tag (a tagged library has ten times more tags than works);
+    # the separator cannot occur in a valid tag.
     rows = library.connection.execute(
-        "SELECT work_id, tag FROM work_tags WHERE ? IS NULL OR origin = ?", (origin, origin)
+        "SELECT work_id, group_concat(tag, char(31)) FROM work_tags"
+        " WHERE ? IS NULL OR origin = ? GROUP BY work_id",
+        (origin, origin),
     )
-    for work_id, tag in rows:
-        found[int(work_id)].add(str(tag))
-    return dict(found)
+    return {work_id: set(tags.split("\x1f")) for work_id, tags in rows}
+
+
+def _work_records(library: Library) -> Iterator[tuple[int, Record]]:
+    """Every work's id and record, in id order: only what tagging reads.
+
+    ``Library.works`` also decodes each work's provenance and builds a row object, which
+    tagging a whole library has no use for.
+    """
+    rows = library.connection.execute("SELECT id, record FROM works ORDER BY id")
+    for work_id, record in rows:
+        yield work_id, record_from_json(record)
 
 
 def apply_rules(library: Library, rules: RuleSet, *, dry_run: bool = False) -> TagRunReport:
@@ -78,42 +92,43 @@ def apply_rules(library: Library, rules: RuleSet, *, dry_run: bool = False) -> T
     tagger = Tagger(rules.rules)
     manual = tags_by_work(library, MANUAL)
     current = tags_by_work(library, RULE)
-    computed: dict[int, frozenset[str]] = {}
+    # Only works whose rule tags change are planned: most of a re-run changes nothing.
+    before: dict[str, set[str]] = {}
+    after: dict[str, frozenset[str]] = {}
     works = 0
-    for work in library.works():
+    for work_id, record in _work_records(library):
         works += 1
-        computed[work.id] = tagger.tag(work.record, manual.get(work.id, ()))
-    changes = plan_tag_changes(
-        {str(k): v for k, v in current.items()}, {str(k): v for k, v in computed.items()}
-    )
+        computed = tagger.tag(record, manual.get(work_id, ()))
+        existing = current.pop(work_id, set())
+        if computed != existing:
+            before[str(work_id)] = existing
+            after[str(work_id)] = computed
+    before.update((str(work_id), tags) for work_id, tags in current.items())  # works gone
+    changes = plan_tag_changes(before, after)
     if not dry_run:
         _write_rule_changes(library, changes, rules)
     return TagRunReport(rules, works, tuple(changes), dry_run)
 
 
 def _write_rule_changes(library: Library, changes: Sequence[TagChange], rules: RuleSet) -> None:
-    origin_of = {rule.tag: rule for rule in rules.rules}
+    source_of = {rule.tag: _rule_source(rule.origin, rule.query_text) for rule in rules.rules}
     stamp = now_iso()
+    # In work id order (the plan is in text order: "10" before "9"), so that the rows go
+    # into the primary key's index one after another.
+    removed = sorted((int(c.work), tag) for c in changes for tag in c.removed)
+    added = [
+        (work_id, tag, source_of[tag], stamp)
+        for work_id, tag in sorted((int(c.work), tag) for c in changes for tag in c.added)
+    ]
     with library.transaction() as conn:
-        for change in changes:
-            work_id = int(change.work)
-            conn.executemany(
-                "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'rule'",
-                [(work_id, tag) for tag in sorted(change.removed)],
-            )
-            conn.executemany(
-                "INSERT INTO work_tags (work_id, tag, origin, source, created_at)"
-                " VALUES (?, ?, 'rule', ?, ?)",
-                [
-                    (
-                        work_id,
-                        tag,
-                        _rule_source(origin_of[tag].origin, origin_of[tag].query_text),
-                        stamp,
-                    )
-                    for tag in sorted(change.added)
-                ],
-            )
+        conn.executemany(
+            "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'rule'", removed
+        )
+        conn.executemany(
+            "INSERT INTO work_tags (work_id, tag, origin, source, created_at)"
+            " VALUES (?, ?, 'rule', ?, ?)",
+            added,
+        )
 
 
 def _rule_source(origin: str, query: str) -> str:

@@ -89,11 +89,14 @@ class Tagger:
         constants: dict[str, object] = {}
         lines = ["def evaluate(h):", "    fired = []"]
         for number, compiled in enumerate(self._rules):
+            known = set(constants)
             condition = query_expression(compiled.rule.query, self.index, constants)
+            tested = [constants[name] for name in constants.keys() - known]
             constants[f"TAG{number}"] = compiled.rule.tag
             constants[f"SETS{number}"] = compiled.sets_atoms
             trigger = compiled.compiled.trigger
-            if trigger is not None:
+            # The trigger only saves time: not when the condition tests the same set anyway.
+            if trigger is not None and trigger not in tested:
                 constants[f"TRIGGER{number}"] = trigger
                 condition = f"not TRIGGER{number}.isdisjoint(h) and ({condition})"
             lines.append(f"    if {condition}:")

@@ -69,7 +69,7 @@ def is_valid_tag(tag: str) -> bool:
     >>> is_valid_tag("design/rct"), is_valid_tag("Design"), is_valid_tag("a//b")
     (True, False, False)
     """
-    return bool(_TAG.match(tag))
+    return _TAG.fullmatch(tag) is not None  # not match: "$" also matches before a final "\n"
 
 
 def shipped_rule_sets() -> list[str]:
