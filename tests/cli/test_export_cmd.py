@@ -126,8 +126,14 @@ def test_tag_and_query_choose_the_works(ingested: Path) -> None:
     assert len(either) == 2
     queried = json.loads(_bims(ingested, "export", "--csl-json", "--query", "rehab*[ti]"))
     assert [item["DOI"] for item in queried] == ["10.1000/b"]
-    none = json.loads(_bims(ingested, "export", "--csl-json", "--tag", "design"))
-    assert none == []
+    none = runner.invoke(app, ["--library", str(ingested), "export", "--bibtex", "--tag", "desgin"])
+    assert none.exit_code == 2
+    assert "no work carries the tag 'desgin'" in none.output
+    nothing = runner.invoke(
+        app, ["--library", str(ingested), "export", "--ris", "--query", "myeloma[ti]"]
+    )
+    assert nothing.exit_code == 2
+    assert "no work matches the query" in nothing.output
 
 
 def test_a_broken_query_is_a_one_line_error_with_a_caret(ingested: Path) -> None:

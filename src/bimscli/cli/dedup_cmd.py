@@ -78,7 +78,7 @@ def _render_review(library: Library) -> None:
             sorted({f.record_a for f in findings} | {f.record_b for f in findings})
         )
     }
-    table = Table(title=f"{len(findings)} pairs to review")
+    table = Table(title=f"{len(findings)} pair{'s' if len(findings) != 1 else ''} to review")
     for name in ("Works", "Records", "Why", "Score", "Titles"):
         table.add_column(name, overflow="fold")
     for f in findings:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bimscli.errors import NotFoundError
 from bimscli.export import ExportItem
 from bimscli.export.bibtex import Dialect, write_bibtex
 from bimscli.export.csl_json import write_csl_json
@@ -65,8 +66,18 @@ def export_items(library: Library, request: ExportRequest) -> list[ExportItem]:
         if _has_any_tag(tags.get(w.id, set()), request.tags)
         and (search is None or search.matches(w.record, tags.get(w.id, ())))
     ]
+    if not works and (request.tags or request.query is not None):
+        raise NotFoundError(_nothing_selected(request))
     keys = assign_citation_keys(library, works, rekey=request.rekey)
     return [ExportItem(keys[w.id], w.record, tuple(sorted(tags.get(w.id, ())))) for w in works]
+
+
+def _nothing_selected(request: ExportRequest) -> str:
+    """Why an export would be empty, and what to look at."""
+    if request.tags and request.query is None:
+        names = ", ".join(repr(t) for t in request.tags)
+        return f"no work carries the tag {names} (or a sub-tag); see `bims tags`"
+    return "no work matches the query and tags given; try it with `bims list --query`"
 
 
 def _has_any_tag(work_tags: set[str], wanted: tuple[str, ...]) -> bool:
