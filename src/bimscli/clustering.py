@@ -232,8 +232,23 @@ def _apply(
 
 
 def _retire_work(library: Library, old: int, heir: int, owned: Sequence[str]) -> None:
-    """Hand an emptied work's tags, keys and other rows to the work that took its records."""
+    """Hand an emptied work's tags, keys and other rows to the work that took its records.
+
+    A citation key the heir cannot take (it has its own) stays as an alias of the heir, and
+    the old id is remembered, so neither a cited key nor a noted id is silently lost.
+    """
     conn = library.connection
+    stamp = now_iso()
+    conn.execute(
+        "INSERT OR IGNORE INTO citation_key_aliases (key, work_id, retired_at)"
+        " SELECT key, ?, ? FROM citation_keys WHERE work_id = ?"
+        " AND EXISTS (SELECT 1 FROM citation_keys WHERE work_id = ?)",
+        (heir, stamp, old, heir),
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO retired_works (id, merged_into, retired_at) VALUES (?, ?, ?)",
+        (old, heir, stamp),
+    )
     for table in owned:
         # Rows that would clash with the heir's own (the same tag twice) stay with the heir's.
         # Table names come from sqlite_master, never from a user.

@@ -133,8 +133,11 @@ def test_unmerge_is_remembered_by_later_dedup_runs(library_path: Path, tmp_path:
     assert "split into works" in output
     assert len(_works(library_path)) == 2
     _bims(library_path, "dedup")
-    assert len(_works(library_path)) == 2  # the person's decision stands
-    _bims(library_path, "merge", "1", "2")
+    split = _works(library_path)
+    assert len(split) == 2  # the person's decision stands
+    assert split[0]["id"] == work["id"]  # the part with the oldest record keeps the id
+    assert split[1]["id"] == work["id"] + 2  # a new id: the merged-away work's id is not reused
+    _bims(library_path, "merge", *(str(w["id"]) for w in split))
     _bims(library_path, "dedup")
     assert len(_works(library_path)) == 1
 
@@ -151,6 +154,10 @@ def test_merge_by_hand_moves_tags_and_keeps_the_key(library_path: Path, tmp_path
     assert work["id"] == 1
     exported = json.loads(_bims(library_path, "export", "--csl-json"))
     assert exported[0]["id"] == "exerciseDuringChemotherapy"
+    # The merged-away work's key, perhaps cited already, stays as an alias (biblatex ids).
+    biblatex = _bims(library_path, "export", "--biblatex")
+    assert "ids = {nordicWalkingCancer}," in biblatex
+    assert "@misc{nordicWalkingCancer" not in biblatex
     assert exported[0]["keyword"] == "rehabilitation, treatment/exercise"
     _bims(library_path, "dedup")  # two different DOIs would veto, but a person decided
     assert len(_works(library_path)) == 1
@@ -194,3 +201,17 @@ def test_mistakes_are_one_line_errors(library_path: Path, tmp_path: Path) -> Non
         assert result.exit_code == 2, result.output
         assert message in result.output
         assert "Traceback" not in result.output
+
+
+@pytest.mark.usefixtures("test_format")
+def test_a_merged_works_id_is_never_reused_and_show_says_where_it_went(
+    library_path: Path, tmp_path: Path
+) -> None:
+    _bims(library_path, "ingest", _write(tmp_path, "a.txt", _lines(DIFFERENT_DOIS)))
+    _bims(library_path, "merge", "1", "2")
+    third = [("z", "Electrochemotherapy of spinal metastases", "10.1000/three")]
+    _bims(library_path, "ingest", _write(tmp_path, "b.txt", _lines(third)))
+    assert [w["id"] for w in _works(library_path)] == [1, 3]
+    result = runner.invoke(app, ["--library", str(library_path), "show", "2"])
+    assert result.exit_code == 2
+    assert "work 2 was merged into work 1" in result.output

@@ -15,11 +15,15 @@ from bimscli.model import Record
 
 @dataclass(frozen=True, slots=True)
 class ExportItem:
-    """One work to export: its citation key, its record and the curator's tags on it."""
+    """One work to export: its citation key, its record and the curator's tags on it.
+
+    ``aliases`` are the keys of works merged into this one, which documents may still cite.
+    """
 
     key: str
     record: Record
     tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 __all__ = ["ExportItem"]

@@ -267,6 +267,9 @@ def entry_fields(item: ExportItem, kind: str, dialect: Dialect) -> Iterator[tupl
     """The fields of one entry, in the order they are written."""
     record = item.record
     ascii_only = dialect is Dialect.BIBTEX
+    if item.aliases and dialect is Dialect.BIBLATEX:
+        # biblatex's entry-key aliases: \cite{old-key} still finds the merged work.
+        yield "ids", ", ".join(item.aliases)
     authors = format_authors(record, ascii_only=ascii_only)
     if authors is None and dialect is Dialect.BIBLATEX and kind in _NEEDS_AUTHOR:
         authors = "{" + ANONYMOUS + "}"

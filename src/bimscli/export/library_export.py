@@ -15,7 +15,7 @@ from bimscli.export.formatted import OutputFormat, format_bibliography
 from bimscli.export.ris import write_ris
 from bimscli.query import Search
 from bimscli.store import Library
-from bimscli.store.citation_keys import assign_citation_keys
+from bimscli.store.citation_keys import assign_citation_keys, key_aliases
 from bimscli.store.tags import tags_by_work
 
 
@@ -69,7 +69,11 @@ def export_items(library: Library, request: ExportRequest) -> list[ExportItem]:
     if not works and (request.tags or request.query is not None):
         raise NotFoundError(_nothing_selected(request))
     keys = assign_citation_keys(library, works, rekey=request.rekey)
-    return [ExportItem(keys[w.id], w.record, tuple(sorted(tags.get(w.id, ())))) for w in works]
+    aliases = key_aliases(library)
+    return [
+        ExportItem(keys[w.id], w.record, tuple(sorted(tags.get(w.id, ()))), aliases.get(w.id, ()))
+        for w in works
+    ]
 
 
 def _nothing_selected(request: ExportRequest) -> str:

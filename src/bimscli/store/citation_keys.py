@@ -12,6 +12,17 @@ from bimscli.export.citekeys import make_citation_key
 from bimscli.store.library import Library, WorkRow, now_iso
 
 
+def key_aliases(library: Library) -> dict[int, tuple[str, ...]]:
+    """The keys of works merged into each work, by the surviving work's id."""
+    aliases: dict[int, list[str]] = {}
+    rows = library.connection.execute(
+        "SELECT work_id, key FROM citation_key_aliases ORDER BY work_id, key"
+    )
+    for work_id, key in rows:
+        aliases.setdefault(int(work_id), []).append(str(key))
+    return {work_id: tuple(keys) for work_id, keys in aliases.items()}
+
+
 def stored_citation_keys(library: Library) -> dict[int, str]:
     """Every stored key, by work id."""
     rows = library.connection.execute("SELECT work_id, key FROM citation_keys")
@@ -33,6 +44,10 @@ def assign_citation_keys(
             for work_id in ids:
                 keys.pop(work_id, None)
         taken = {key.casefold() for key in keys.values()}
+        # Keys of merged-away works stay cited in manuscripts: never hand them to another work.
+        taken |= {
+            str(k).casefold() for (k,) in conn.execute("SELECT key FROM citation_key_aliases")
+        }
         for work in works:
             if work.id in keys:
                 continue

@@ -307,8 +307,22 @@ class Library:
             (work_id,),
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"no work {work_id}; see `bims list`")
+            raise NotFoundError(self._missing_work_message(work_id))
         return _work_row(row)
+
+    def _missing_work_message(self, work_id: int) -> str:
+        """Where a work went (merged into another, perhaps several times), or that it never was."""
+        heir, seen = work_id, {work_id}
+        while (
+            row := self.connection.execute(
+                "SELECT merged_into FROM retired_works WHERE id = ?", (heir,)
+            ).fetchone()
+        ) and row[0] not in seen:
+            heir = int(row[0])
+            seen.add(heir)
+        if heir != work_id:
+            return f"work {work_id} was merged into work {heir}; see `bims show {heir}`"
+        return f"no work {work_id}; see `bims list`"
 
     def works(self, work_ids: Sequence[int] | None = None) -> Iterator[WorkRow]:
         """Every work (or the ones named) in id order, streamed."""

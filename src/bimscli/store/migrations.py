@@ -16,10 +16,15 @@ from bimscli.errors import LibraryError
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One named, append-only schema change."""
+    """One named, append-only schema change.
+
+    ``rebuilds_tables`` runs it with foreign keys off (SQLite's procedure for rebuilding a
+    table that others reference), checking them all before it commits.
+    """
 
     name: str
     sql: str
+    rebuilds_tables: bool = False
 
 
 SOURCES_AND_WORKS = Migration(
@@ -174,7 +179,53 @@ DEDUPLICATION = Migration(
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (SOURCES_AND_WORKS, CITATION_KEYS, TAGS, DEDUPLICATION)
+STABLE_WORK_IDS = Migration(
+    "0005_stable_work_ids",
+    """
+    -- Work ids are never reused (AUTOINCREMENT): an id a curator noted, or a script keeps,
+    -- never comes to name another paper after a merge deleted the work it named.
+    CREATE TABLE works_v5 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record TEXT NOT NULL,
+        provenance TEXT NOT NULL,
+        title TEXT,
+        year INTEGER,
+        doi TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO works_v5 (id, record, provenance, title, year, doi, created_at, updated_at)
+        SELECT id, record, provenance, title, year, doi, created_at, updated_at FROM works;
+    DROP TABLE works;
+    ALTER TABLE works_v5 RENAME TO works;
+    CREATE INDEX works_doi ON works(doi) WHERE doi IS NOT NULL;
+
+    -- Works merged into another: `bims show 2` says where work 2 went.
+    CREATE TABLE retired_works (
+        id INTEGER PRIMARY KEY,
+        merged_into INTEGER NOT NULL,
+        retired_at TEXT NOT NULL
+    );
+
+    -- Citation keys of works merged into another stay as aliases of the surviving work, so a
+    -- key already cited in a manuscript is never silently lost (BibLaTeX exports them as ids).
+    CREATE TABLE citation_key_aliases (
+        key TEXT PRIMARY KEY COLLATE NOCASE,
+        work_id INTEGER NOT NULL,
+        retired_at TEXT NOT NULL
+    );
+    CREATE INDEX citation_key_aliases_work ON citation_key_aliases(work_id);
+    """,
+    rebuilds_tables=True,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    SOURCES_AND_WORKS,
+    CITATION_KEYS,
+    TAGS,
+    DEDUPLICATION,
+    STABLE_WORK_IDS,
+)
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
 
@@ -207,26 +258,38 @@ def apply_migrations(
     for migration in migrations:
         if migration.name in done:
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have applied it while we waited for the lock.
-            if conn.execute(
-                "SELECT 1 FROM migrations WHERE name = ?", (migration.name,)
-            ).fetchone():
-                conn.execute("COMMIT")
-                continue
-            for statement in _statements(migration.sql):
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-                (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(migration.name)
+        if _apply_one(conn, migration):
+            applied.append(migration.name)
     return applied
+
+
+def _apply_one(conn: sqlite3.Connection, migration: Migration) -> bool:
+    """Apply one migration in a transaction; False when another process already had."""
+    if migration.rebuilds_tables:
+        conn.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have applied it while we waited for the lock.
+        if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (migration.name,)).fetchone():
+            conn.execute("COMMIT")
+            return False
+        for statement in _statements(migration.sql):
+            conn.execute(statement)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise LibraryError(f"migration {migration.name} broke references: {broken[:3]}")
+        conn.execute(
+            "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+            (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        if migration.rebuilds_tables:
+            conn.execute("PRAGMA foreign_keys = ON")
+    return True
 
 
 def _statements(sql: str) -> list[str]:
