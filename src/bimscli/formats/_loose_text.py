@@ -117,7 +117,8 @@ def html_to_plain(text: str | None) -> str:
 
 _GROUP_WORDS = re.compile(
     r"\b(?:group|consortium|collaborat\w*|committee|society|investigators|network|"
-    r"association|council|forum|team|working party|task force|institute)\b",
+    r"association|council|forum|team|working party|task force|institute|organi[sz]ation|"
+    r"federation|foundation|agency|department|ministry|university|hospital|alliance|panel)\b",
     re.IGNORECASE,
 )
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -143,6 +144,13 @@ def split_person_name(name: str) -> Author | None:
     'Yang'
     >>> split_person_name("AO Spine Knowledge Forum Tumor").group
     'AO Spine Knowledge Forum Tumor'
+    >>> split_person_name("World Health Organization").group
+    'World Health Organization'
+    >>> a = split_person_name("van der Berg JA")
+    >>> (a.family, a.given)
+    ('van der Berg', 'JA')
+    >>> split_person_name("John LEE").family
+    'LEE'
     """
     clean = _SPACE.sub(" ", name).strip().strip(",;")
     if not clean:
@@ -153,7 +161,16 @@ def split_person_name(name: str) -> Author | None:
         family, given = (part.strip() for part in clean.split(","))
         if family and given and given.lower().rstrip(".") not in {"jr", "sr", "ii", "iii"}:
             return Author(family=family, given=given)
-    return _author_from_words(clean.replace(",", " ").split())
+    words = clean.replace(",", " ").split()
+    if len(words) > 1 and _VANCOUVER_INITIALS.match(words[-1]):
+        # PubMed's "Family Initials" ("Benhabib H", "van der Berg JA"): the initials come last.
+        return Author(family=" ".join(words[:-1]), given=words[-1])
+    return _author_from_words(words)
+
+
+# One or two capitals, or three without a vowel: "H", "JA", "MSK"; not a shouted short
+# surname such as "John LEE" or "Wei WU".
+_VANCOUVER_INITIALS = re.compile(r"^(?:[A-Z]{1,2}|[B-DF-HJ-NP-TV-Z]{3})$")
 
 
 def _author_from_words(words: list[str]) -> Author:
