@@ -75,6 +75,8 @@ def csl_date(value: object, key: str = "issued") -> PartialDate | None:
     ('2021-06-01', '2021-06-01')
     >>> csl_date({"literal": "Spring 2021"}).text
     'Spring 2021'
+    >>> csl_date({"date-parts": [[2021, 21]]})
+    PartialDate(year=2021, month=None, day=None, text='2021-21')
     """
     if isinstance(value, str):
         value = {"raw": value}
@@ -87,9 +89,15 @@ def csl_date(value: object, key: str = "issued") -> PartialDate | None:
         numbers = [_date_part(p, key) for p in parts[0][:3]]
         if not numbers:
             return None
+        if not 1000 <= numbers[0] <= 2999:
+            raise CslItemError(f"'{key}' has the year {numbers[0]}, which cannot be right")
         month = numbers[1] if len(numbers) > 1 and 1 <= numbers[1] <= 12 else None
         day = numbers[2] if month and len(numbers) > 2 and 1 <= numbers[2] <= 31 else None
-        return PartialDate(numbers[0], month, day)
+        kept = 1 + (month is not None) + (day is not None)
+        # A part that is not a month or day (CSL seasons are 21-24; 13 is a slip) is not
+        # dropped: the date keeps the parts as written.
+        text = "-".join(str(n) for n in numbers) if kept < len(numbers) else None
+        return PartialDate(numbers[0], month, day, text)
     text = _text(value.get("raw")) or _text(value.get("literal"))
     if text is None:
         return None
