@@ -9,7 +9,7 @@ lands. Re-ingesting the same bytes with the same format does nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -258,35 +258,44 @@ class _Landed:
 
 
 def create_single_record_works(
-    library: Library, fmt: SourceFormat, parsed: Sequence[ParsedRecord], record_ids: Sequence[int]
+    library: Library,
+    fmt: SourceFormat,
+    parsed: Sequence[ParsedRecord],
+    record_ids: Sequence[int],
+    record_json: Sequence[str] = (),
 ) -> list[int]:
-    """Give every new source record a work of its own (inside the ingest's transaction)."""
-    stamp = now_iso()
-    work_ids: list[int] = []
+    """Give every new source record a work of its own (inside the ingest's transaction).
+
+    ``record_json`` may give each source record's JSON, reused when the work shows the
+    record unchanged (the usual case) instead of encoding it again.
+    """
+    work_ids = library.next_ids("works", len(parsed))
+    stored: Sequence[str | None] = record_json or [None] * len(parsed)
     conn = library.connection
-    for item, record_id in zip(parsed, record_ids, strict=True):
+    conn.executemany(
+        "INSERT INTO works (id, record, provenance, title, year, doi, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        _single_work_rows(fmt, zip(parsed, record_ids, work_ids, stored, strict=True), now_iso()),
+    )
+    conn.executemany(
+        "INSERT INTO work_members (record_id, work_id, rule) VALUES (?, ?, 'new')",
+        zip(record_ids, work_ids, strict=True),
+    )
+    return work_ids
+
+
+def _single_work_rows(
+    fmt: SourceFormat, items: Iterable[tuple[ParsedRecord, int, int, str | None]], stamp: str
+) -> Iterator[tuple[object, ...]]:
+    """The ``works`` rows of one-record works, made as ``executemany`` consumes them."""
+    for item, record_id, work_id, given in items:
         derived = derive_work([Member(record_id, fmt.priority, item.record)])
         record = derived.record
-        cursor = conn.execute(
-            "INSERT INTO works (record, provenance, title, year, doi, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                record_to_json(record).decode("utf-8"),
-                json.dumps(derived.provenance),
-                record.title,
-                record.year,
-                record.ids.doi,
-                stamp,
-                stamp,
-            ),
-        )
-        work_id = int(cursor.lastrowid or 0)
-        conn.execute(
-            "INSERT INTO work_members (record_id, work_id, rule) VALUES (?, ?, 'new')",
-            (record_id, work_id),
-        )
-        work_ids.append(work_id)
-    return work_ids
+        data = given
+        if data is None or record is not item.record:
+            data = record_to_json(record).decode("utf-8")
+        provenance = json.dumps(derived.provenance)
+        yield (work_id, data, provenance, record.title, record.year, record.ids.doi, stamp, stamp)
 
 
 def _store_batch(
@@ -300,8 +309,9 @@ def _store_batch(
 ) -> None:
     if not batch:
         return
-    record_ids = library.add_source_records(input_id, batch)
-    create_single_record_works(library, fmt, batch, record_ids)
+    record_json = [record_to_json(item.record).decode("utf-8") for item in batch]
+    record_ids = library.add_source_records(input_id, batch, record_json)
+    create_single_record_works(library, fmt, batch, record_ids, record_json)
     landed.records += len(batch)
     items = [(rid, item.record) for rid, item in zip(record_ids, batch, strict=True)]
     if not dedup:

@@ -23,6 +23,7 @@ from bimscli.formats.base import Sniff
 SNIFF_BYTES = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 STDIN_NAME = "<stdin>"
+PROGRESS_READ_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,9 @@ class InputSource:
         """The decompressed bytes; ``on_read`` is told how many stored bytes were consumed."""
         raw = self.open_raw()
         if on_read is not None:
-            raw = cast(BinaryIO, _CountingReader(raw, on_read))
+            # Buffered in large reads, so progress is told once per megabyte, not per 4 KiB.
+            counting = _CountingReader(raw, on_read)
+            raw = cast(BinaryIO, io.BufferedReader(counting, buffer_size=PROGRESS_READ_BYTES))
         if self.gzipped:
             return cast(BinaryIO, _OwningGzipFile(raw))
         return raw

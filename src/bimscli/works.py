@@ -151,6 +151,12 @@ def derive_work(members: Iterable[Member]) -> DerivedWork:
     ordered = order_members(members)
     if not ordered:
         raise ValueError("a work needs at least one source record")
+    if len(ordered) == 1:
+        return _derive_single(ordered[0])
+    return _derive_many(ordered)
+
+
+def _derive_many(ordered: Sequence[Member]) -> DerivedWork:
     provenance: dict[str, list[int]] = {}
     values: dict[str, Any] = {"type": ordered[0].record.type}
     provenance["type"] = [ordered[0].record_id]
@@ -178,6 +184,63 @@ def derive_work(members: Iterable[Member]) -> DerivedWork:
     values["ids"] = _derive_ids(ordered, provenance)
     values["note"] = _derive_note(ordered, provenance)
     return DerivedWork(Record(**values), provenance)
+
+
+def _derive_single(member: Member) -> DerivedWork:
+    """:func:`_derive_many` of one member, without its general machinery (every ingested
+    record starts as a work of its own, so this runs once per record).
+
+    The result is equal to ``_derive_many([member])``, provenance in the same key order; when
+    every shown field is the record's own, the record object itself is returned.
+    """
+    record, rid = member.record, member.record_id
+    provenance: dict[str, list[int]] = {"type": [rid]}
+    values: dict[str, Any] = {"type": record.type}
+    for name in _SINGLE_FIELDS:
+        values[name] = _single_value(getattr(record, name), name, rid, provenance)
+    for name in _UNION_FIELDS:
+        values[name] = _single_union(getattr(record, name), name, rid, provenance)
+    for name in ("abstract", "cited_references"):
+        values[name] = _single_value(getattr(record, name), name, rid, provenance) or ()
+    authors = record.authors
+    values["authors"] = authors if authors else ()
+    values["authors_complete"] = record.authors_complete if authors else True
+    if authors:
+        provenance["authors"] = [rid]
+    values["ids"] = _single_ids(record.ids, rid, provenance)
+    values["note"] = _single_value(record.note or None, "note", rid, provenance)
+    if all(value is getattr(record, name) for name, value in values.items()):
+        return DerivedWork(record, provenance)
+    return DerivedWork(Record(**values), provenance)
+
+
+def _single_value(value: Any, key: str, rid: int, provenance: dict[str, list[int]]) -> Any:
+    if _is_set(value):
+        provenance[key] = [rid]
+        return value
+    return None
+
+
+def _single_union(
+    items: tuple[Any, ...], key: str, rid: int, provenance: dict[str, list[int]]
+) -> tuple[Any, ...]:
+    merged = tuple(items) if len(items) < 2 else _union([(rid, items)])[0]
+    if len(merged) == len(items) and isinstance(items, tuple):
+        merged = items  # nothing was a duplicate: keep the record's own tuple
+    if merged:
+        provenance[key] = [rid]
+    return merged
+
+
+def _single_ids(ids: Identifiers, rid: int, provenance: dict[str, list[int]]) -> Identifiers:
+    values: dict[str, Any] = {}
+    for name in _ID_SINGLE:
+        values[name] = _single_value(getattr(ids, name), f"ids.{name}", rid, provenance)
+    for name in ("isbn", "other"):
+        values[name] = _single_union(getattr(ids, name), f"ids.{name}", rid, provenance)
+    if all(value is getattr(ids, name) for name, value in values.items()):
+        return ids
+    return Identifiers(**values)
 
 
 def record_fields() -> list[str]:

@@ -191,28 +191,41 @@ class Library:
 
     # Source records ---------------------------------------------------------------------------
 
-    def add_source_records(self, input_id: int, parsed: Sequence[ParsedRecord]) -> list[int]:
-        """Store parsed records of one input (inside a transaction); return their ids."""
-        ids: list[int] = []
-        for item in parsed:
-            ids_ = item.record.ids
-            cursor = self.connection.execute(
-                "INSERT INTO source_records (input_id, entry, line, source_key, raw, record,"
-                " doi, pmid, pmcid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    input_id,
-                    item.position.entry,
-                    item.position.line,
-                    item.source_key,
-                    item.raw,
-                    record_to_json(item.record).decode("utf-8"),
-                    ids_.doi,
-                    ids_.pmid,
-                    ids_.pmcid,
-                ),
-            )
-            ids.append(int(cursor.lastrowid or 0))
+    def add_source_records(
+        self, input_id: int, parsed: Sequence[ParsedRecord], record_json: Sequence[str] = ()
+    ) -> list[int]:
+        """Store parsed records of one input (inside a transaction); return their ids.
+
+        ``record_json`` may give each record's :func:`record_to_json` text when the caller
+        already has it (it is then not encoded twice).
+        """
+        if not record_json:
+            record_json = [record_to_json(item.record).decode("utf-8") for item in parsed]
+        ids = self.next_ids("source_records", len(parsed))
+        rows = (
+            (rid, input_id, item.position.entry, item.position.line, item.source_key, item.raw,
+             data, item.record.ids.doi, item.record.ids.pmid, item.record.ids.pmcid)
+            for rid, item, data in zip(ids, parsed, record_json, strict=True)
+        )  # fmt: skip
+        self.connection.executemany(
+            "INSERT INTO source_records (id, input_id, entry, line, source_key, raw, record,"
+            " doi, pmid, pmcid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         return ids
+
+    def next_ids(self, table: str, count: int) -> list[int]:
+        """The ids SQLite would give the next ``count`` rows of ``table`` (inside a transaction).
+
+        The tables have ``INTEGER PRIMARY KEY`` without ``AUTOINCREMENT``, so a new row gets
+        ``max(id) + 1``; the write lock of ``BEGIN IMMEDIATE`` keeps other writers out until
+        the rows are in, so the rows can be inserted with these ids in one ``executemany``.
+        """
+        if table not in _ID_TABLES:
+            raise ValueError(f"no id sequence for table {table!r}")
+        sql = f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608 - a fixed table name
+        first = int(self.connection.execute(sql).fetchone()[0]) + 1
+        return list(range(first, first + count))
 
     def add_failures(self, input_id: int, failures: Iterable[ParseFailure]) -> None:
         """Store parse failures of one input (inside a transaction)."""
@@ -347,6 +360,8 @@ class Library:
         """How many works the library holds."""
         return int(self.connection.execute("SELECT count(*) FROM works").fetchone()[0])
 
+
+_ID_TABLES = frozenset({"source_records", "works"})
 
 _SOURCE_RECORDS_SQL = (
     "SELECT s.id, s.input_id, s.entry, s.line, s.source_key, s.raw, s.record, m.work_id, m.rule"
