@@ -217,14 +217,20 @@ class Library:
     def next_ids(self, table: str, count: int) -> list[int]:
         """The ids SQLite would give the next ``count`` rows of ``table`` (inside a transaction).
 
-        The tables have ``INTEGER PRIMARY KEY`` without ``AUTOINCREMENT``, so a new row gets
-        ``max(id) + 1``; the write lock of ``BEGIN IMMEDIATE`` keeps other writers out until
-        the rows are in, so the rows can be inserted with these ids in one ``executemany``.
+        A new row gets ``max(id) + 1``, and for ``AUTOINCREMENT`` tables (works: ids are
+        never reused) at least one more than the highest id ever given, which
+        ``sqlite_sequence`` keeps. The write lock of ``BEGIN IMMEDIATE`` keeps other writers
+        out until the rows are in, so they can be inserted with these ids in one
+        ``executemany`` (SQLite then moves the sequence past them).
         """
         if table not in _ID_TABLES:
             raise ValueError(f"no id sequence for table {table!r}")
         sql = f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608 - a fixed table name
-        first = int(self.connection.execute(sql).fetchone()[0]) + 1
+        highest = int(self.connection.execute(sql).fetchone()[0])
+        sequence = self.connection.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+        ).fetchone()
+        first = max(highest, int(sequence[0]) if sequence else 0) + 1
         return list(range(first, first + count))
 
     def add_failures(self, input_id: int, failures: Iterable[ParseFailure]) -> None:
