@@ -152,8 +152,7 @@ def build_index(features: Iterable[RecordFeatures]) -> BlockingIndex:
     """A blocking index of a library's records, to keep and reuse with :func:`match_new`."""
     index = BlockingIndex()
     with collector_paused():
-        for f in features:
-            index.add(f)
+        index.add_all(features)
     return index
 
 
