@@ -14,7 +14,7 @@ its lowest record keeps the id.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,11 +23,13 @@ from bimscli.dedup import (
     DEFAULT_THRESHOLD,
     DedupResult,
     PairDecision,
+    RecordFeatures,
     UserDecisions,
     build_index,
     deduplicate,
     match_new,
 )
+from bimscli.dedup.gcpause import collector_paused
 from bimscli.errors import UsageError
 from bimscli.model import Record
 from bimscli.store import Library
@@ -181,81 +183,102 @@ def _owned_tables(library: Library) -> list[str]:
 
 
 def _apply(
-    library: Library, clusters: Sequence[Sequence[int]], reasons: dict[int, tuple[str, str]]
+    library: Library,
+    clusters: Sequence[Sequence[int]],
+    reasons: dict[int, tuple[str, str]],
+    current: dict[int, int] | None = None,
 ) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], tuple[tuple[int, tuple[int, ...]], ...]]:
-    scope = {r for c in clusters for r in c}
-    current = _membership(library, scope)
+    """Move records into their clusters' works; only works that gain or lose one are touched.
+
+    ``current`` is the membership of (at least) every clustered record, when already known.
+    """
+    if current is None:
+        current = _membership(library, {r for c in clusters for r in c})
     plan, new_works = _plan(clusters, current)
     if not plan.moves:
         return (), ()
-    conn = library.connection
+    created = _create_works(library, new_works)
+    touched: dict[int, set[int]] = defaultdict(set)  # old work -> targets that took its records
+    gained: dict[int, list[int]] = defaultdict(list)
+    rows: list[tuple[int, int, str, str]] = []
+    for rid, target in sorted(plan.moves.items()):
+        real = created.get(target, target)
+        rule, evidence = reasons.get(rid, ("split" if target < 0 else "merge", "{}"))
+        rows.append((rid, real, rule, evidence))
+        if rid in current:
+            touched[current[rid]].add(real)
+        gained[real].append(rid)
+    library.connection.executemany(
+        "INSERT OR REPLACE INTO work_members (record_id, work_id, rule, evidence)"
+        " VALUES (?, ?, ?, ?)",
+        rows,
+    )
+    emptied = _emptied(library, touched)
+    _retire_works(library, {old: min(touched[old]) for old in sorted(emptied)})
+    for work_id in sorted((set(touched) - emptied) | set(gained)):
+        library.refresh_work(work_id)
+    new_ids = set(created.values())
+    merged = tuple(
+        (w, tuple(sorted(rids))) for w, rids in sorted(gained.items()) if w not in new_ids
+    )
+    split = tuple((w, tuple(sorted(rids))) for w, rids in sorted(gained.items()) if w in new_ids)
+    return merged, split
+
+
+def _create_works(library: Library, placeholders: Sequence[int]) -> dict[int, int]:
     created: dict[int, int] = {}
     stamp = now_iso()
-    for placeholder in new_works:
-        cursor = conn.execute(
+    for placeholder in placeholders:
+        cursor = library.connection.execute(
             "INSERT INTO works (record, provenance, created_at, updated_at)"
             " VALUES ('{}', '{}', ?, ?)",
             (stamp, stamp),
         )
         created[placeholder] = int(cursor.lastrowid or 0)
-    touched: dict[int, set[int]] = defaultdict(set)  # old work -> targets that took its records
-    gained: dict[int, list[int]] = defaultdict(list)
-    for rid, target in sorted(plan.moves.items()):
-        real = created.get(target, target)
-        rule, evidence = reasons.get(rid, ("split" if target < 0 else "merge", "{}"))
-        conn.execute(
-            "INSERT OR REPLACE INTO work_members (record_id, work_id, rule, evidence)"
-            " VALUES (?, ?, ?, ?)",
-            (rid, real, rule, evidence),
-        )
-        if rid in current:
-            touched[current[rid]].add(real)
-        gained[real].append(rid)
-    owned = _owned_tables(library)
-    emptied: list[int] = []
-    for old, targets in touched.items():
-        left = conn.execute("SELECT 1 FROM work_members WHERE work_id = ? LIMIT 1", (old,))
-        if left.fetchone() is None:
-            _retire_work(library, old, min(targets), owned)
-            emptied.append(old)
-        else:
-            library.refresh_work(old)
-    for work_id in gained:
-        library.refresh_work(work_id)
-    merged = tuple(
-        (w, tuple(sorted(rids))) for w, rids in sorted(gained.items()) if w not in created.values()
-    )
-    split = tuple(
-        (w, tuple(sorted(rids))) for w, rids in sorted(gained.items()) if w in created.values()
-    )
-    return merged, split
+    return created
 
 
-def _retire_work(library: Library, old: int, heir: int, owned: Sequence[str]) -> None:
-    """Hand an emptied work's tags, keys and other rows to the work that took its records.
+def _emptied(library: Library, works: Iterable[int]) -> set[int]:
+    """Which of these works hold no record any more."""
+    ids = sorted(set(works))
+    left: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT DISTINCT work_id FROM work_members WHERE work_id IN ({marks})"  # noqa: S608
+        left.update(int(w) for (w,) in library.connection.execute(sql, chunk))
+    return set(ids) - left
 
-    A citation key the heir cannot take (it has its own) stays as an alias of the heir, and
-    the old id is remembered, so neither a cited key nor a noted id is silently lost.
+
+def _retire_works(library: Library, heirs: dict[int, int]) -> None:
+    """Hand emptied works' tags, keys and other rows to the works that took their records.
+
+    A citation key an heir cannot take (it has its own) stays as an alias of the heir, and the
+    old id is remembered, so neither a cited key nor a noted id is silently lost.
     """
+    if not heirs:
+        return
     conn = library.connection
+    pairs = [(heir, old) for old, heir in heirs.items()]
+    olds = [(old,) for old in heirs]
     stamp = now_iso()
-    conn.execute(
+    conn.executemany(
         "INSERT OR IGNORE INTO citation_key_aliases (key, work_id, retired_at)"
         " SELECT key, ?, ? FROM citation_keys WHERE work_id = ?"
         " AND EXISTS (SELECT 1 FROM citation_keys WHERE work_id = ?)",
-        (heir, stamp, old, heir),
+        [(heir, stamp, old, heir) for old, heir in heirs.items()],
     )
-    conn.execute(
+    conn.executemany(
         "INSERT OR REPLACE INTO retired_works (id, merged_into, retired_at) VALUES (?, ?, ?)",
-        (old, heir, stamp),
+        [(old, heir, stamp) for old, heir in heirs.items()],
     )
-    for table in owned:
+    for table in _owned_tables(library):
         # Rows that would clash with the heir's own (the same tag twice) stay with the heir's.
         # Table names come from sqlite_master, never from a user.
         moved = f"UPDATE OR IGNORE {table} SET work_id = ? WHERE work_id = ?"  # noqa: S608
-        conn.execute(moved, (heir, old))
-        conn.execute(f"DELETE FROM {table} WHERE work_id = ?", (old,))  # noqa: S608
-    conn.execute("DELETE FROM works WHERE id = ?", (old,))
+        conn.executemany(moved, pairs)
+        conn.executemany(f"DELETE FROM {table} WHERE work_id = ?", olds)  # noqa: S608
+    conn.executemany("DELETE FROM works WHERE id = ?", olds)
 
 
 def _store_pairs(library: Library, result: DedupResult) -> None:
@@ -340,18 +363,33 @@ def dedup_library(library: Library, *, threshold: float = DEFAULT_THRESHOLD) -> 
     whose records no longer match is split, and the part with its lowest record keeps its id.
     """
     before = library.count_works()
-    ensure_indexed(library)
-    features = load_features(library, None)
-    result = deduplicate(features, user_decisions(library), threshold)
-    library.connection.execute("DELETE FROM record_pairs")
-    _store_pairs(library, result)
-    clustered = _clusters_of(result)
-    in_clusters = {r for c in clustered for r in c}
-    singles: list[tuple[int, ...]] = [
-        (int(f.record_id),) for f in features if int(f.record_id) not in in_clusters
-    ]
-    applied = _apply(library, clustered + singles, _join_reasons(result))
+    with collector_paused():
+        ensure_indexed(library)
+        features = load_features(library, None)
+        result = deduplicate(features, user_decisions(library), threshold)
+        library.connection.execute("DELETE FROM record_pairs")
+        _store_pairs(library, result)
+        clustered = _clusters_of(result)
+        current = _membership(library, None)
+        applied = _apply(
+            library,
+            clustered + _split_off(features, clustered, current),
+            _join_reasons(result),
+            current,
+        )
     return _changes(library, result, applied, before)
+
+
+def _split_off(
+    features: Sequence[RecordFeatures], clustered: Sequence[Sequence[int]], current: dict[int, int]
+) -> list[tuple[int, ...]]:
+    """The records in no cluster that must leave a shared work (or have none): alone now."""
+    in_clusters = {r for c in clustered for r in c}
+    sizes = Counter(current.values())
+    alone = (int(f.record_id) for f in features)
+    return [
+        (r,) for r in alone if r not in in_clusters and (r not in current or sizes[current[r]] > 1)
+    ]
 
 
 def merge_works(library: Library, work_ids: Sequence[int]) -> int:

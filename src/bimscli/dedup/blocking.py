@@ -9,7 +9,7 @@ times the (bounded) block sizes, close to linearly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from bimscli.dedup.features import RecordFeatures
 
@@ -25,27 +25,61 @@ def blocking_keys(f: RecordFeatures) -> tuple[str, ...]:
     >>> blocking_keys(RecordFeatures("r", title_key="a b c d e", authors=("smith",), year=2001))
     ('tp:a b c', 'ts:c d e', 'ay:smith:2001', 'at:smith:a')
     """
-    keys = [f"doi:{d}" for d in sorted(f.dois)]
-    keys += [f"pmid:{p}" for p in sorted(f.pmids)]
-    keys += [f"pmc:{p}" for p in sorted(f.pmcids)]
+    return (*identifier_keys(f), *field_keys(f))
+
+
+def identifier_keys(f: RecordFeatures) -> list[str]:
+    """The keys of a record's identifiers (DOI, PMID, PMCID): every pair in them is judged.
+
+    >>> identifier_keys(RecordFeatures("r", dois=frozenset({"10.1/x"}), pmids=frozenset({"1"})))
+    ['doi:10.1/x', 'pmid:1']
+    """
+    keys = [f"doi:{d}" for d in sorted(f.dois)] if f.dois else []
+    if f.pmids:
+        keys += [f"pmid:{p}" for p in sorted(f.pmids)]
+    if f.pmcids:
+        keys += [f"pmc:{p}" for p in sorted(f.pmcids)]
+    return keys
+
+
+def field_keys(f: RecordFeatures) -> list[str]:
+    """The keys of a record's title, first author, year, volume and page.
+
+    >>> field_keys(RecordFeatures("r", title_key="a b", volume="3", page="12"))
+    ['tp:a b', 'ts:a b', 'vp:3:12']
+    """
+    keys: list[str] = []
     words = f.title_key.split()
     if words:
         keys.append("tp:" + " ".join(words[:TITLE_EDGE_WORDS]))
         keys.append("ts:" + " ".join(words[-TITLE_EDGE_WORDS:]))
     for part in f.title_parts[1:]:
         keys.append("tp:" + " ".join(part.split()[:TITLE_EDGE_WORDS]))
-    if f.authors and f.year is not None:
-        keys.append(f"ay:{f.authors[0]}:{f.year}")
-    if f.authors and words:
-        keys.append(f"at:{f.authors[0]}:{words[0]}")
+    if f.authors:
+        if f.year is not None:
+            keys.append(f"ay:{f.authors[0]}:{f.year}")
+        if words:
+            keys.append(f"at:{f.authors[0]}:{words[0]}")
     if f.volume and f.page:
         keys.append(f"vp:{f.volume}:{f.page}")
-    return tuple(keys)
+    return keys
 
 
 _ID_PREFIXES = ("doi:", "pmid:", "pmc:")
 MAX_ID_BLOCK = 1000
 """An identifier shared by more records than this is junk (a supplement's DOI): no pairs."""
+
+
+def _add_to_blocks(table: dict[int, int | list[int]], keys: list[str], number: int) -> None:
+    for key in keys:
+        hashed = hash(key)
+        members = table.get(hashed)
+        if members is None:
+            table[hashed] = number
+        elif isinstance(members, int):
+            table[hashed] = [members, number]
+        else:
+            members.append(number)
 
 
 class BlockingIndex:
@@ -81,17 +115,32 @@ class BlockingIndex:
         number = len(self._features)
         self._features.append(features)
         self._positions[features.record_id] = number
-        for key in blocking_keys(features):
-            table = self._table(key)
-            hashed = hash(key)
-            members = table.get(hashed)
-            if members is None:
-                table[hashed] = number
-            elif isinstance(members, int):
-                table[hashed] = [members, number]
-            else:
-                members.append(number)
+        if features.dois or features.pmids or features.pmcids:
+            _add_to_blocks(self._id_blocks, identifier_keys(features), number)
+        _add_to_blocks(self._blocks, field_keys(features), number)
         return number
+
+    def add_all(self, features: Iterable[RecordFeatures]) -> None:
+        """Index many records: :meth:`add` for each, with the loop kept tight for a million."""
+        blocks, id_blocks, positions = self._blocks, self._id_blocks, self._positions
+        numbered = self._features
+        for f in features:
+            if f.record_id in positions:
+                self.remove(f.record_id)
+            number = len(numbered)
+            numbered.append(f)
+            positions[f.record_id] = number
+            if f.dois or f.pmids or f.pmcids:
+                _add_to_blocks(id_blocks, identifier_keys(f), number)
+            for key in field_keys(f):
+                hashed = hash(key)
+                members = blocks.get(hashed)
+                if members is None:
+                    blocks[hashed] = number
+                elif isinstance(members, int):
+                    blocks[hashed] = [members, number]
+                else:
+                    members.append(number)
 
     def remove(self, record_id: str) -> None:
         """Forget a record (its number is not reused)."""

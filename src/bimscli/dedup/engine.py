@@ -18,6 +18,7 @@ from rapidfuzz.process import extract
 from bimscli.dedup.blocking import BlockingIndex
 from bimscli.dedup.cluster import NO_DECISIONS, ConstrainedUnionFind, UserDecisions
 from bimscli.dedup.features import RecordFeatures
+from bimscli.dedup.gcpause import collector_paused
 from bimscli.dedup.match import (
     DEFAULT_THRESHOLD,
     REVIEW_MARGIN,
@@ -150,8 +151,8 @@ def _similar_title_pairs(
 def build_index(features: Iterable[RecordFeatures]) -> BlockingIndex:
     """A blocking index of a library's records, to keep and reuse with :func:`match_new`."""
     index = BlockingIndex()
-    for f in features:
-        index.add(f)
+    with collector_paused():
+        index.add_all(features)
     return index
 
 
@@ -163,15 +164,16 @@ def deduplicate(
     allow_preprints: bool = False,
 ) -> DedupResult:
     """Find the works among ``features``: the batch entry point (``bims dedup``)."""
-    index = build_index(features)
-    found: list[PairDecision] = []
-    for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
-        decision = decide_pair(
-            index.features(i), index.features(j), threshold, allow_preprints=allow_preprints
-        )
-        if decision is not None:
-            found.append(decision)
-    return _result(found, decisions)
+    with collector_paused():
+        index = build_index(features)
+        found: list[PairDecision] = []
+        for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
+            decision = decide_pair(
+                index.features(i), index.features(j), threshold, allow_preprints=allow_preprints
+            )
+            if decision is not None:
+                found.append(decision)
+        return _result(found, decisions)
 
 
 def match_new(

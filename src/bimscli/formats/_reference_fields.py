@@ -33,18 +33,24 @@ def parse_loose_date(text: str) -> PartialDate | None:
     ('2021-06-01', '2021-06-01')
     >>> parse_loose_date("Spring 2021")
     PartialDate(year=2021, month=None, day=None, text='Spring 2021')
+    >>> parse_loose_date("2021/13")
+    PartialDate(year=2021, month=None, day=None, text='2021/13')
     """
     stripped = text.strip()
     match = _DATE.search(stripped)
     if match is None:
         return None
+    year = int(match.group("year"))
+    if not 1000 <= year <= 2999:
+        return None  # "0000" is no year: the caller keeps the value as written
     month = month_number(match.group("month")) if match.group("month") else None
     day = int(match.group("day")) if month and match.group("day") else None
     if day is not None and not 1 <= day <= 31:
         day = None
-    date = PartialDate(int(match.group("year")), month, day)
+    # A part that was read but is no month or day ("2021/13") must not vanish: keep the text.
+    unread = (match.group("month") and month is None) or (match.group("day") and day is None)
     rest = stripped.replace(match.group(0), "", 1).strip(" /-.")
-    return PartialDate(date.year, month, day, stripped) if rest else date
+    return PartialDate(year, month, day, stripped if rest or unread else None)
 
 
 _SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV|V|2nd|3rd)\.?$", re.IGNORECASE)

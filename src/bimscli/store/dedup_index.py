@@ -13,6 +13,7 @@ import msgspec
 
 from bimscli.dedup import RecordFeatures, features_from_record
 from bimscli.dedup.blocking import MAX_BLOCK, blocking_keys
+from bimscli.dedup.gcpause import collector_paused
 from bimscli.model import Record
 from bimscli.serialize import record_from_json
 from bimscli.store.library import Library
@@ -26,9 +27,18 @@ _ID_KEYS = ("doi:", "pmid:", "pmc:")
 
 
 def index_records(library: Library, items: Iterable[tuple[int, Record]]) -> list[RecordFeatures]:
-    """Store the features and blocking keys of new records (inside a transaction)."""
-    features = [features_from_record(str(rid), record) for rid, record in items]
+    """Store the features and blocking keys of new records (inside a transaction).
+
+    The first records indexed also stamp the library with :data:`FEATURES_VERSION`, so that
+    :func:`ensure_indexed` knows their features are current and does not rebuild them.
+    """
+    with collector_paused():
+        features = [features_from_record(str(rid), record) for rid, record in items]
     conn = library.connection
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (name, value) VALUES ('features_version', ?)",
+        (FEATURES_VERSION,),
+    )
     conn.executemany(
         "INSERT OR REPLACE INTO record_features (record_id, data) VALUES (?, ?)",
         [(int(f.record_id), _features_encoder.encode(f)) for f in features],
@@ -65,18 +75,21 @@ def ensure_indexed(library: Library) -> None:
 
 
 def load_features(library: Library, record_ids: Iterable[int] | None) -> list[RecordFeatures]:
+    """The stored features of these records, or of every record (``None``), by record id."""
     conn = library.connection
-    if record_ids is None:
-        rows = conn.execute("SELECT data FROM record_features ORDER BY record_id")
-        return [_features_decoder.decode(data) for (data,) in rows]
-    out: list[RecordFeatures] = []
-    ids = sorted(set(record_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT data FROM record_features WHERE record_id IN ({marks})"  # noqa: S608
-        out += [_features_decoder.decode(data) for (data,) in conn.execute(sql, chunk)]
-    return out
+    decode = _features_decoder.decode
+    with collector_paused():  # a million small objects: the collector would triple the time
+        if record_ids is None:
+            rows = conn.execute("SELECT data FROM record_features ORDER BY record_id")
+            return [decode(data) for (data,) in rows]
+        out: list[RecordFeatures] = []
+        ids = sorted(set(record_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT data FROM record_features WHERE record_id IN ({marks})"  # noqa: S608
+            out += [decode(data) for (data,) in conn.execute(sql, chunk)]
+        return out
 
 
 def candidate_ids(library: Library, features: Sequence[RecordFeatures]) -> set[int]:
