@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bimscli.model import Entry
 from bimscli.sources import InputSource, collect_sources
 from bimscli.store import Library
 from tests.conftest import TEST_FORMAT
+from tests.golden import FIXTURES
 
 GOOD = "#testlines\na|First paper|10.1000/a\nb|Second paper|doi:10.1000/B\n"
 
@@ -160,3 +162,49 @@ def test_latin1_with_the_encoding_option(library: Library, tmp_path: Path) -> No
     report = ingest_sources(library, [InputSource(str(path), path=path)], encoding="latin-1")
     assert report.files[0].status is FileStatus.ADDED
     assert next(library.works()).record.title == "Müller"
+
+
+def _cut_gzip(text: str, copies: int) -> bytes:
+    """A gzip of ``copies`` repetitions of ``text``, cut off at two thirds."""
+    packed = gzip.compress((text * copies).encode("utf-8"))
+    return packed[: len(packed) * 2 // 3]
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        pytest.param("ris/zotero.ris", id="truncated-gzip-ris"),
+        pytest.param("pubmed-xml/efetch-one-article.xml", id="truncated-gzip-pubmed-xml"),
+    ],
+)
+def test_a_truncated_gzip_keeps_what_came_before_the_cut(
+    library: Library, tmp_path: Path, fixture: str
+) -> None:
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    if fixture.endswith(".xml"):
+        head, _, rest = text.partition("<PubmedArticle>")
+        article, _, tail = rest.rpartition("</PubmedArticleSet>")
+        del tail
+        packed = gzip.compress(
+            (head + ("<PubmedArticle>" + article) * 300 + "</PubmedArticleSet>\n").encode()
+        )
+        data = packed[: len(packed) * 2 // 3]
+    else:
+        data = _cut_gzip(text, 300)
+    path = tmp_path / ("cut" + Path(fixture).suffix + ".gz")
+    path.write_bytes(data)
+    (file,) = ingest_sources(library, [InputSource(str(path), path=path)]).files
+    assert file.status is FileStatus.PARTIAL, file.error
+    assert file.records > 50  # the records before the cut landed
+    assert any("compressed file ends early" in f.message for f in file.failures)
+
+
+@pytest.mark.usefixtures("test_format")
+def test_utf16_with_a_byte_order_mark_is_read_without_options(
+    library: Library, tmp_path: Path
+) -> None:
+    path = tmp_path / "windows-export.txt"
+    path.write_bytes("#testlines\r\nx|Müller and Ødegård|10.1000/u16\r\n".encode("utf-16"))
+    report = ingest_sources(library, [InputSource(str(path), path=path)])
+    assert report.files[0].status is FileStatus.ADDED, report.files[0].error
+    assert next(library.works()).record.title == "Müller and Ødegård"

@@ -17,9 +17,16 @@ from bimscli.clustering import dedup_new_records
 from bimscli.errors import BimsError
 from bimscli.formats import detect_format, get_format
 from bimscli.formats.base import SourceFormat
-from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure
+from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure, Position
 from bimscli.serialize import record_to_json
-from bimscli.sources import InputSource, decode_text, iter_lines, sniff
+from bimscli.sources import (
+    InputSource,
+    decode_text,
+    effective_encoding,
+    iter_lines,
+    sniff,
+    stream_damage,
+)
 from bimscli.store import Library
 from bimscli.store.dedup_index import index_records
 from bimscli.store.library import now_iso
@@ -139,20 +146,18 @@ def ingest_source(
     """Ingest one input; errors in it become a failed report, never a half-written library."""
     fmt: SourceFormat | None = None
     try:
+        encoding = effective_encoding(source, encoding)
         sniffed = sniff(source, encoding)
         fmt = get_format(format_name) if format_name else detect_format(sniffed)
         sha256 = source.sha256()
-        earlier = library.find_input(sha256, fmt.name)
-        if earlier is not None:
-            return FileReport(
-                source.name,
-                FileStatus.UNCHANGED,
-                fmt.name,
-                earlier=f"already ingested on {earlier.ingested_at} as input {earlier.id}",
-            )
+        if (unchanged := _unchanged(library, source, fmt, sha256)) is not None:
+            return unchanged
         progress.start(source.name, source.size())
         try:
             with library.transaction():
+                # Again under the write lock: another process may have just ingested it.
+                if (unchanged := _unchanged(library, source, fmt, sha256)) is not None:
+                    return unchanged
                 return _store_input(
                     library,
                     source=source,
@@ -179,6 +184,20 @@ def ingest_source(
         )
 
 
+def _unchanged(
+    library: Library, source: InputSource, fmt: SourceFormat, sha256: str
+) -> FileReport | None:
+    earlier = library.find_input(sha256, fmt.name)
+    if earlier is None:
+        return None
+    return FileReport(
+        source.name,
+        FileStatus.UNCHANGED,
+        fmt.name,
+        earlier=f"already ingested on {earlier.ingested_at} as input {earlier.id}",
+    )
+
+
 def _entries(
     source: InputSource, fmt: SourceFormat, encoding: str, progress: Progress
 ) -> Iterator[Entry]:
@@ -191,6 +210,9 @@ def _entries(
         else:
             assert fmt.parse_text is not None
             yield from fmt.parse_text(decode_text(source, stream.read(), encoding))
+        damage = stream_damage(stream)
+        if damage is not None:
+            yield ParseFailure(Position(1, 0), "", damage)
 
 
 def _store_input(

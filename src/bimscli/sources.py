@@ -12,10 +12,11 @@ import hashlib
 import io
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from bimscli.errors import InputError, UsageError
 from bimscli.formats.base import Sniff
@@ -86,11 +87,46 @@ class InputSource:
 
 
 class _OwningGzipFile(gzip.GzipFile):
-    """A gzip reader that also closes the file it reads from."""
+    """A gzip reader that also closes the file it reads from.
+
+    A file cut off or damaged in the middle ends where the damage starts, as a truncated
+    uncompressed file would: the parser keeps what came before and reports the cut, and
+    :attr:`damage` says what happened.
+    """
 
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__(fileobj=raw, mode="rb")
         self._raw = raw
+        self.damage: str | None = None
+        self.delivered = 0
+
+    def _guarded(self, read: Callable[[], bytes]) -> bytes:
+        if self.damage is not None:
+            return b""
+        try:
+            data = read()
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            self.damage = (
+                f"the compressed file ends early or is damaged after {self.delivered:,} "
+                f"uncompressed bytes ({exc}); what came before was read"
+            )
+            return b""
+        self.delivered += len(data)
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._guarded(lambda: super(_OwningGzipFile, self).read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._guarded(lambda: super(_OwningGzipFile, self).read1(size))
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._guarded(lambda: super(_OwningGzipFile, self).readline(size))
 
     def close(self) -> None:
         try:
@@ -118,6 +154,11 @@ class _CountingReader(io.RawIOBase):
     def close(self) -> None:
         self._inner.close()
         super().close()
+
+
+def stream_damage(stream: BinaryIO) -> str | None:
+    """What went wrong decompressing a stream from :meth:`InputSource.open_bytes`, if anything."""
+    return stream.damage if isinstance(stream, _OwningGzipFile) else None
 
 
 def collect_sources(names: Sequence[str], stdin: BinaryIO | None = None) -> list[InputSource]:
@@ -148,6 +189,21 @@ def _directory_sources(root: Path) -> Iterator[InputSource]:
             if not file.startswith("."):
                 path = Path(folder) / file
                 yield InputSource(str(path), path=path)
+
+
+def effective_encoding(source: InputSource, encoding: str) -> str:
+    """The encoding to read a source with: UTF-16 when it starts with a UTF-16 byte-order mark
+    and the user asked for nothing but the default UTF-8 (Windows tools write such files).
+
+    >>> effective_encoding(InputSource("x", data="TY".encode("utf-16")), "utf-8")
+    'utf-16'
+    >>> effective_encoding(InputSource("x", data=b"TY"), "utf-8")
+    'utf-8'
+    """
+    if encoding.lower().replace("-", "").replace("_", "") not in {"utf8", "utf8sig"}:
+        return encoding
+    head = source.head()[:2]
+    return "utf-16" if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else encoding
 
 
 def sniff(source: InputSource, encoding: str) -> Sniff:
