@@ -96,13 +96,29 @@ def candidate_ids(library: Library, features: Sequence[RecordFeatures]) -> set[i
     """Records sharing a blocking key with any of ``features`` (oversized blocks skipped)."""
     conn = library.connection
     found: set[int] = set()
-    keys = {key for f in features for key in blocking_keys(f)}
-    for key in keys:
-        limit = -1 if key.startswith(_ID_KEYS) else MAX_BLOCK + 1
-        rows = conn.execute(
-            "SELECT record_id FROM record_blocks WHERE key = ? LIMIT ?", (key, limit)
-        ).fetchall()
-        if limit != -1 and len(rows) > MAX_BLOCK:
-            continue
-        found.update(int(r[0]) for r in rows)
+    keys = sorted({key for f in features for key in blocking_keys(f)})
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        # One query per 500 keys, not one per key; at most MAX_BLOCK + 1 rows come back per key.
+        sql = _BLOCK_MEMBERS_SQL.format(marks=",".join("?" * len(chunk)))
+        members: dict[str, list[int]] = {}
+        for key, record_id in conn.execute(sql, (*chunk, MAX_BLOCK + 1)):
+            members.setdefault(key, []).append(int(record_id))
+        for key, ids in members.items():
+            if len(ids) > MAX_BLOCK and not key.startswith(_ID_KEYS):
+                continue  # an oversized block: its records meet through their other keys
+            found.update(ids)
+        for key in chunk:
+            if key.startswith(_ID_KEYS) and len(members.get(key, ())) > MAX_BLOCK:
+                # Identifier blocks are never capped: read this one whole.
+                rows = conn.execute("SELECT record_id FROM record_blocks WHERE key = ?", (key,))
+                found.update(int(r[0]) for r in rows)
     return found
+
+
+# Only "?" placeholders are formatted in; keys and the cap are bound parameters.
+_BLOCK_MEMBERS_SQL = (
+    "SELECT key, record_id FROM (SELECT key, record_id,"
+    " row_number() OVER (PARTITION BY key) AS n FROM record_blocks WHERE key IN ({marks}))"
+    " WHERE n <= ?"
+)
