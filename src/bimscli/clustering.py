@@ -2,13 +2,13 @@
 
 The matching itself is :mod:`bimscli.dedup` (pure). This module keeps what it needs in the
 library (each record's deduplication features and blocking keys, so an ingest compares its new
-records only with the records that share a key), applies the clusters it finds to the works,
-and records what people decided (``bims merge`` and ``bims unmerge``), which no automatic run
-undoes.
+records only with the records that share a key) and applies the clusters it finds to the
+works, taking what people decided (:mod:`bimscli.decisions`) as given.
 
 Work ids are stable: when records join, the work with the lowest id survives and takes over
-the tags and citation key rows of the works that emptied; when a work is split, the part with
-its lowest record keeps the id.
+the tags and citation key rows of the works that emptied (their keys stay as aliases, their
+ids are remembered and never reused); when a work is split, the part with its lowest record
+keeps the id.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from bimscli.dedup import (
     match_new,
 )
 from bimscli.dedup.gcpause import collector_paused
-from bimscli.errors import UsageError
 from bimscli.model import Record
 from bimscli.store import Library
 from bimscli.store.dedup_index import candidate_ids, ensure_indexed, index_records, load_features
@@ -63,7 +62,7 @@ class _Plan:
     evidence: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
-# Person decisions ------------------------------------------------------------------------------
+# Person decisions, as every run takes them -----------------------------------------------------
 
 
 def user_decisions(library: Library) -> UserDecisions:
@@ -75,27 +74,6 @@ def user_decisions(library: Library) -> UserDecisions:
     ):
         (must if kind == "must-link" else cannot).append((str(a), str(b)))
     return UserDecisions.of(must, cannot)
-
-
-def _remember(library: Library, kind: str, pairs: Iterable[tuple[int, int]]) -> None:
-    opposite = "cannot-link" if kind == "must-link" else "must-link"
-    stamp = now_iso()
-    for a, b in pairs:
-        low, high = sorted((a, b))
-        library.connection.execute(
-            "DELETE FROM dedup_decisions WHERE kind = ? AND record_a = ? AND record_b = ?",
-            (opposite, low, high),
-        )
-        library.connection.execute(
-            "INSERT OR IGNORE INTO dedup_decisions (kind, record_a, record_b, created_at)"
-            " VALUES (?, ?, ?, ?)",
-            (kind, low, high, stamp),
-        )
-
-
-def remember_link(library: Library, record_a: int, record_b: int) -> None:
-    """Keep two records in one work in every later run (as if a person had merged them)."""
-    _remember(library, "must-link", [(record_a, record_b)])
 
 
 # Applying clusters to works --------------------------------------------------------------------
@@ -356,6 +334,18 @@ def dedup_new_records(
     return _changes(library, result, applied, before)
 
 
+def _split_off(
+    features: Sequence[RecordFeatures], clustered: Sequence[Sequence[int]], current: dict[int, int]
+) -> list[tuple[int, ...]]:
+    """The records in no cluster that must leave a shared work (or have none): alone now."""
+    in_clusters = {r for c in clustered for r in c}
+    sizes = Counter(current.values())
+    alone = (int(f.record_id) for f in features)
+    return [
+        (r,) for r in alone if r not in in_clusters and (r not in current or sizes[current[r]] > 1)
+    ]
+
+
 def dedup_library(library: Library, *, threshold: float = DEFAULT_THRESHOLD) -> ClusterChanges:
     """Deduplicate the whole library again (``bims dedup``; inside a transaction).
 
@@ -378,56 +368,3 @@ def dedup_library(library: Library, *, threshold: float = DEFAULT_THRESHOLD) -> 
             current,
         )
     return _changes(library, result, applied, before)
-
-
-def _split_off(
-    features: Sequence[RecordFeatures], clustered: Sequence[Sequence[int]], current: dict[int, int]
-) -> list[tuple[int, ...]]:
-    """The records in no cluster that must leave a shared work (or have none): alone now."""
-    in_clusters = {r for c in clustered for r in c}
-    sizes = Counter(current.values())
-    alone = (int(f.record_id) for f in features)
-    return [
-        (r,) for r in alone if r not in in_clusters and (r not in current or sizes[current[r]] > 1)
-    ]
-
-
-def merge_works(library: Library, work_ids: Sequence[int]) -> int:
-    """Join works by hand (inside a transaction); the decision outlives later dedup runs."""
-    if len(set(work_ids)) < 2:
-        raise UsageError("name at least two different works to merge")
-    groups = [library.work_record_ids(w) for w in sorted(set(work_ids))]
-    for work_id, group in zip(sorted(set(work_ids)), groups, strict=True):
-        if not group:
-            raise UsageError(f"no work {work_id}; see `bims list`")
-    records = [r for g in groups for r in g]
-    _remember(
-        library, "must-link", [(a, b) for i, a in enumerate(records) for b in records[i + 1 :]]
-    )
-    reasons = {r: ("merged by hand", json.dumps({"works": sorted(set(work_ids))})) for r in records}
-    _apply(library, [tuple(records)], reasons)
-    return min(work_ids)
-
-
-def unmerge_work(library: Library, work_id: int, record_ids: Sequence[int] = ()) -> list[int]:
-    """Split a work (inside a transaction): the named records, or all, each become a work.
-
-    The separation is remembered, so a later ``bims dedup`` never joins them again. Returns
-    the ids of the works the records are in afterwards.
-    """
-    members = library.work_record_ids(work_id)
-    if len(members) < 2:
-        raise UsageError(f"work {work_id} holds only one source record; nothing to split")
-    chosen = list(record_ids) or members[1:]
-    strangers = [r for r in chosen if r not in members]
-    if strangers:
-        raise UsageError(
-            f"record {strangers[0]} is not in work {work_id}; see `bims show {work_id}`"
-        )
-    rest = [r for r in members if r not in chosen]
-    pairs = [(a, b) for a in chosen for b in members if a != b]
-    _remember(library, "cannot-link", pairs)
-    clusters = [tuple(rest)] + [(r,) for r in chosen] if rest else [(r,) for r in chosen]
-    reasons = {r: ("split by hand", json.dumps({"from": work_id})) for r in chosen}
-    _apply(library, clusters, reasons)
-    return sorted(set(_membership(library, members).values()))

@@ -16,7 +16,8 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz
 
-from bimscli.clustering import dedup_new_records, remember_link
+from bimscli.clustering import dedup_new_records
+from bimscli.decisions import remember_link
 from bimscli.formats import get_format
 from bimscli.ingest import create_single_record_works
 from bimscli.model import DocumentHeader, ParsedRecord, Record
