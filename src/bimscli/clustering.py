@@ -97,12 +97,14 @@ def _membership(library: Library, record_ids: Iterable[int] | None) -> dict[int,
 
 def _works_members(library: Library, work_ids: Iterable[int]) -> list[tuple[int, ...]]:
     groups: dict[int, list[int]] = defaultdict(list)
-    for work_id in sorted(set(work_ids)):
-        for (rid,) in library.connection.execute(
-            "SELECT record_id FROM work_members WHERE work_id = ?", (work_id,)
-        ):
-            groups[work_id].append(int(rid))
-    return [tuple(sorted(g)) for g in groups.values()]
+    ids = sorted(set(work_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT work_id, record_id FROM work_members WHERE work_id IN ({marks})"  # noqa: S608
+        for work_id, rid in library.connection.execute(sql, chunk):
+            groups[int(work_id)].append(int(rid))
+    return [tuple(sorted(groups[w])) for w in ids if w in groups]
 
 
 def _join_reasons(result: DedupResult) -> dict[int, tuple[str, str]]:
@@ -281,8 +283,10 @@ def _store_pairs(library: Library, result: DedupResult) -> None:
 
 
 def _changes(
-    library: Library, result: DedupResult, applied: tuple[Any, Any], before: int
+    library: Library, result: DedupResult, applied: tuple[Any, Any], before: int | None
 ) -> ClusterChanges:
+    """The report of a run; the work counts only for a whole-library run (counting all works
+    after every ingest batch would make an ingest slower the bigger the library)."""
     merged, split = applied
     return ClusterChanges(
         merged=merged,
@@ -290,8 +294,8 @@ def _changes(
         flagged=result.flagged,
         borderline=result.borderline,
         links=result.links,
-        works_before=before,
-        works_after=library.count_works(),
+        works_before=before or 0,
+        works_after=library.count_works() if before is not None else 0,
     )
 
 
@@ -313,7 +317,6 @@ def dedup_new_records(
     Only records sharing a blocking key with a new record are read, so the cost depends on the
     size of the ingest, not of the library.
     """
-    before = library.count_works()
     new = index_records(library, items)
     new_ids = {int(f.record_id) for f in new}
     candidates = candidate_ids(library, new) - new_ids
@@ -331,7 +334,7 @@ def dedup_new_records(
     )
     _store_pairs(library, result)
     applied = _apply(library, _clusters_of(result), _join_reasons(result))
-    return _changes(library, result, applied, before)
+    return _changes(library, result, applied, None)
 
 
 def _split_off(
