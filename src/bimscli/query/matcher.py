@@ -197,7 +197,8 @@ class _WordTables:
     def find(self, texts: tuple[str, ...], hits: set[int]) -> None:
         text = texts[0] if len(texts) == 1 else _SEPARATOR.join(texts)
         tokens = fold_and_split(text)[1]
-        present = self.vocabulary.intersection(tokens)
+        token_set = set(tokens)
+        present = self.vocabulary.intersection(token_set)
         hits.update(
             chain.from_iterable(
                 map(self._ids_of_word.__getitem__, self.word_vocabulary.intersection(present))
@@ -221,8 +222,10 @@ class _WordTables:
         if self.stem_finder is not None:
             # Words repeat across records (Zipf): after a while almost every word is known
             # to start no stem, and only the few new words are tried against the stems.
-            for word in set(tokens).difference(self._stemless):
-                hits.update(self._hits_of_stemmed_word(word))
+            known = self._stem_hits
+            for word in token_set.difference(self._stemless):
+                found = known.get(word)
+                hits.update(found if found is not None else self._hits_of_stemmed_word(word))
 
     def _hits_of_stemmed_word(self, word: str) -> tuple[int, ...]:
         known = self._stem_hits.get(word)
