@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bimscli.formats._group_names import GROUP_WORDS
 from bimscli.model import Author
 
 _WORD = r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*"
@@ -41,12 +42,6 @@ _PARTICLES = frozenset(
         "el",
     ]
 )
-_GROUP_WORDS = re.compile(
-    r"\b(?:group|consortium|collaborat\w*|committee|forum|network|society|investigators|"
-    r"team|association|panel|initiative|council|task force|alliance|working party|"
-    r"registry|trialists|members)\b",
-    re.IGNORECASE,
-)
 
 
 def parse_person(text: str) -> Author | None:
@@ -60,7 +55,7 @@ def parse_person(text: str) -> Author | None:
     True
     """
     match = _PERSON.match(" ".join(text.split()))
-    if not match or _GROUP_WORDS.search(match.group("family")):
+    if not match or GROUP_WORDS.search(match.group("family")):
         return None
     words = match.group("family").split()
     if any(not w[0].isupper() and w not in _PARTICLES for w in words):
@@ -95,4 +90,4 @@ def looks_like_group(line: str) -> bool:
     >>> looks_like_group("AO Spine Knowledge Forum Tumor"), looks_like_group("Bone pain.")
     (True, False)
     """
-    return bool(_GROUP_WORDS.search(line)) and not line.rstrip().endswith((".", "?", "!"))
+    return bool(GROUP_WORDS.search(line)) and not line.rstrip().endswith((".", "?", "!"))

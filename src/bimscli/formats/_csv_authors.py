@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import re
 
+from bimscli.formats._group_names import GROUP_WORDS
 from bimscli.model import Author
 
-_GROUP_WORDS = re.compile(
-    r"\b(group|consortium|collaborat\w*|committee|investigators|society|association|"
-    r"organi[sz]ation|network|council|team|foundation|institute|working party|panel)\b",
-    re.IGNORECASE,
-)
 _ET_AL = re.compile(r"[,;]?\s*\bet\.?\s+al\.?\s*$", re.IGNORECASE)
 _BIBTEX_AND = re.compile(r"\s+and\s+")
 # "Adeli K.Lewis G. F.": an initial's dot directly followed by a surname (two letters, maybe
@@ -41,7 +37,7 @@ def parse_person(name: str) -> Author:
     'COPD Study Group'
     """
     name = name.strip().strip(",;").strip()
-    if _GROUP_WORDS.search(name):
+    if GROUP_WORDS.search(name):
         return Author(group=name)
     if "," in name:
         family, _, given = name.partition(",")

@@ -10,6 +10,7 @@ import html
 import re
 from datetime import date
 
+from bimscli.formats._group_names import GROUP_WORDS
 from bimscli.formats._months import month_number
 from bimscli.model import Author, PartialDate
 
@@ -115,12 +116,6 @@ def html_to_plain(text: str | None) -> str:
     return " ".join(html_paragraphs(text))
 
 
-_GROUP_WORDS = re.compile(
-    r"\b(?:group|consortium|collaborat\w*|committee|society|investigators|network|"
-    r"association|council|forum|team|working party|task force|institute|organi[sz]ation|"
-    r"federation|foundation|agency|department|ministry|university|hospital|alliance|panel)\b",
-    re.IGNORECASE,
-)
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _PARTICLES = {
     "al", "bin", "da", "das", "de", "del", "della", "der", "di", "dos", "du", "el", "la", "le",
@@ -155,7 +150,7 @@ def split_person_name(name: str) -> Author | None:
     clean = _SPACE.sub(" ", name).strip().strip(",;")
     if not clean:
         return None
-    if _GROUP_WORDS.search(clean):
+    if GROUP_WORDS.search(clean):
         return Author(group=clean)
     if clean.count(",") == 1:
         family, given = (part.strip() for part in clean.split(","))
