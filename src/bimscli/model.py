@@ -150,10 +150,6 @@ class Identifiers:
     s2: str | None = None
     other: tuple[tuple[str, str], ...] = ()
 
-    def is_empty(self) -> bool:
-        """True when no identifier at all is known."""
-        return self == EMPTY_IDENTIFIERS
-
 
 EMPTY_IDENTIFIERS = Identifiers()
 

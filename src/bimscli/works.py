@@ -16,7 +16,6 @@ Every shown field remembers the source records it came from.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -241,8 +240,3 @@ def _single_ids(ids: Identifiers, rid: int, provenance: dict[str, list[int]]) ->
     if all(value is getattr(ids, name) for name, value in values.items()):
         return ids
     return Identifiers(**values)
-
-
-def record_fields() -> list[str]:
-    """The names of the record's fields, in declaration order (for display)."""
-    return [f.name for f in dataclasses.fields(Record)]

@@ -119,7 +119,7 @@ def char_to_latex(char: str) -> str:
         return "{$" + math.group(1) + "$}"
     # pylatexenc's text-mode symbols (\\textperthousand) are unknown to pandoc, which drops
     # them; CJK and rare scripts have no LaTeX at all: transliterate rather than lose them.
-    return _escape_ascii(anyascii(char))
+    return escape_specials(anyascii(char))
 
 
 @lru_cache(maxsize=1)
@@ -135,11 +135,6 @@ def _special_to_latex(match: re.Match[str]) -> str:
     return _SPECIALS[match.group()]
 
 
-def _escape_ascii(text: str) -> str:
-    # A search is cheap and most values have no special character: only then substitute.
-    return _SPECIAL.sub(_special_to_latex, text) if _SPECIAL.search(text) else text
-
-
 def escape_specials(text: str) -> str:
     r"""Escape LaTeX's special characters; everything else is kept as it is.
 
@@ -148,7 +143,8 @@ def escape_specials(text: str) -> str:
     >>> escape_specials("~ ^ \\")
     '\\textasciitilde{} \\textasciicircum{} \\textbackslash{}'
     """
-    return _escape_ascii(text)
+    # A search is cheap and most values have no special character: only then substitute.
+    return _SPECIAL.sub(_special_to_latex, text) if _SPECIAL.search(text) else text
 
 
 def unicode_to_latex(text: str) -> str:
@@ -159,7 +155,7 @@ def unicode_to_latex(text: str) -> str:
     >>> unicode_to_latex("¹⁸F, Ca²⁺")
     '{\\textsuperscript{18}}F, Ca{\\textsuperscript{2+}}'
     """
-    text = _escape_ascii(text)
+    text = escape_specials(text)
     if text.isascii():
         return text
     text = unicodedata.normalize("NFC", text)
@@ -227,7 +223,7 @@ def needs_case_protection(word: str) -> bool:
 
 
 def _convert(text: str, ascii_only: bool) -> str:
-    return unicode_to_latex(text) if ascii_only else _escape_ascii(text)
+    return unicode_to_latex(text) if ascii_only else escape_specials(text)
 
 
 def _protect_word(word: str, ascii_only: bool) -> str:
