@@ -4,10 +4,11 @@ Each set is read with bims's own CSV parser, deduplicated with default settings,
 resulting groups of the CSV's IDs are compared with the gold ``merged_record_ids.csv``:
 pairwise precision, recall and F1, with example false merges and misses, and ms per record.
 
-Three ways, each scored: the engine on the whole set at once; ``bims ingest`` of the CSV into a
-fresh library (which deduplicates incrementally, batch by batch, as a user gets it); and a full
-``bims dedup`` of that library afterwards. The library's groups come from the same function as
-``bims dedup --export-groups``.
+Three ways, each scored: the engine on the whole set at once; ``bims ingest`` of the CSV, dealt
+into four files (record i to file i mod 4), one file after the other into a fresh library (each
+file is matched against the library the earlier ones made and against itself, as a user's
+ingests are); and a full ``bims dedup`` of that library afterwards. The library's groups come
+from the same function as ``bims dedup --export-groups``.
 
     PYTHONPATH=src python benchmarks/dedup_accuracy.py [--examples 5] [--threshold 90] [SET ...]
 """
@@ -111,13 +112,30 @@ def score(
     )
 
 
+PARTS = 4
+"""Files a set is dealt into for the ingest: the later ones meet the earlier in the library."""
+
+
+def deal_csv(path: Path, directory: Path, parts: int) -> list[Path]:
+    """Deal the rows of a CSV into ``parts`` CSV files with its header (row i to file i mod n)."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as stream:
+        header, *rows = list(csv.reader(stream))
+    paths = [directory / f"part-{k + 1}.csv" for k in range(parts)]
+    for k, part in enumerate(paths):
+        with part.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows[k::parts])
+    return paths
+
+
 def evaluate_via_library(set_dir: Path, threshold: float) -> None:
     """Ingest the CSV into a fresh library, score its groups, then again after a full dedup."""
     gold = gold_pairs(set_dir)
     with tempfile.TemporaryDirectory() as tmp, Library.open(Path(tmp) / "l.sqlite") as library:
-        path = set_dir / "records_pre_merged.csv.gz"
+        parts = deal_csv(set_dir / "records_pre_merged.csv.gz", Path(tmp), PARTS)
         start = time.perf_counter()
-        report = ingest_sources(library, [InputSource(str(path), path=path)])
+        report = ingest_sources(library, [InputSource(str(p), path=p) for p in parts])
         ingest_seconds = time.perf_counter() - start
         n = report.records
         groups = tuple(tuple(g) for g in duplicate_groups(library))

@@ -22,17 +22,22 @@ from typing import Any
 from bimscli.dedup import (
     DEFAULT_THRESHOLD,
     DedupResult,
+    Outcome,
     PairDecision,
     RecordFeatures,
     UserDecisions,
-    build_index,
     deduplicate,
-    match_new,
 )
+from bimscli.dedup.engine import joined_library_records, judge_blocks, resolve, vetoes_among
 from bimscli.dedup.gcpause import collector_paused
 from bimscli.model import Record
 from bimscli.store import Library
-from bimscli.store.dedup_index import candidate_ids, ensure_indexed, index_records, load_features
+from bimscli.store.dedup_index import (
+    ensure_indexed,
+    index_records,
+    load_features,
+    touched_blocks,
+)
 from bimscli.store.library import now_iso
 
 
@@ -312,25 +317,66 @@ def dedup_new_records(
     *,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> ClusterChanges:
-    """Match just-ingested records against the library and each other (inside a transaction).
+    """Index just-stored records and match them against the library and each other (inside a
+    transaction): :func:`index_records` then :func:`dedup_indexed_records`."""
+    index_records(library, items)
+    return dedup_indexed_records(library, id_runs(rid for rid, _ in items), threshold=threshold)
 
-    Only records sharing a blocking key with a new record are read, so the cost depends on the
-    size of the ingest, not of the library.
+
+def id_runs(record_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Record ids as ranges of consecutive ids, both ends included.
+
+    >>> id_runs([5, 1, 2, 3, 7, 6])
+    [(1, 3), (5, 7)]
     """
-    new = index_records(library, items)
-    new_ids = {int(f.record_id) for f in new}
-    candidates = candidate_ids(library, new) - new_ids
-    old = load_features(library, candidates)
-    current = _membership(library, candidates)
+    runs: list[tuple[int, int]] = []
+    for rid in sorted(set(record_ids)):
+        if runs and rid == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], rid)
+        else:
+            runs.append((rid, rid))
+    return runs
+
+
+def dedup_indexed_records(
+    library: Library,
+    runs: Sequence[tuple[int, int]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> ClusterChanges:
+    """Match new, already indexed records (ranges of ids) against the library and each other.
+
+    Only the blocks that hold a new record are read, a chunk at a time, so the cost follows
+    the new records, not the library, and memory stays flat for an ingest of any size
+    (``bims ingest`` calls this once per file, after all its records are stored).
+    """
+
+    def is_new_id(record_id: str) -> bool:
+        number = int(record_id)
+        return any(first <= number <= last for first, last in runs)
+
+    def is_new(features: RecordFeatures) -> bool:
+        return is_new_id(features.record_id)
+
+    found: list[PairDecision] = []
+    with collector_paused():
+        for chunk in touched_blocks(library, runs):
+            found += judge_blocks(chunk, is_new, threshold)
+        joined = joined_library_records(found, is_new_id)
+        found += vetoes_among(load_features(library, [int(r) for r in joined]), threshold)
+    merging = {
+        int(r)
+        for d in found
+        if d.outcome is Outcome.MERGE
+        for r in (d.first, d.second)
+        if not is_new_id(r)
+    }
+    current = _membership(library, merging)
     existing = _works_members(library, set(current.values()))
-    extra = {r for c in existing for r in c} - candidates
-    index = build_index(old + load_features(library, extra))
-    result = match_new(
-        new,
-        index,
+    result = resolve(
+        found,
         user_decisions(library),
-        threshold,
-        existing_clusters=[tuple(str(r) for r in c) for c in existing],
+        [tuple(str(r) for r in c) for c in existing],
     )
     _store_pairs(library, result)
     applied = _apply(library, _clusters_of(result), _join_reasons(result))

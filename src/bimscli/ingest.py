@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bimscli.clustering import dedup_new_records
+from bimscli.clustering import dedup_indexed_records, id_runs
 from bimscli.errors import BimsError
 from bimscli.formats import detect_format, get_format
 from bimscli.formats.base import SourceFormat
@@ -117,8 +117,8 @@ def ingest_sources(
 ) -> IngestReport:
     """Ingest each source in its own transaction and report on all of them.
 
-    With ``dedup`` (the default) every batch of new records is matched against the library
-    and each other as it lands, so a work is found for them before the file's transaction ends.
+    With ``dedup`` (the default) a file's new records are matched against the library and
+    each other once all of them are stored, before the file's transaction ends.
     """
     reports = [
         ingest_source(
@@ -242,13 +242,17 @@ def _store_input(
         if isinstance(entry, ParsedRecord):
             batch.append(entry)
             if len(batch) >= BATCH_SIZE:
-                _store_batch(library, input_id, fmt, batch, landed, dedup=dedup)
+                _store_batch(library, input_id, fmt, batch, landed)
                 batch = []
         elif isinstance(entry, ParseFailure):
             failures.append(entry)
         else:
             header = entry
-    _store_batch(library, input_id, fmt, batch, landed, dedup=dedup)
+    _store_batch(library, input_id, fmt, batch, landed)
+    if dedup and landed.runs:
+        changes = dedup_indexed_records(library, landed.runs)
+        landed.merged += sum(len(rids) for _, rids in changes.merged)
+        landed.flagged += len(changes.flagged)
     library.add_failures(input_id, failures)
     library.finish_input(input_id, header, landed.records, len(failures))
     status = FileStatus.PARTIAL if failures else FileStatus.ADDED
@@ -277,6 +281,7 @@ class _Landed:
     records: int = 0
     merged: int = 0
     flagged: int = 0
+    runs: list[tuple[int, int]] = field(default_factory=list)
 
 
 def create_single_record_works(
@@ -326,8 +331,6 @@ def _store_batch(
     fmt: SourceFormat,
     batch: Sequence[ParsedRecord],
     landed: _Landed,
-    *,
-    dedup: bool,
 ) -> None:
     if not batch:
         return
@@ -335,10 +338,13 @@ def _store_batch(
     record_ids = library.add_source_records(input_id, batch, record_json)
     create_single_record_works(library, fmt, batch, record_ids, record_json)
     landed.records += len(batch)
-    items = [(rid, item.record) for rid, item in zip(record_ids, batch, strict=True)]
-    if not dedup:
-        index_records(library, items)  # so a later `bims dedup` or ingest can find them
-        return
-    changes = dedup_new_records(library, items)
-    landed.merged += sum(len(rids) for _, rids in changes.merged)
-    landed.flagged += len(changes.flagged)
+    for first, last in id_runs(record_ids):
+        if landed.runs and first == landed.runs[-1][1] + 1:
+            landed.runs[-1] = (landed.runs[-1][0], last)
+        else:
+            landed.runs.append((first, last))
+    # Features and blocking keys now; matching waits for the whole file (dedup_indexed_records)
+    # so that each block is read once, however many batches touch it.
+    index_records(
+        library, [(rid, item.record) for rid, item in zip(record_ids, batch, strict=True)]
+    )

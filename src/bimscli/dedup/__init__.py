@@ -2,8 +2,10 @@
 
 A pure library, no store: callers turn records into :class:`RecordFeatures` once
 (:func:`features_from_record`), then call :func:`deduplicate` for a whole set or
-:func:`match_new` with a kept :class:`BlockingIndex` for an ingest. Results name records by
-the caller's ids and say, pair by pair, which rule joined or separated them.
+:func:`match_new` for new records against a kept :class:`BlockingIndex`; a library's ingest
+gives :func:`~bimscli.dedup.engine.judge_blocks` the blocks it reads from its store instead.
+Results name records by the caller's ids and say, pair by pair, which rule joined or
+separated them.
 """
 
 from __future__ import annotations

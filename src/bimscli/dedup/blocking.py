@@ -168,16 +168,16 @@ class BlockingIndex:
         """The number of an indexed record, or ``None``."""
         return self._positions.get(record_id)
 
-    def candidates(self, number: int) -> set[int]:
-        """The records sharing a (not oversized) block with record ``number``."""
-        found: set[int] = set()
+    def blocks_of(self, number: int) -> list[tuple[list[int], bool]]:
+        """The blocks of two or more records (not oversized) that hold record ``number``,
+        with True for identifier blocks (as :meth:`blocks` gives them)."""
+        found: list[tuple[list[int], bool]] = []
         for key in blocking_keys(self.features(number)):
             table = self._table(key)
-            limit = MAX_ID_BLOCK if table is self._id_blocks else MAX_BLOCK
+            by_id = table is self._id_blocks
             members = table.get(hash(key))
-            if isinstance(members, list) and len(members) <= limit:
-                found.update(members)
-        found.discard(number)
+            if isinstance(members, list) and len(members) <= (MAX_ID_BLOCK if by_id else MAX_BLOCK):
+                found.append((members, by_id))
         return found
 
     def blocks(self) -> Iterator[tuple[list[int], bool]]:

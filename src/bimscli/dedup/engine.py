@@ -8,7 +8,7 @@ lookups. Both return pair decisions; :func:`cluster_decisions` turns decisions i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -185,63 +185,140 @@ def match_new(
     existing_clusters: Iterable[Sequence[str]] = (),
     allow_preprints: bool = False,
 ) -> DedupResult:
-    """Match new records against an indexed library and each other (end of ``bims ingest``).
+    """Match new records against an indexed library and each other.
 
     The new records are added to ``index``. ``existing_clusters`` are the library's current
     works that involve the records found similar; the result's clusters are the works the new
-    records belong to, merged with those.
+    records belong to, merged with those. The pairs judged are those :func:`judge_blocks`
+    takes from the blocks that hold a new record (the library's ingest streams the same
+    blocks from the store instead of keeping an index).
     """
     numbers = [index.add(f) for f in new_features]
-    new_set = set(numbers)
-    found: list[PairDecision] = []
+    new_ids = {f.record_id for f in new_features}
+    blocks: dict[int, tuple[list[RecordFeatures], bool]] = {}
     for number in numbers:
-        for other in sorted(index.candidates(number)):
-            if other in new_set and other > number:
-                continue  # the pair is met again from the other side
-            decision = decide_pair(
-                index.features(number),
-                index.features(other),
-                threshold,
-                allow_preprints=allow_preprints,
+        for members, by_id in index.blocks_of(number):
+            if id(members) not in blocks:
+                blocks[id(members)] = ([index.features(m) for m in sorted(members)], by_id)
+    found = judge_blocks(
+        blocks.values(),
+        lambda f: f.record_id in new_ids,
+        threshold,
+        allow_preprints=allow_preprints,
+    )
+    joined = joined_library_records(found, new_ids.__contains__)
+    known = [index.number_of(r) for r in joined]
+    found += vetoes_among(
+        [index.features(n) for n in known if n is not None], threshold, allow_preprints
+    )
+    return resolve(found, decisions, existing_clusters)
+
+
+def resolve(
+    found: Iterable[PairDecision],
+    decisions: UserDecisions = NO_DECISIONS,
+    existing_clusters: Iterable[Sequence[str]] = (),
+) -> DedupResult:
+    """The works pair decisions make, with people's decisions and the existing works (each
+    pair once, whatever the number of blocks it was met in)."""
+    unique = {(d.first, d.second): d for d in found}
+    return _result(list(unique.values()), decisions, existing_clusters)
+
+
+def judge_blocks(
+    blocks: Iterable[tuple[Sequence[RecordFeatures], bool]],
+    is_new: Callable[[RecordFeatures], bool],
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    allow_preprints: bool = False,
+) -> list[PairDecision]:
+    """The decisions for the pairs of these blocks that hold at least one new record.
+
+    Each block comes with True when it is an identifier block. As in a batch run
+    (:func:`candidate_pairs`), every such pair of an identifier block or a small block is
+    judged, and a larger block's pairs only when their titles are similar enough (filtered
+    in rapidfuzz's C code), so the cost follows the new records, not the blocks' size.
+    Pairs of two library records were judged when the later of them was new.
+    """
+    min_score = (threshold - REVIEW_MARGIN) / 100.0
+    seen: set[tuple[str, str]] = set()
+    found: list[PairDecision] = []
+    for members, by_id in blocks:
+        for a, b in _new_pairs(members, by_id, is_new, min_score):
+            pair = (
+                (a.record_id, b.record_id)
+                if a.record_id < b.record_id
+                else (b.record_id, a.record_id)
             )
+            if pair in seen:
+                continue
+            seen.add(pair)
+            decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints)
             if decision is not None:
                 found.append(decision)
-    found += _vetoes_between_joined(index, found, new_set, threshold, allow_preprints)
-    return _result(found, decisions, existing_clusters)
+    return found
+
+
+def _new_pairs(
+    members: Sequence[RecordFeatures],
+    by_id: bool,
+    is_new: Callable[[RecordFeatures], bool],
+    min_score: float,
+) -> Iterator[tuple[RecordFeatures, RecordFeatures]]:
+    new = [is_new(m) for m in members]
+    if not any(new):
+        return
+    if by_id or len(members) <= SMALL_BLOCK:
+        for (a, a_new), (b, b_new) in combinations(zip(members, new, strict=True), 2):
+            if a_new or b_new:
+                yield a, b
+        return
+    titles = [m.title_key for m in members]
+    for position, member in enumerate(members):
+        if not new[position] or not member.title_key:
+            continue
+        for _, _, other in extract(
+            member.title_key,
+            titles,
+            scorer=Indel.normalized_similarity,
+            score_cutoff=min_score,
+            limit=None,
+        ):
+            # A pair of two new records is taken from the first of them only.
+            if other != position and not (new[other] and other < position):
+                yield member, members[other]
 
 
 MAX_RECHECKED = 64
 """At most this many library records are re-checked against each other per ingest."""
 
 
-def _vetoes_between_joined(
-    index: BlockingIndex,
-    found: list[PairDecision],
-    new_numbers: set[int],
-    threshold: float,
-    allow_preprints: bool,
-) -> list[PairDecision]:
-    """Vetoes between library records that new records would now join.
+def joined_library_records(
+    found: Iterable[PairDecision], is_new: Callable[[str], bool]
+) -> list[str]:
+    """The library records (not new) that merge decisions would join, lowest ids first.
 
-    A batch run judged those pairs before, but its vetoes are not kept in the index: without
-    this, a new record similar to two records with different DOIs would join their works.
+    A batch run judged the pairs between them before, but its vetoes are not kept: without
+    checking them again (:func:`vetoes_among`), a new record similar to two records with
+    different DOIs would join their works.
     """
-    new_ids = {index.features(n).record_id for n in new_numbers}
-    joined = sorted(
-        {
-            other
-            for d in found
-            if d.outcome is Outcome.MERGE
-            for other in (d.first, d.second)
-            if other not in new_ids
-        }
-    )[:MAX_RECHECKED]
-    numbers = [n for n in (index.number_of(i) for i in joined) if n is not None]
+    joined = {
+        record
+        for d in found
+        if d.outcome is Outcome.MERGE
+        for record in (d.first, d.second)
+        if not is_new(record)
+    }
+    return sorted(joined)[:MAX_RECHECKED]
+
+
+def vetoes_among(
+    features: Sequence[RecordFeatures], threshold: float, allow_preprints: bool = False
+) -> list[PairDecision]:
+    """The vetoes (cannot-links) between any two of these records."""
     vetoes: list[PairDecision] = []
-    for a, b in combinations(numbers, 2):
-        decision = decide_pair(
-            index.features(a), index.features(b), threshold, allow_preprints=allow_preprints
-        )
+    for a, b in combinations(features, 2):
+        decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints)
         if decision is not None and decision.is_cannot_link:
             vetoes.append(decision)
     return vetoes

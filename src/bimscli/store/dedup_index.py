@@ -7,12 +7,12 @@ by a few lookups instead of reading the whole library.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import msgspec
 
 from bimscli.dedup import RecordFeatures, features_from_record
-from bimscli.dedup.blocking import MAX_BLOCK, blocking_keys
+from bimscli.dedup.blocking import MAX_BLOCK, MAX_ID_BLOCK, blocking_keys
 from bimscli.dedup.gcpause import collector_paused
 from bimscli.model import Record
 from bimscli.serialize import record_from_json
@@ -23,7 +23,6 @@ FEATURES_VERSION = "1"
 
 _features_encoder = msgspec.msgpack.Encoder()
 _features_decoder = msgspec.msgpack.Decoder(RecordFeatures)
-_ID_KEYS = ("doi:", "pmid:", "pmc:")
 
 
 def index_records(library: Library, items: Iterable[tuple[int, Record]]) -> list[RecordFeatures]:
@@ -92,33 +91,62 @@ def load_features(library: Library, record_ids: Iterable[int] | None) -> list[Re
         return out
 
 
-def candidate_ids(library: Library, features: Sequence[RecordFeatures]) -> set[int]:
-    """Records sharing a blocking key with any of ``features`` (oversized blocks skipped)."""
+def touched_blocks(
+    library: Library, runs: Sequence[tuple[int, int]], *, chunk_members: int = 20_000
+) -> Iterator[list[tuple[list[RecordFeatures], bool]]]:
+    """The blocks (of two or more records, not oversized) that hold a record of ``runs``
+    (ranges of record ids, both ends included), with their members' features, in chunks.
+
+    Each block comes with True when it is an identifier block. A chunk holds blocks with
+    about ``chunk_members`` members in all, so memory stays flat however many records an
+    ingest adds; a record in several blocks is read once per chunk that needs it.
+    """
+    pending: list[tuple[list[int], bool]] = []
+    size = 0
+    for members, by_id in _touched_member_ids(library, runs):
+        pending.append((members, by_id))
+        size += len(members)
+        if size >= chunk_members:
+            yield _with_features(library, pending)
+            pending, size = [], 0
+    if pending:
+        yield _with_features(library, pending)
+
+
+def _touched_member_ids(
+    library: Library, runs: Sequence[tuple[int, int]]
+) -> Iterator[tuple[list[int], bool]]:
     conn = library.connection
-    found: set[int] = set()
-    keys = sorted({key for f in features for key in blocking_keys(f)})
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        # One query per 500 keys, not one per key; at most MAX_BLOCK + 1 rows come back per key.
-        sql = _BLOCK_MEMBERS_SQL.format(marks=",".join("?" * len(chunk)))
-        members: dict[str, list[int]] = {}
-        for key, record_id in conn.execute(sql, (*chunk, MAX_BLOCK + 1)):
-            members.setdefault(key, []).append(int(record_id))
-        for key, ids in members.items():
-            if len(ids) > MAX_BLOCK and not key.startswith(_ID_KEYS):
-                continue  # an oversized block: its records meet through their other keys
-            found.update(ids)
-        for key in chunk:
-            if key.startswith(_ID_KEYS) and len(members.get(key, ())) > MAX_BLOCK:
-                # Identifier blocks are never capped: read this one whole.
-                rows = conn.execute("SELECT record_id FROM record_blocks WHERE key = ?", (key,))
-                found.update(int(r[0]) for r in rows)
-    return found
+    for first, last in runs:
+        for by_id, sql, cap in (
+            (True, _TOUCHED_SQL.format(test=""), MAX_ID_BLOCK),
+            (False, _TOUCHED_SQL.format(test="NOT"), MAX_BLOCK),
+        ):
+            for (members,) in conn.execute(sql, (first, last, cap + 1)):
+                ids = sorted(int(m) for m in members.split(","))
+                if len(ids) <= cap:
+                    yield ids, by_id
 
 
-# Only "?" placeholders are formatted in; keys and the cap are bound parameters.
-_BLOCK_MEMBERS_SQL = (
-    "SELECT key, record_id FROM (SELECT key, record_id,"
-    " row_number() OVER (PARTITION BY key) AS n FROM record_blocks WHERE key IN ({marks}))"
-    " WHERE n <= ?"
-)
+# Each key a new record holds, with up to `cap + 1` of its members (a block that big is
+# oversized and skipped), and only when it has two members or more. Only the NOT is
+# formatted in; ids and caps are bound parameters.
+_TOUCHED_SQL = """
+    SELECT members FROM (
+        SELECT t.key AS key, (
+            SELECT group_concat(record_id) FROM (
+                SELECT record_id FROM record_blocks b WHERE b.key = t.key LIMIT ?3)
+        ) AS members
+        FROM (SELECT DISTINCT key FROM record_blocks
+              WHERE record_id BETWEEN ?1 AND ?2
+              AND {test} (key GLOB 'doi:*' OR key GLOB 'pmid:*' OR key GLOB 'pmc:*')) AS t
+    ) WHERE instr(members, ',') > 0
+"""
+
+
+def _with_features(
+    library: Library, blocks: list[tuple[list[int], bool]]
+) -> list[tuple[list[RecordFeatures], bool]]:
+    ids = {rid for members, _ in blocks for rid in members}
+    features = {int(f.record_id): f for f in load_features(library, ids)}
+    return [([features[r] for r in members if r in features], by_id) for members, by_id in blocks]
