@@ -289,20 +289,18 @@ def create_single_record_works(
     fmt: SourceFormat,
     parsed: Sequence[ParsedRecord],
     record_ids: Sequence[int],
-    record_json: Sequence[str] = (),
 ) -> list[int]:
     """Give every new source record a work of its own (inside the ingest's transaction).
 
-    ``record_json`` may give each source record's JSON, reused when the work shows the
-    record unchanged (the usual case) instead of encoding it again.
+    A work that shows its record unchanged (the usual case) stores no copy of it: its record
+    and provenance columns stay NULL and readers take the record's own (migration 0006).
     """
     work_ids = library.next_ids("works", len(parsed))
-    stored: Sequence[str | None] = record_json or [None] * len(parsed)
     conn = library.connection
     conn.executemany(
         "INSERT INTO works (id, record, provenance, title, year, doi, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        _single_work_rows(fmt, zip(parsed, record_ids, work_ids, stored, strict=True), now_iso()),
+        _single_work_rows(fmt, zip(parsed, record_ids, work_ids, strict=True), now_iso()),
     )
     conn.executemany(
         "INSERT INTO work_members (record_id, work_id, rule) VALUES (?, ?, 'new')",
@@ -312,16 +310,16 @@ def create_single_record_works(
 
 
 def _single_work_rows(
-    fmt: SourceFormat, items: Iterable[tuple[ParsedRecord, int, int, str | None]], stamp: str
+    fmt: SourceFormat, items: Iterable[tuple[ParsedRecord, int, int]], stamp: str
 ) -> Iterator[tuple[object, ...]]:
     """The ``works`` rows of one-record works, made as ``executemany`` consumes them."""
-    for item, record_id, work_id, given in items:
+    for item, record_id, work_id in items:
         derived = derive_work([Member(record_id, fmt.priority, item.record)])
         record = derived.record
-        data = given
-        if data is None or record is not item.record:
+        data = provenance = None
+        if record is not item.record:
             data = record_to_json(record).decode("utf-8")
-        provenance = json.dumps(derived.provenance)
+            provenance = json.dumps(derived.provenance, sort_keys=True)
         yield (work_id, data, provenance, record.title, record.year, record.ids.doi, stamp, stamp)
 
 
@@ -336,7 +334,7 @@ def _store_batch(
         return
     record_json = [record_to_json(item.record).decode("utf-8") for item in batch]
     record_ids = library.add_source_records(input_id, batch, record_json)
-    create_single_record_works(library, fmt, batch, record_ids, record_json)
+    create_single_record_works(library, fmt, batch, record_ids)
     landed.records += len(batch)
     for first, last in id_runs(record_ids):
         if landed.runs and first == landed.runs[-1][1] + 1:

@@ -9,8 +9,10 @@ import pytest
 
 from bimscli.errors import LibraryError, NotFoundError
 from bimscli.model import Identifiers, ParsedRecord, Position, Record
+from bimscli.serialize import record_to_json
 from bimscli.store import Library
-from bimscli.store.migrations import MIGRATIONS
+from bimscli.store.library import PAGE_SIZE
+from bimscli.store.migrations import MIGRATIONS, apply_migrations
 
 
 def _add_one(library: Library, title: str = "A title") -> tuple[int, int]:
@@ -41,6 +43,21 @@ def test_migrations_are_recorded_once(library_path: Path) -> None:
 def test_wal_mode_and_busy_timeout(library: Library) -> None:
     assert library.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert library.connection.execute("PRAGMA busy_timeout").fetchone()[0] >= 30_000
+
+
+def test_a_new_library_gets_large_pages_and_an_old_one_keeps_its_own(
+    library_path: Path, tmp_path: Path
+) -> None:
+    with Library.open(library_path) as library:
+        assert library.connection.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    older = tmp_path / "older.sqlite"
+    conn = sqlite3.connect(older)
+    conn.execute("CREATE TABLE kept (x)")  # a file with content: its page size is fixed
+    conn.close()
+    with Library.open(older) as library:
+        assert library.connection.execute("PRAGMA page_size").fetchone()[0] == 4096
+        _add_one(library)
+        assert library.count_works() == 1
 
 
 def test_library_from_a_newer_bims_is_refused(library_path: Path) -> None:
@@ -99,3 +116,38 @@ def test_transaction_rolls_back_on_interrupt(library: Library) -> None:
 def test_unknown_work_is_a_clear_error(library: Library) -> None:
     with pytest.raises(NotFoundError, match="no work 42"):
         library.work(42)
+
+
+def test_works_of_an_older_library_survive_the_shared_record_migration(tmp_path: Path) -> None:
+    path = tmp_path / "v5.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, MIGRATIONS[:5])  # a library as bims wrote it before 0006
+    record = Record(title="Kept title", ids=Identifiers(doi="10.1000/kept"))
+    data = record_to_json(record).decode()
+    conn.execute(
+        "INSERT INTO inputs (id, name, sha256, size, format, parser_version, ingested_at)"
+        " VALUES (1, 'a.ris', 'x', 1, 'ris', '1', 't')"
+    )
+    conn.execute(
+        "INSERT INTO source_records (id, input_id, entry, line, raw, record)"
+        " VALUES (1, 1, 1, 1, 'raw', ?)",
+        (data,),
+    )
+    insert_work = (
+        "INSERT INTO works (id, record, provenance, created_at, updated_at)"
+        " VALUES (?, ?, ?, 't', 't')"
+    )
+    conn.execute(insert_work, (1, data, '{"title": [1]}'))
+    conn.execute(insert_work, (7, "{}", "{}"))
+    conn.execute("DELETE FROM works WHERE id = 7")  # a merged work: id 7 must never come back
+    conn.execute("INSERT INTO work_members (record_id, work_id, rule) VALUES (1, 1, 'new')")
+    conn.close()
+    with Library.open(path) as library:
+        work = library.work(1)
+        assert work.record.title == "Kept title"
+        assert work.provenance == {"title": [1]}
+        assert library.next_ids("works", 1) == [8]
+        _, new_work = _add_one(library, "Another")
+        assert new_work == 8
+        assert library.work(new_work).record.title == "Another"
+        assert library.work(new_work).provenance["title"] == [2]

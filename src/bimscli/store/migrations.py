@@ -219,12 +219,46 @@ STABLE_WORK_IDS = Migration(
     rebuilds_tables=True,
 )
 
+SHARED_SINGLE_RECORDS = Migration(
+    "0006_shared_single_records",
+    """
+    -- A work of one source record that shows that record unchanged (every work of a fresh
+    -- ingest) keeps no copy of it: record and provenance are NULL, and readers take the
+    -- record from its one member (every field then comes from it). Halves what an ingest
+    -- writes besides the raw text.
+    CREATE TABLE works_v6 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record TEXT,
+        provenance TEXT,
+        title TEXT,
+        year INTEGER,
+        doi TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO works_v6 (id, record, provenance, title, year, doi, created_at, updated_at)
+        SELECT id, record, provenance, title, year, doi, created_at, updated_at FROM works;
+    -- Ids are never reused: carry the highest id ever given over to the new table.
+    UPDATE sqlite_sequence SET seq = max(seq, coalesce(
+        (SELECT max(seq) FROM sqlite_sequence WHERE name = 'works'), 0))
+        WHERE name = 'works_v6';
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'works_v6', seq FROM sqlite_sequence WHERE name = 'works'
+        AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'works_v6');
+    DROP TABLE works;
+    ALTER TABLE works_v6 RENAME TO works;
+    CREATE INDEX works_doi ON works(doi) WHERE doi IS NOT NULL;
+    """,
+    rebuilds_tables=True,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
     TAGS,
     DEDUPLICATION,
     STABLE_WORK_IDS,
+    SHARED_SINGLE_RECORDS,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 

@@ -76,13 +76,21 @@ def tags_by_work(library: Library, origin: str | None = None) -> dict[int, set[s
     return {work_id: set(tags.split("\x1f")) for work_id, tags in rows}
 
 
+WORK_RECORDS_SQL = (
+    "SELECT w.id, coalesce(w.record, (SELECT s.record FROM work_members m"
+    " JOIN source_records s ON s.id = m.record_id WHERE m.work_id = w.id))"
+    " FROM works w ORDER BY w.id"
+)
+"""Every work's id and shown record (a work of one unchanged record stores none of its own)."""
+
+
 def _work_records(library: Library) -> Iterator[tuple[int, Record]]:
     """Every work's id and record, in id order: only what tagging reads.
 
     ``Library.works`` also decodes each work's provenance and builds a row object, which
     tagging a whole library has no use for.
     """
-    rows = library.connection.execute("SELECT id, record FROM works ORDER BY id")
+    rows = library.connection.execute(WORK_RECORDS_SQL)
     for work_id, record in rows:
         yield work_id, record_from_json(record)
 
