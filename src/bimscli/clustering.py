@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bimscli.collector import collector_paused
 from bimscli.dedup import (
     DEFAULT_THRESHOLD,
     DedupResult,
@@ -29,7 +30,6 @@ from bimscli.dedup import (
     deduplicate,
 )
 from bimscli.dedup.engine import joined_library_records, judge_blocks, resolve, vetoes_among
-from bimscli.dedup.gcpause import collector_paused
 from bimscli.model import Record
 from bimscli.store import Library
 from bimscli.store.dedup_index import (

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bimscli.clustering import dedup_indexed_records, id_runs
+from bimscli.collector import collector_relaxed
 from bimscli.errors import BimsError
 from bimscli.formats import detect_format, get_format
 from bimscli.formats.base import SourceFormat
@@ -120,17 +121,18 @@ def ingest_sources(
     With ``dedup`` (the default) a file's new records are matched against the library and
     each other once all of them are stored, before the file's transaction ends.
     """
-    reports = [
-        ingest_source(
-            library,
-            source,
-            format_name=format_name,
-            encoding=encoding,
-            progress=progress or Progress(),
-            dedup=dedup,
-        )
-        for source in sources
-    ]
+    with collector_relaxed():
+        reports = [
+            ingest_source(
+                library,
+                source,
+                format_name=format_name,
+                encoding=encoding,
+                progress=progress or Progress(),
+                dedup=dedup,
+            )
+            for source in sources
+        ]
     return IngestReport(tuple(reports))
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from bimscli.model import Identifiers, ParsedRecord, Position, Record
 from bimscli.store import Library, dedup_index
 from bimscli.store.dedup_index import FEATURES_VERSION, ensure_indexed, index_records
+from bimscli.store.migrations import MIGRATIONS, apply_migrations
 
 
 def _stored(library: Library, title: str) -> tuple[int, Record]:
@@ -51,3 +55,33 @@ def test_features_of_an_older_version_are_rebuilt(library: Library) -> None:
     assert _version(library) == FEATURES_VERSION
     blocks = library.connection.execute("SELECT count(DISTINCT record_id) FROM record_blocks")
     assert blocks.fetchone()[0] == 2
+
+
+def test_blocking_keys_of_an_older_library_survive_the_clustered_blocks_migration(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v6.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, MIGRATIONS[:6])  # record_blocks as a rowid table with two indexes
+    conn.execute(
+        "INSERT INTO inputs (id, name, sha256, size, format, parser_version, ingested_at)"
+        " VALUES (1, 'a.ris', 'x', 1, 'ris', '1', 't')"
+    )
+    conn.executemany(
+        "INSERT INTO source_records (id, input_id, entry, line, raw, record)"
+        " VALUES (?, 1, ?, 1, 'raw', '{}')",
+        [(1, 1), (2, 2)],
+    )
+    rows = [("doi:10.1/x", 1), ("doi:10.1/x", 2), ("doi:10.1/x", 2), ("tp:a b c", 1)]
+    conn.executemany("INSERT INTO record_blocks (key, record_id) VALUES (?, ?)", rows)
+    conn.close()
+    with Library.open(path) as library:
+        kept = library.connection.execute(
+            "SELECT key, record_id FROM record_blocks ORDER BY key, record_id"
+        ).fetchall()
+        plan = library.connection.execute(
+            "EXPLAIN QUERY PLAN SELECT record_id FROM record_blocks WHERE key = 'x'"
+        ).fetchall()
+    # The duplicate row is gone, and a block is read from the table's own key order.
+    assert kept == [("doi:10.1/x", 1), ("doi:10.1/x", 2), ("tp:a b c", 1)]
+    assert any("PRIMARY KEY" in str(step) for step in plan)

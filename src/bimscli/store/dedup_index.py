@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import msgspec
 
+from bimscli.collector import collector_paused
 from bimscli.dedup import RecordFeatures, features_from_record
 from bimscli.dedup.blocking import MAX_BLOCK, MAX_ID_BLOCK, blocking_keys
-from bimscli.dedup.gcpause import collector_paused
 from bimscli.model import Record
 from bimscli.serialize import record_from_json
 from bimscli.store.library import Library
@@ -43,7 +43,7 @@ def index_records(library: Library, items: Iterable[tuple[int, Record]]) -> list
         [(int(f.record_id), _features_encoder.encode(f)) for f in features],
     )
     conn.executemany(
-        "INSERT INTO record_blocks (key, record_id) VALUES (?, ?)",
+        "INSERT OR IGNORE INTO record_blocks (key, record_id) VALUES (?, ?)",
         [(key, int(f.record_id)) for f in features for key in blocking_keys(f)],
     )
     return features

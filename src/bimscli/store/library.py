@@ -35,6 +35,13 @@ four times the frames (each checksummed, each indexed in memory for the open tra
 16 KB pages made storing 30,000 articles ~30% cheaper (benchmarks/pubmed_ingest.py)."""
 
 
+CACHE_KIB = 65536
+"""SQLite's page cache per connection (KiB; SQLite's default is 2,000). An ingest inserts
+blocking keys in random order into an index of tens of megabytes: with the default cache most
+inserts read and spill a page (30,000 articles: indexing 2.8 -> 2.0 CPU-s, matching 1.7 -> 1.2).
+The cache is a cap, so memory stays flat."""
+
+
 def now_iso() -> str:
     """The current UTC time as an ISO 8601 string with seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -128,6 +135,7 @@ class Library:
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             conn.execute("PRAGMA foreign_keys = ON")
             apply_migrations(conn)
         except sqlite3.DatabaseError as exc:

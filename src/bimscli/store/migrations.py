@@ -252,6 +252,25 @@ SHARED_SINGLE_RECORDS = Migration(
     rebuilds_tables=True,
 )
 
+CLUSTERED_BLOCKS = Migration(
+    "0007_clustered_blocks",
+    """
+    -- Blocking keys clustered by key (no rowid, no separate key index): an ingest inserts
+    -- eight a record into two B-trees instead of three, and a block's members are read in
+    -- key order from the table itself.
+    CREATE TABLE record_blocks_v7 (
+        key TEXT NOT NULL,
+        record_id INTEGER NOT NULL REFERENCES source_records(id),
+        PRIMARY KEY (key, record_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO record_blocks_v7 (key, record_id)
+        SELECT key, record_id FROM record_blocks;
+    DROP TABLE record_blocks;
+    ALTER TABLE record_blocks_v7 RENAME TO record_blocks;
+    CREATE INDEX record_blocks_record ON record_blocks(record_id);
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
@@ -259,6 +278,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     DEDUPLICATION,
     STABLE_WORK_IDS,
     SHARED_SINGLE_RECORDS,
+    CLUSTERED_BLOCKS,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
