@@ -38,10 +38,10 @@ from bimscli.collector import collector_paused
 from bimscli.dedup import build_index, deduplicate, features_from_record, match_new
 from bimscli.dedup.features import RecordFeatures
 from bimscli.formats import get_format
-from bimscli.ingest import create_single_record_works
 from bimscli.model import Author, Identifiers, ParsedRecord, PartialDate, Position, Record
 from bimscli.store import Library
 from bimscli.store.dedup_index import index_records
+from bimscli.store.prepared import create_single_record_works
 
 PLANTED_SHARE = 0.10
 

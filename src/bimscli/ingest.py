@@ -8,32 +8,24 @@ lands. Re-ingesting the same bytes with the same format does nothing.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bimscli.clustering import dedup_indexed_records, id_runs
+from bimscli.clustering import dedup_indexed_records
 from bimscli.collector import collector_relaxed
 from bimscli.errors import BimsError
 from bimscli.formats import detect_format, get_format
 from bimscli.formats.base import SourceFormat
-from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure, Position
-from bimscli.serialize import record_to_json
+from bimscli.model import DocumentHeader, ParseFailure
+from bimscli.reading import read_batches
 from bimscli.sources import (
     InputSource,
-    decode_text,
     effective_encoding,
-    iter_lines,
     sniff,
-    stream_damage,
 )
 from bimscli.store import Library
-from bimscli.store.dedup_index import index_records
-from bimscli.store.library import now_iso
-from bimscli.works import Member, derive_work
-
-BATCH_SIZE = 1000
+from bimscli.store.prepared import store_prepared
 
 
 class FileStatus(StrEnum):
@@ -200,23 +192,6 @@ def _unchanged(
     )
 
 
-def _entries(
-    source: InputSource, fmt: SourceFormat, encoding: str, progress: Progress
-) -> Iterator[Entry]:
-    stream = source.open_bytes(progress.advance)
-    with stream:
-        if fmt.parse_stream is not None:
-            yield from fmt.parse_stream(stream)
-        elif fmt.parse_lines is not None:
-            yield from fmt.parse_lines(iter_lines(source, stream, encoding))
-        else:
-            assert fmt.parse_text is not None
-            yield from fmt.parse_text(decode_text(source, stream.read(), encoding))
-        damage = stream_damage(stream)
-        if damage is not None:
-            yield ParseFailure(Position(1, 0), "", damage)
-
-
 def _store_input(
     library: Library,
     *,
@@ -236,27 +211,25 @@ def _store_input(
         parser_version=fmt.version,
         origin="file" if source.path else "stdin",
     )
+    # Record ids are handed out from here on: the write lock keeps them free.
+    first_id = library.next_ids("source_records", 1)[0]
     header: DocumentHeader | None = None
     failures: list[ParseFailure] = []
-    batch: list[ParsedRecord] = []
-    landed = _Landed()
-    for entry in _entries(source, fmt, encoding, progress):
-        if isinstance(entry, ParsedRecord):
-            batch.append(entry)
-            if len(batch) >= BATCH_SIZE:
-                _store_batch(library, input_id, fmt, batch, landed)
-                batch = []
-        elif isinstance(entry, ParseFailure):
-            failures.append(entry)
-        else:
-            header = entry
-    _store_batch(library, input_id, fmt, batch, landed)
-    if dedup and landed.runs:
-        changes = dedup_indexed_records(library, landed.runs)
-        landed.merged += sum(len(rids) for _, rids in changes.merged)
-        landed.flagged += len(changes.flagged)
+    records = 0
+    for batch in read_batches(source, fmt, encoding, progress.advance, first_id):
+        store_prepared(library, input_id, batch.records)
+        records += len(batch.records)
+        failures += batch.failures
+        header = batch.header or header
+    merged = flagged = 0
+    if dedup and records:
+        # Matching waits for the whole file, so that each block is read once however many
+        # batches touch it.
+        changes = dedup_indexed_records(library, [(first_id, first_id + records - 1)])
+        merged = sum(len(rids) for _, rids in changes.merged)
+        flagged = len(changes.flagged)
     library.add_failures(input_id, failures)
-    library.finish_input(input_id, header, landed.records, len(failures))
+    library.finish_input(input_id, header, records, len(failures))
     status = FileStatus.PARTIAL if failures else FileStatus.ADDED
     reported = tuple(FailureReport(f.position.line, f.position.entry, f.message) for f in failures)
     works = library.connection.execute(
@@ -268,83 +241,9 @@ def _store_input(
         source.name,
         status,
         fmt.name,
-        landed.records,
+        records,
         tuple(int(w) for (w,) in works),
-        merged=landed.merged,
-        flagged=landed.flagged,
+        merged=merged,
+        flagged=flagged,
         failures=reported,
-    )
-
-
-@dataclass
-class _Landed:
-    """Running totals of one input's ingest."""
-
-    records: int = 0
-    merged: int = 0
-    flagged: int = 0
-    runs: list[tuple[int, int]] = field(default_factory=list)
-
-
-def create_single_record_works(
-    library: Library,
-    fmt: SourceFormat,
-    parsed: Sequence[ParsedRecord],
-    record_ids: Sequence[int],
-) -> list[int]:
-    """Give every new source record a work of its own (inside the ingest's transaction).
-
-    A work that shows its record unchanged (the usual case) stores no copy of it: its record
-    and provenance columns stay NULL and readers take the record's own (migration 0006).
-    """
-    work_ids = library.next_ids("works", len(parsed))
-    conn = library.connection
-    conn.executemany(
-        "INSERT INTO works (id, record, provenance, title, year, doi, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        _single_work_rows(fmt, zip(parsed, record_ids, work_ids, strict=True), now_iso()),
-    )
-    conn.executemany(
-        "INSERT INTO work_members (record_id, work_id, rule) VALUES (?, ?, 'new')",
-        zip(record_ids, work_ids, strict=True),
-    )
-    return work_ids
-
-
-def _single_work_rows(
-    fmt: SourceFormat, items: Iterable[tuple[ParsedRecord, int, int]], stamp: str
-) -> Iterator[tuple[object, ...]]:
-    """The ``works`` rows of one-record works, made as ``executemany`` consumes them."""
-    for item, record_id, work_id in items:
-        derived = derive_work([Member(record_id, fmt.priority, item.record)])
-        record = derived.record
-        data = provenance = None
-        if record is not item.record:
-            data = record_to_json(record).decode("utf-8")
-            provenance = json.dumps(derived.provenance, sort_keys=True)
-        yield (work_id, data, provenance, record.title, record.year, record.ids.doi, stamp, stamp)
-
-
-def _store_batch(
-    library: Library,
-    input_id: int,
-    fmt: SourceFormat,
-    batch: Sequence[ParsedRecord],
-    landed: _Landed,
-) -> None:
-    if not batch:
-        return
-    record_json = [record_to_json(item.record).decode("utf-8") for item in batch]
-    record_ids = library.add_source_records(input_id, batch, record_json)
-    create_single_record_works(library, fmt, batch, record_ids)
-    landed.records += len(batch)
-    for first, last in id_runs(record_ids):
-        if landed.runs and first == landed.runs[-1][1] + 1:
-            landed.runs[-1] = (landed.runs[-1][0], last)
-        else:
-            landed.runs.append((first, last))
-    # Features and blocking keys now; matching waits for the whole file (dedup_indexed_records)
-    # so that each block is read once, however many batches touch it.
-    index_records(
-        library, [(rid, item.record) for rid, item in zip(record_ids, batch, strict=True)]
     )

@@ -15,38 +15,46 @@ from bimscli.collector import collector_paused
 from bimscli.dedup import RecordFeatures, features_from_record
 from bimscli.dedup.blocking import MAX_BLOCK, MAX_ID_BLOCK, blocking_keys
 from bimscli.model import Record
+from bimscli.prepare import encode_features
 from bimscli.serialize import record_from_json
 from bimscli.store.library import Library
 
 FEATURES_VERSION = "1"
 """Bump when :func:`features_from_record` changes: stored features are then rebuilt."""
 
-_features_encoder = msgspec.msgpack.Encoder()
 _features_decoder = msgspec.msgpack.Decoder(RecordFeatures)
 
 
 def index_records(library: Library, items: Iterable[tuple[int, Record]]) -> list[RecordFeatures]:
-    """Store the features and blocking keys of new records (inside a transaction).
+    """Compute and store the features and blocking keys of new records (in a transaction)."""
+    with collector_paused():
+        features = [features_from_record(str(rid), record) for rid, record in items]
+    store_index(
+        library, ((int(f.record_id), encode_features(f), blocking_keys(f)) for f in features)
+    )
+    return features
+
+
+def store_index(library: Library, rows: Iterable[tuple[int, bytes, Sequence[str]]]) -> None:
+    """Store records' encoded features and blocking keys (inside a transaction).
 
     The first records indexed also stamp the library with :data:`FEATURES_VERSION`, so that
     :func:`ensure_indexed` knows their features are current and does not rebuild them.
     """
-    with collector_paused():
-        features = [features_from_record(str(rid), record) for rid, record in items]
     conn = library.connection
     conn.execute(
         "INSERT OR IGNORE INTO settings (name, value) VALUES ('features_version', ?)",
         (FEATURES_VERSION,),
     )
+    rows = list(rows)
     conn.executemany(
         "INSERT OR REPLACE INTO record_features (record_id, data) VALUES (?, ?)",
-        [(int(f.record_id), _features_encoder.encode(f)) for f in features],
+        [(rid, data) for rid, data, _ in rows],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO record_blocks (key, record_id) VALUES (?, ?)",
-        [(key, int(f.record_id)) for f in features for key in blocking_keys(f)],
+        [(key, rid) for rid, _, keys in rows for key in keys],
     )
-    return features
 
 
 def ensure_indexed(library: Library) -> None:
