@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from bimscli.formats._loose_text import html_to_plain, parse_loose_date, split_person_name
+from bimscli.formats._loose_text import html_to_plain, parse_loose_date
 from bimscli.formats._page_metadata import PageMetadata, split_first_last_page
+from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import find_dois, normalize_issn
 from bimscli.model import Author, WorkType
 
@@ -112,7 +113,7 @@ def _article_metadata(article: Mapping[str, Any]) -> PageMetadata:
 def _author(value: object) -> Author | None:
     if not isinstance(value, Mapping):
         name = _text(value)
-        return split_person_name(name) if name else None
+        return parse_person_name(name) if name else None
     if "organization" in _type_names(value):
         name = _text(value.get("name"))
         return Author(group=name) if name else None
@@ -121,7 +122,7 @@ def _author(value: object) -> Author | None:
         author: Author | None = Author(family=family, given=given)
     else:
         name = _text(value.get("name"))
-        author = split_person_name(name) if name else None
+        author = parse_person_name(name) if name else None
     if author is None or author.is_group:
         return author
     affiliations = tuple(a for a in map(_name, _as_list(value.get("affiliation"))) if a)

@@ -1,7 +1,8 @@
-"""Helpers for loosely written metadata: names, dates and HTML snippets as web sources give them.
+"""Helpers for loosely written metadata: dates and HTML snippets as web sources give them.
 
-The Semantic Scholar and web-article parsers both meet free-form values (``"A. Turing"``,
-``"Apr 22, 2019"``, ``"<p><p>text</p>"``) rather than the fielded data of MEDLINE or Crossref.
+The Semantic Scholar and web-article parsers both meet free-form values (``"Apr 22, 2019"``,
+``"<p><p>text</p>"``) rather than the fielded data of MEDLINE or Crossref. Names are read by
+:mod:`bimscli.formats._person_names`.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import html
 import re
 from datetime import date
 
-from bimscli.formats._group_names import GROUP_WORDS
 from bimscli.formats._months import month_number
-from bimscli.model import Author, PartialDate
+from bimscli.model import PartialDate
 
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DATE_PATTERNS = (
@@ -114,68 +114,3 @@ def html_to_plain(text: str | None) -> str:
     'Effect of IL-6 on bone'
     """
     return " ".join(html_paragraphs(text))
-
-
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-_PARTICLES = {
-    "al", "bin", "da", "das", "de", "del", "della", "der", "di", "dos", "du", "el", "la", "le",
-    "st", "st.", "ten", "ter", "van", "von", "zu",
-}  # fmt: skip
-
-
-def split_person_name(name: str) -> Author | None:
-    """An author from a name written in one string, or ``None`` for an empty one.
-
-    "Family, Given" is read as such; otherwise the last word is the family name, together with
-    lower-case particles before it ("van", "de"); groups and consortia become group authors.
-
-    >>> split_person_name("A. Turing")
-    Author(family='Turing', given='A.', group=None, suffix=None, orcid=None, affiliations=())
-    >>> split_person_name("Hsiang-Hsuan M Yu").given
-    'Hsiang-Hsuan M'
-    >>> split_person_name("Ludwig van Beethoven").family
-    'van Beethoven'
-    >>> split_person_name("Li, Yang").given
-    'Yang'
-    >>> split_person_name("AO Spine Knowledge Forum Tumor").group
-    'AO Spine Knowledge Forum Tumor'
-    >>> split_person_name("World Health Organization").group
-    'World Health Organization'
-    >>> a = split_person_name("van der Berg JA")
-    >>> (a.family, a.given)
-    ('van der Berg', 'JA')
-    >>> split_person_name("John LEE").family
-    'LEE'
-    """
-    clean = _SPACE.sub(" ", name).strip().strip(",;")
-    if not clean:
-        return None
-    if GROUP_WORDS.search(clean):
-        return Author(group=clean)
-    if clean.count(",") == 1:
-        family, given = (part.strip() for part in clean.split(","))
-        if family and given and given.lower().rstrip(".") not in {"jr", "sr", "ii", "iii"}:
-            return Author(family=family, given=given)
-    words = clean.replace(",", " ").split()
-    if len(words) > 1 and _VANCOUVER_INITIALS.match(words[-1]):
-        # PubMed's "Family Initials" ("Benhabib H", "van der Berg JA"): the initials come last.
-        return Author(family=" ".join(words[:-1]), given=words[-1])
-    return _author_from_words(words)
-
-
-# One or two capitals, or three without a vowel: "H", "JA", "MSK"; not a shouted short
-# surname such as "John LEE" or "Wei WU".
-_VANCOUVER_INITIALS = re.compile(r"^(?:[A-Z]{1,2}|[B-DF-HJ-NP-TV-Z]{3})$")
-
-
-def _author_from_words(words: list[str]) -> Author:
-    suffix = None
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
-        suffix = words.pop()
-    if len(words) == 1:
-        return Author(family=words[0], suffix=suffix)
-    start = len(words) - 1
-    while start > 1 and words[start - 1] in _PARTICLES:
-        start -= 1
-    given = " ".join(words[:start])
-    return Author(family=" ".join(words[start:]), given=given or None, suffix=suffix)

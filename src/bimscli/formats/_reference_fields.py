@@ -1,8 +1,8 @@
 """Field rules shared by the reference-manager formats (RIS, BibTeX, CSL-JSON).
 
-These formats all carry the same facts in different spellings: names as "Family, Given" or
-"Family INITIALS", page ranges split over two fields, loose dates such as "2021/06/01/" and
-keyword lists in one string. The helpers here turn each spelling into the record model.
+These formats all carry the same facts in different spellings: page ranges split over two
+fields, loose dates such as "2021/06/01/" and keyword lists in one string (names are read by
+:mod:`bimscli.formats._person_names`). The helpers here turn each spelling into the record model.
 :class:`FieldBag` makes sure a parser accounts for every field it was given: what it does not
 map is handed back for :attr:`~bimscli.model.Record.extra`.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from bimscli.formats._months import month_number
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
-from bimscli.model import Author, PartialDate
+from bimscli.model import PartialDate
 
 _DATE = re.compile(
     r"(?P<year>\d{4})(?:[-/. ]+(?P<month>\d{1,2}|[A-Za-z]{3,9}\.?)"
@@ -51,42 +51,6 @@ def parse_loose_date(text: str) -> PartialDate | None:
     unread = (match.group("month") and month is None) or (match.group("day") and day is None)
     rest = stripped.replace(match.group(0), "", 1).strip(" /-.")
     return PartialDate(year, month, day, stripped if rest or unread else None)
-
-
-_SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV|V|2nd|3rd)\.?$", re.IGNORECASE)
-_INITIALS = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})$")
-
-
-def parse_person_name(text: str) -> Author | None:
-    """An author from "Family, Given", "Family, Jr., Given", "Family INITIALS" or a group name.
-
-    A name without a comma whose last word is not initials is a group (a consortium, a study
-    group), never guessed into a person.
-
-    >>> parse_person_name("Smith, John A.")
-    Author(family='Smith', given='John A.', group=None, suffix=None, orcid=None, affiliations=())
-    >>> parse_person_name("Benhabib H.").given, parse_person_name("van der Berg JA").family
-    ('H.', 'van der Berg')
-    >>> parse_person_name("Smith, Jr., John").suffix, parse_person_name("Smith, John, Jr").given
-    ('Jr.', 'John')
-    >>> parse_person_name("AO Spine Knowledge Forum Tumor").group
-    'AO Spine Knowledge Forum Tumor'
-    """
-    name = " ".join(text.split()).strip(" ,;")
-    if not name:
-        return None
-    if "," in name:
-        parts = [p.strip() for p in name.split(",")]
-        if len(parts) >= 3 and _SUFFIX.match(parts[-1]) and not _SUFFIX.match(parts[1]):
-            # RIS's own order, "Family, Given, Suffix" (bims's RIS export, EndNote)
-            return Author(family=parts[0], given=", ".join(parts[1:-1]) or None, suffix=parts[-1])
-        if len(parts) >= 3:
-            return Author(family=parts[0], given=", ".join(parts[2:]) or None, suffix=parts[1])
-        return Author(family=parts[0] or None, given=parts[1] or None)
-    words = name.split(" ")
-    if len(words) >= 2 and _INITIALS.match(words[-1]):
-        return Author(family=" ".join(words[:-1]), given=words[-1])
-    return Author(group=name)
 
 
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|–|—)\s*(\S+)\s*$")

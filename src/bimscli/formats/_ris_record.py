@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 
+from bimscli.formats._person_names import NameStyle, parse_person_name
 from bimscli.formats._reference_fields import (
     FieldBag,
     join_page_range,
     looks_like_article_number,
     parse_loose_date,
-    parse_person_name,
     pop_note_identifiers,
     pubmed_ids_in_urls,
     split_issn_isbn,
@@ -97,7 +97,7 @@ def _epub_date(bag: FieldBag, kind: WorkType) -> PartialDate | None:
 
 
 def _authors(bag: FieldBag) -> tuple[Author, ...]:
-    names = (parse_person_name(v) for v in bag.take("AU", "A1"))
+    names = (parse_person_name(v, NameStyle.INVERTED) for v in bag.take("AU", "A1"))
     return tuple(a for a in names if a is not None)
 
 

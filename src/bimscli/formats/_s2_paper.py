@@ -20,12 +20,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bimscli.formats._loose_text import (
-    html_paragraphs,
-    html_to_plain,
-    parse_loose_date,
-    split_person_name,
-)
+from bimscli.formats._loose_text import html_paragraphs, html_to_plain, parse_loose_date
+from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
 from bimscli.model import (
     AbstractSection,
@@ -179,7 +175,7 @@ def _authors(value: object) -> tuple[Author, ...]:
     for item in value:
         data = _mapping(item)
         name = _text(data.get("name")) if data else _text(item)
-        author = split_person_name(name) if name else None
+        author = parse_person_name(name) if name else None
         if author is None:
             continue
         affiliations = data.get("affiliations")
