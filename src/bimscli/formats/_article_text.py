@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from bimscli.formats._loose_text import parse_loose_date
+from bimscli.formats._dates import parse_date
 from bimscli.formats._person_names import parse_person_name
 from bimscli.model import (
     AbstractSection,
@@ -75,7 +75,7 @@ def _article_lines(text: str) -> list[tuple[int, str]]:
 
 
 def _header_date(line: str) -> PartialDate | None:
-    return parse_loose_date(_DATE_PREFIX.sub("", line))
+    return parse_date(_DATE_PREFIX.sub("", line), exact=True)
 
 
 def _binary_share(text: str) -> float:

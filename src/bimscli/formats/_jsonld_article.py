@@ -11,7 +11,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from bimscli.formats._loose_text import html_to_plain, parse_loose_date
+from bimscli.formats._dates import parse_date
+from bimscli.formats._html_text import html_to_plain
 from bimscli.formats._page_metadata import PageMetadata, split_first_last_page
 from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import find_dois, normalize_issn
@@ -94,7 +95,7 @@ def _article_metadata(article: Mapping[str, Any]) -> PageMetadata:
         authors=tuple(a for a in map(_author, _as_list(article.get("author"))) if a is not None),
         journal=journal,
         publisher=_name(article.get("publisher")),
-        date=parse_loose_date(_text(article.get("datePublished"))),
+        date=parse_date(_text(article.get("datePublished")), exact=True),
         volume=_text(article.get("volumeNumber")) or volume,
         issue=_text(article.get("issueNumber")) or issue,
         pages=_text(article.get("pagination")) or pages,

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bimscli.formats._dates import parse_date
 from bimscli.formats._person_names import NameStyle, parse_person_name
 from bimscli.formats._pubmed import (
     article_number_from_pii,
-    compact_date,
     expand_medline_pages,
-    parse_medline_date,
     pmid_in_citation,
 )
 from bimscli.identifiers import (
@@ -176,8 +175,8 @@ def medline_record(fields: Fields) -> Record:
         journal=first.get("JT"),
         journal_abbrev=first.get("TA"),
         issn=tuple(dict.fromkeys(i for i in issns if i)),
-        date=parse_medline_date(first.get("DP")),
-        epub_date=compact_date(first.get("DEP")),
+        date=parse_date(first.get("DP")),
+        epub_date=parse_date(first.get("DEP")),
         volume=first.get("VI"),
         issue=first.get("IP"),
         pages=expand_medline_pages(pages) if pages else None,

@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bimscli.formats._loose_text import html_to_plain, parse_loose_date
+from bimscli.formats._dates import parse_date
+from bimscli.formats._html_text import html_to_plain
 from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import (
     find_dois,
@@ -147,7 +148,7 @@ def highwire_metadata(pairs: MetaPairs) -> PageMetadata:
 def _first_date(pairs: MetaPairs, *names: str) -> PartialDate | None:
     for name in names:
         for value in _all(pairs, name):
-            parsed = parse_loose_date(value)
+            parsed = parse_date(value, exact=True)
             if parsed is not None:
                 return parsed
     return None

@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 from bimscli.formats._biomednews_citation import CitationError, split_page_or_article_number
+from bimscli.formats._dates import date_from_parts
 from bimscli.formats._person_names import PARTICLES, parse_person_name
-from bimscli.formats._plain_text import clean_spaces, partial_date
+from bimscli.formats._plain_text import clean_spaces
 from bimscli.model import Author, PartialDate
 
 PUBLICATION_TYPES = frozenset(
@@ -158,7 +159,7 @@ def find_epub_date(line: str) -> PartialDate | None:
     '2019-01-24'
     """
     epub = _EPUB.search(line)
-    return partial_date(*epub.group("year", "month", "day")) if epub else None
+    return date_from_parts(*epub.group("year", "month", "day")) if epub else None
 
 
 def parse_citation_line(line: str) -> PageCitation:
@@ -177,7 +178,7 @@ def parse_citation_line(line: str) -> PageCitation:
     pages, number = _pages_or_article_number(loc.group("pages") if loc else None)
     return PageCitation(
         journal=match.group("journal").strip() or None,
-        date=partial_date(*match.group("year", "month", "day")),
+        date=date_from_parts(*match.group("year", "month", "day")),
         epub_date=find_epub_date(match.group("rest") or ""),
         volume=(loc.group("volume") or None) if loc else None,
         issue=(loc.group("issue") or None) if loc else None,

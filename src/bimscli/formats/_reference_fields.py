@@ -1,8 +1,9 @@
 """Field rules shared by the reference-manager formats (RIS, BibTeX, CSL-JSON).
 
 These formats all carry the same facts in different spellings: page ranges split over two
-fields, loose dates such as "2021/06/01/" and keyword lists in one string (names are read by
-:mod:`bimscli.formats._person_names`). The helpers here turn each spelling into the record model.
+fields, identifiers in notes and URLs, and keyword lists in one string (names and dates are read
+by :mod:`bimscli.formats._person_names` and :mod:`bimscli.formats._dates`). The helpers here
+turn each spelling into the record model.
 :class:`FieldBag` makes sure a parser accounts for every field it was given: what it does not
 map is handed back for :attr:`~bimscli.model.Record.extra`.
 """
@@ -12,46 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from bimscli.formats._months import month_number
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
-from bimscli.model import PartialDate
-
-_DATE = re.compile(
-    r"(?P<year>\d{4})(?:[-/. ]+(?P<month>\d{1,2}|[A-Za-z]{3,9}\.?)"
-    r"(?:[-/. ]+(?P<day>\d{1,2})(?!\d))?)?"
-)
-
-
-def parse_loose_date(text: str) -> PartialDate | None:
-    """A date from the spellings reference tools write; ``None`` when there is no year.
-
-    The source's wording is kept in ``text`` when it holds more than the parsed date.
-
-    >>> parse_loose_date("2021///")
-    PartialDate(year=2021, month=None, day=None, text=None)
-    >>> parse_loose_date("2021/06/01/").iso, parse_loose_date("2021 Jun 1").iso
-    ('2021-06-01', '2021-06-01')
-    >>> parse_loose_date("Spring 2021")
-    PartialDate(year=2021, month=None, day=None, text='Spring 2021')
-    >>> parse_loose_date("2021/13")
-    PartialDate(year=2021, month=None, day=None, text='2021/13')
-    """
-    stripped = text.strip()
-    match = _DATE.search(stripped)
-    if match is None:
-        return None
-    year = int(match.group("year"))
-    if not 1000 <= year <= 2999:
-        return None  # "0000" is no year: the caller keeps the value as written
-    month = month_number(match.group("month")) if match.group("month") else None
-    day = int(match.group("day")) if month and match.group("day") else None
-    if day is not None and not 1 <= day <= 31:
-        day = None
-    # A part that was read but is no month or day ("2021/13") must not vanish: keep the text.
-    unread = (match.group("month") and month is None) or (match.group("day") and day is None)
-    rest = stripped.replace(match.group(0), "", 1).strip(" /-.")
-    return PartialDate(year, month, day, stripped if rest or unread else None)
-
 
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|–|—)\s*(\S+)\s*$")
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from bimscli.formats._dates import date_from_parts
 from bimscli.formats._jats import abstract_sections, collapse_whitespace, strip_markup
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_orcid, normalize_pmid
@@ -95,14 +96,8 @@ def crossref_date(value: object) -> PartialDate | None:
     parts = value.get("date-parts")
     if not isinstance(parts, list) or not parts or not isinstance(parts[0], list):
         return None
-    numbers = [p if isinstance(p, int) else None for p in parts[0][:3]]
-    numbers += [None] * (3 - len(numbers))
-    year, month, day = numbers
-    if year is None:
-        return None
-    month = month if month is not None and 1 <= month <= 12 else None
-    day = day if month is not None and day is not None and 1 <= day <= 31 else None
-    return PartialDate(year, month, day)
+    numbers = [p if isinstance(p, int) and not isinstance(p, bool) else None for p in parts[0][:3]]
+    return date_from_parts(*numbers) if numbers and numbers[0] is not None else None
 
 
 def _title(work: Work) -> str | None:
