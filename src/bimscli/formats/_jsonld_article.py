@@ -7,12 +7,12 @@ Only the first object typed as an article (``ScholarlyArticle``, ``Article``, ``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from bimscli.formats._dates import parse_date
 from bimscli.formats._html_text import html_to_plain
+from bimscli.formats._json_objects import DECODER, repeated_key
 from bimscli.formats._page_metadata import PageMetadata, split_first_last_page
 from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import find_dois, normalize_issn
@@ -28,8 +28,9 @@ _NEWS_TYPES = {"newsarticle", "reportagenewsarticle", "analysisnewsarticle"}
 def jsonld_metadata(scripts: Iterable[str]) -> PageMetadata:
     """The metadata of the first article object in the page's JSON-LD blocks.
 
-    A block that is not valid JSON is skipped: it is the site's data, not the user's, and the
-    page's other vocabularies still count.
+    A block that is not valid JSON, or whose article gives a key two different values, is
+    skipped: it is the site's data, not the user's, and the page's other vocabularies still
+    count.
 
     >>> jsonld_metadata(['{"@type": "ScholarlyArticle", "headline": "Bone",'
     ...                  ' "datePublished": "2024-05-02"}']).date.iso
@@ -37,11 +38,11 @@ def jsonld_metadata(scripts: Iterable[str]) -> PageMetadata:
     """
     for script in scripts:
         try:
-            data = json.loads(script)
+            data = DECODER.decode(script)
         except ValueError:
             continue
         article = next(_articles(data, depth=0), None)
-        if article is not None:
+        if article is not None and repeated_key(article) is None:
             return _article_metadata(article)
     return PageMetadata()
 
