@@ -73,3 +73,13 @@ def test_invalid_utf8_in_a_stream_names_the_line() -> None:
     source = InputSource("x.ris", data=data)
     with pytest.raises(InputError, match="not utf-8"):
         list(iter_lines(source, io.BytesIO(data), "utf-8"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_invalid_bytes_far_into_a_stream_give_their_offset_in_the_file(encoding: str) -> None:
+    good = "".join(f"line {n} é\n" for n in range(5000)).encode(encoding)  # many decoder chunks
+    bad = b"\xff\xff\xff\xff" if encoding == "utf-8" else b"\x00\xd8\x41\x00"  # lone surrogate
+    data = good + bad + "after\n".encode(encoding)[2 if encoding == "utf-16" else 0 :]
+    source = InputSource("x.ris", data=data)
+    with pytest.raises(InputError, match=rf"at offset {len(good)}\); .* \(after line \d+\)$"):
+        list(iter_lines(source, io.BytesIO(data), encoding))

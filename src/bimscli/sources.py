@@ -222,11 +222,11 @@ def decode_text(source: InputSource, data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(_decode_message(source.name, exc, encoding)) from exc
+        raise InputError(_decode_message(source.name, exc, encoding, exc.start)) from exc
     return text.lstrip("\ufeff")
 
 
-def _decode_message(name: str, exc: UnicodeDecodeError, encoding: str) -> str:
+def _decode_message(name: str, exc: UnicodeDecodeError, encoding: str, offset: int) -> str:
     bad = exc.object[exc.start : exc.start + 1].hex()
     hint = (
         "try --encoding latin-1"
@@ -237,17 +237,26 @@ def _decode_message(name: str, exc: UnicodeDecodeError, encoding: str) -> str:
         }
         else "check --encoding"
     )
-    return f"{name}: not {encoding} (byte 0x{bad} at offset {exc.start}); {hint}"
+    return f"{name}: not {encoding} (byte 0x{bad} at offset {offset}); {hint}"
 
 
 def iter_lines(source: InputSource, stream: BinaryIO, encoding: str) -> Iterator[str]:
-    """Decoded lines with their endings, streamed; a decoding error names the line."""
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    """Decoded lines with their endings, streamed; a decoding error names its offset and line."""
+    read = 0
+
+    def count(size: int) -> None:
+        nonlocal read
+        read += size
+
+    counted = cast(BinaryIO, _CountingReader(stream, count))  # unbuffered: ``read`` is exact
+    text = io.TextIOWrapper(counted, encoding=encoding, newline="")
     number = 0
     try:
         for number, line in enumerate(text, start=1):
             yield line.lstrip("\ufeff") if number == 1 else line
     except UnicodeDecodeError as exc:
-        raise InputError(
-            _decode_message(source.name, exc, encoding) + f" (after line {number})"
-        ) from exc
+        # The decoder reads the input in chunks: the error's offset counts from the bytes it
+        # was given (the undecoded end of the last chunk, then this one), which end at ``read``.
+        offset = read - len(exc.object) + exc.start
+        message = _decode_message(source.name, exc, encoding, offset)
+        raise InputError(f"{message} (after line {number})") from exc

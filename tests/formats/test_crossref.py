@@ -305,3 +305,20 @@ def test_abstract_markup_reader_never_raises(fragment: str) -> None:
 def test_abstract_without_markup_keeps_all_its_words(text: str) -> None:
     words = " ".join(text.split())
     assert " ".join(s.text for s in abstract_sections(text)) == words
+
+
+def test_a_key_given_twice_with_different_values_is_a_failure_not_a_guess() -> None:
+    work = '{"DOI": "10.1/a", "title": ["Bone pain"], "title": ["Bone pain relief"]}'
+    good = '{"DOI": "10.1/b", "title": ["Second"]}'
+    text = f'{{"message-type": "work-list", "message": {{"items": [{work}, {good}]}}}}'
+    failure, record = CROSSREF.parse_string(text)
+    assert isinstance(failure, ParseFailure)
+    assert 'the key "title" is given twice' in failure.message
+    assert "Bone pain relief" in failure.raw  # the input keeps both values
+    assert isinstance(record, ParsedRecord)
+    assert record.record.title == "Second"
+    envelope = f'{{"message-type": "work", "message": {good}, "message": {work}}}'
+    (whole,) = CROSSREF.parse_string(envelope)
+    assert isinstance(whole, ParseFailure)
+    assert 'the key "message" is given twice' in whole.message
+    assert whole.raw == envelope

@@ -180,3 +180,28 @@ def _leaves(value: object) -> list[str]:
     if isinstance(value, list):
         return [leaf for v in value for leaf in _leaves(v)]
     return [str(value)]
+
+
+def test_a_key_given_twice_with_different_values_fails_its_item_only() -> None:
+    text = (
+        f'[{GOOD},\n{{"id": "x", "title": "First title", "title": "Second title"}},\n'
+        f'{{"id": "y", "author": [{{"family": "Roe", "family": "Doe"}}]}},\n'
+        f'{{"id": "z", "title": "Same", "title": "Same"}}]'
+    )
+    entries = list(FORMAT.parse_string(text))
+    assert [type(e).__name__ for e in entries] == [
+        "ParsedRecord", "ParseFailure", "ParseFailure", "ParsedRecord"
+    ]  # fmt: skip
+    title, family = entries[1], entries[2]
+    assert isinstance(title, ParseFailure)
+    assert isinstance(family, ParseFailure)
+    assert 'the key "title" is given twice, as "First title" and as "Second title"' in (
+        title.message
+    )
+    assert "First title" in title.raw
+    assert "Second title" in title.raw
+    assert (title.position.entry, title.position.line) == (2, 2)
+    assert '"family"' in family.message
+    same = entries[3]
+    assert isinstance(same, ParsedRecord)
+    assert same.record.title == "Same"

@@ -1,4 +1,4 @@
-"""The PubMed rules shared by both PubMed parsers: pages and dates."""
+"""The PubMed rules shared by both PubMed parsers: page ranges (dates: test_dates.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bimscli.formats._pubmed import expand_medline_pages, parse_medline_date
-from bimscli.model import PartialDate
+from bimscli.formats._pubmed import expand_medline_pages
 
 
 @pytest.mark.parametrize(
@@ -49,21 +48,3 @@ def test_expansion_undoes_medline_abbreviation(first: int, span: int) -> None:
     assert expand_medline_pages(f"{start}-{abbreviate_like_medline(start, end)}") == (
         f"{start}-{end}"
     )
-
-
-@pytest.mark.parametrize(
-    ("text", "date"),
-    [
-        pytest.param("2006 Mar 1", PartialDate(2006, 3, 1), id="day"),
-        pytest.param("2006", PartialDate(2006), id="year"),
-        pytest.param("1998 Dec-1999 Jan", PartialDate(2006 - 8, 12, None, "1998 Dec-1999 Jan"),
-                     id="range-over-new-year"),
-        pytest.param("2000 Spring", PartialDate(2000, None, None, "2000 Spring"), id="season"),
-        pytest.param("2001 Nov-Dec", PartialDate(2001, 11, None, "2001 Nov-Dec"), id="months"),
-        pytest.param("2006 Mar 45", PartialDate(2006, 3, None, None), id="impossible-day"),
-        pytest.param("Spring 2000", None, id="no-leading-year"),
-        pytest.param("٢٠٠٦", None, id="non-ascii-digits"),
-    ],
-)  # fmt: skip
-def test_parse_medline_date(text: str, date: PartialDate | None) -> None:
-    assert parse_medline_date(text) == date

@@ -215,3 +215,46 @@ def test_less_than_and_greater_than_in_titles_and_abstracts_are_text_not_markup(
     assert isinstance(entry, ParsedRecord)
     assert entry.record.title == "Survival when dose < 8 Gy and BED > 100 Gy in spinal SBRT"
     assert entry.record.abstract_text == "KPS < 70 and age > 65 predicted survival (p <0.05)."
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds", "key"),
+    [
+        pytest.param(
+            '[{"paperId": "a", "year": 2020, "year": 2021}, {"paperId": "b", "title": "T"}]',
+            [ParseFailure, ParsedRecord], "year", id="paper-in-list",
+        ),
+        pytest.param(
+            '{"paperId": "a", "authors": [{"name": "A Roe", "name": "B Doe"}]}',
+            [ParseFailure], "name", id="nested-author",
+        ),
+        pytest.param(
+            '{"data": [{"citingPaper": {"paperId": "a"}, "citingPaper": {"paperId": "b"}}]}',
+            [ParseFailure], "citingPaper", id="wrapper",
+        ),
+        pytest.param(
+            '{"data": [{"paperId": "a"}], "data": [{"paperId": "b"}]}',
+            [ParseFailure], "data", id="response-envelope",
+        ),
+        pytest.param(
+            'Seen on a page: {"paperId": "a", "title": "One", "title": "Two"} and more',
+            [ParseFailure], "title", id="embedded",
+        ),
+    ],
+)  # fmt: skip
+def test_a_key_given_twice_with_different_values_is_a_failure_not_a_guess(
+    text: str, kinds: list[type[Entry]], key: str
+) -> None:
+    entries = _parse(text)
+    assert [type(e) for e in entries] == kinds
+    failure = entries[0]
+    assert isinstance(failure, ParseFailure)
+    assert f'the key "{key}" is given twice' in failure.message
+    assert failure.raw in text
+    assert failure.raw.count(f'"{key}"') == 2
+
+
+def test_a_key_given_twice_with_one_value_loses_nothing() -> None:
+    (entry,) = _parse('{"paperId": "a", "title": "T", "title": "T"}')
+    assert isinstance(entry, ParsedRecord)
+    assert entry.record.title == "T"

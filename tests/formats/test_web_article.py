@@ -110,6 +110,22 @@ def test_jsonld_in_graph_is_read() -> None:
     assert record.issn == ("1234-5679", "2345-678X")
 
 
+def test_jsonld_article_giving_a_key_twice_is_not_read_but_the_page_still_is() -> None:
+    article = '{"@type": "ScholarlyArticle", "datePublished": "2020-01-02", "%s": "2021-05-06"}'
+    page = (
+        '<html><head><meta name="citation_title" content="Bone pain relief">'
+        '<script type="application/ld+json">%s</script></head><body></body></html>'
+    )
+    (read,) = _parse(page % (article % "dateModified"))
+    (entry,) = _parse(page % (article % "datePublished"))
+    assert isinstance(read, ParsedRecord)
+    assert isinstance(entry, ParsedRecord)
+    assert read.record.date == PartialDate(2020, 1, 2)
+    assert entry.record.date is None  # not a guess between 2020 and 2021
+    assert entry.record.title == "Bone pain relief"  # the page's other metadata still count
+    assert "2021-05-06" in entry.raw
+
+
 def test_dublin_core_wins_over_open_graph() -> None:
     record = _only_record(CASES / "dc-og-only.html")
     assert record.type is WorkType.WEB_PAGE

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from bimscli.formats._loose_text import parse_loose_date, split_person_name
+from bimscli.formats._dates import parse_date
+from bimscli.formats._person_names import parse_person_name
 from bimscli.model import (
     AbstractSection,
     Author,
@@ -74,7 +75,7 @@ def _article_lines(text: str) -> list[tuple[int, str]]:
 
 
 def _header_date(line: str) -> PartialDate | None:
-    return parse_loose_date(_DATE_PREFIX.sub("", line))
+    return parse_date(_DATE_PREFIX.sub("", line), exact=True)
 
 
 def _binary_share(text: str) -> float:
@@ -152,5 +153,5 @@ def _why_not_an_article(text: str) -> str | None:
 def _byline_authors(byline: str) -> tuple[Author, ...]:
     """Authors from a byline such as ``Jane Roe and John Doe``."""
     names = re.split(r",\s*|\s+and\s+|\s*&\s*", byline)
-    found = (split_person_name(n) for n in names)
+    found = (parse_person_name(n) for n in names)
     return tuple(a for a in found if a is not None)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
+from bimscli.formats._dates import parse_date
 from bimscli.formats._latex import latex_title_to_text, latex_to_unicode, strip_braces
 from bimscli.formats._months import month_number
 from bimscli.formats._reference_fields import (
     FieldBag,
     join_page_range,
     looks_like_article_number,
-    parse_loose_date,
     pubmed_ids_in_urls,
     split_issn_isbn,
     split_keywords,
@@ -103,12 +103,12 @@ def bibtex_names(raw: str) -> tuple[tuple[Author, ...], bool]:
 def _date(bag: FieldBag) -> PartialDate | None:
     """BibLaTeX ``date``, else ``year`` and ``month``; text that holds no date stays in extra."""
     date_texts = bag.peek("date")
-    date = parse_loose_date(date_texts[0]) if date_texts else None
+    date = parse_date(date_texts[0]) if date_texts else None
     if date is not None:
         bag.first("date")
         return date
     year_text = bag.peek("year")
-    year = parse_loose_date(year_text[0]) if year_text else None
+    year = parse_date(year_text[0]) if year_text else None
     if year is None:
         return None
     bag.take("year")

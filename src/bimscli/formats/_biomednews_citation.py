@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bimscli.formats._dates import date_from_parts
 from bimscli.formats._months import month_number
-from bimscli.formats._plain_text import DASHES, partial_date
+from bimscli.formats._plain_text import DASHES
 from bimscli.model import PartialDate
 
 
@@ -118,7 +119,7 @@ def parse_journal_line(text: str) -> JournalCitation:
     tail = _PII.sub(" ", tail)
     epub = _EPUB.search(tail) is not None
     tail = _EPUB.sub(" ", tail)
-    when = partial_date(line.group("year"), month, day)
+    when = date_from_parts(line.group("year"), month, day)
     locator = _read_locator(tail)
     return JournalCitation(
         journal_abbrev=line.group("journal").strip(),

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bimscli.formats._plain_text import DASHES, clean_spaces, number_from_words, partial_date
+from bimscli.formats._dates import date_from_parts
+from bimscli.formats._plain_text import DASHES, clean_spaces, number_from_words
 from bimscli.model import DocumentHeader, ParseFailure, Position
 
 _REPORT = re.compile(r"^(?P<id>[\w-]+) Biomed News$", re.IGNORECASE)
@@ -27,8 +28,8 @@ def _field_of(line: str) -> list[tuple[str, str]] | None:
     if match := _REPORT.match(line):
         return [("report_id", match.group("id"))]
     if match := _ISSUE.match(line):
-        date = partial_date(*match.group("y", "m", "d"))
-        return [("issue_date", date.iso)] if date.day is not None else None
+        date = date_from_parts(*match.group("y", "m", "d"))
+        return [("issue_date", date.iso)] if date is not None and date.day is not None else None
     if match := _COUNT.match(line):
         count = number_from_words(match.group("count"))
         if count is None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from bimscli.formats._dates import date_from_parts, parse_date
 from bimscli.formats._reference_fields import (
     FieldBag,
     join_page_range,
     looks_like_article_number,
-    parse_loose_date,
     pop_note_identifiers,
     pubmed_ids_in_urls,
     split_issn_isbn,
@@ -89,19 +89,16 @@ def csl_date(value: object, key: str = "issued") -> PartialDate | None:
         numbers = [_date_part(p, key) for p in parts[0][:3]]
         if not numbers:
             return None
-        if not 1000 <= numbers[0] <= 2999:
-            raise CslItemError(f"'{key}' has the year {numbers[0]}, which cannot be right")
-        month = numbers[1] if len(numbers) > 1 and 1 <= numbers[1] <= 12 else None
-        day = numbers[2] if month and len(numbers) > 2 and 1 <= numbers[2] <= 31 else None
-        kept = 1 + (month is not None) + (day is not None)
         # A part that is not a month or day (CSL seasons are 21-24; 13 is a slip) is not
         # dropped: the date keeps the parts as written.
-        text = "-".join(str(n) for n in numbers) if kept < len(numbers) else None
-        return PartialDate(numbers[0], month, day, text)
+        date = date_from_parts(*numbers, wording="-".join(str(n) for n in numbers))
+        if date is None:
+            raise CslItemError(f"'{key}' has the year {numbers[0]}, which cannot be right")
+        return date
     text = _text(value.get("raw")) or _text(value.get("literal"))
     if text is None:
         return None
-    date = parse_loose_date(text)
+    date = parse_date(text)
     if date is None:
         raise CslItemError(f"'{key}' {text!r} holds no year")
     return date

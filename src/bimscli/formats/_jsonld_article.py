@@ -7,12 +7,14 @@ Only the first object typed as an article (``ScholarlyArticle``, ``Article``, ``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from bimscli.formats._loose_text import html_to_plain, parse_loose_date, split_person_name
+from bimscli.formats._dates import parse_date
+from bimscli.formats._html_text import html_to_plain
+from bimscli.formats._json_objects import DECODER, repeated_key
 from bimscli.formats._page_metadata import PageMetadata, split_first_last_page
+from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import find_dois, normalize_issn
 from bimscli.model import Author, WorkType
 
@@ -26,8 +28,9 @@ _NEWS_TYPES = {"newsarticle", "reportagenewsarticle", "analysisnewsarticle"}
 def jsonld_metadata(scripts: Iterable[str]) -> PageMetadata:
     """The metadata of the first article object in the page's JSON-LD blocks.
 
-    A block that is not valid JSON is skipped: it is the site's data, not the user's, and the
-    page's other vocabularies still count.
+    A block that is not valid JSON, or whose article gives a key two different values, is
+    skipped: it is the site's data, not the user's, and the page's other vocabularies still
+    count.
 
     >>> jsonld_metadata(['{"@type": "ScholarlyArticle", "headline": "Bone",'
     ...                  ' "datePublished": "2024-05-02"}']).date.iso
@@ -35,11 +38,11 @@ def jsonld_metadata(scripts: Iterable[str]) -> PageMetadata:
     """
     for script in scripts:
         try:
-            data = json.loads(script)
+            data = DECODER.decode(script)
         except ValueError:
             continue
         article = next(_articles(data, depth=0), None)
-        if article is not None:
+        if article is not None and repeated_key(article) is None:
             return _article_metadata(article)
     return PageMetadata()
 
@@ -93,7 +96,7 @@ def _article_metadata(article: Mapping[str, Any]) -> PageMetadata:
         authors=tuple(a for a in map(_author, _as_list(article.get("author"))) if a is not None),
         journal=journal,
         publisher=_name(article.get("publisher")),
-        date=parse_loose_date(_text(article.get("datePublished"))),
+        date=parse_date(_text(article.get("datePublished")), exact=True),
         volume=_text(article.get("volumeNumber")) or volume,
         issue=_text(article.get("issueNumber")) or issue,
         pages=_text(article.get("pagination")) or pages,
@@ -112,7 +115,7 @@ def _article_metadata(article: Mapping[str, Any]) -> PageMetadata:
 def _author(value: object) -> Author | None:
     if not isinstance(value, Mapping):
         name = _text(value)
-        return split_person_name(name) if name else None
+        return parse_person_name(name) if name else None
     if "organization" in _type_names(value):
         name = _text(value.get("name"))
         return Author(group=name) if name else None
@@ -121,7 +124,7 @@ def _author(value: object) -> Author | None:
         author: Author | None = Author(family=family, given=given)
     else:
         name = _text(value.get("name"))
-        author = split_person_name(name) if name else None
+        author = parse_person_name(name) if name else None
     if author is None or author.is_group:
         return author
     affiliations = tuple(a for a in map(_name, _as_list(value.get("affiliation"))) if a)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bimscli.formats._dates import parse_date
+from bimscli.formats._person_names import NameStyle, parse_person_name
 from bimscli.formats._pubmed import (
     article_number_from_pii,
-    compact_date,
     expand_medline_pages,
-    parse_medline_date,
     pmid_in_citation,
 )
 from bimscli.identifiers import (
@@ -101,15 +101,6 @@ def split_abstract(text: str) -> tuple[AbstractSection, ...]:
     return tuple(sections)
 
 
-def _author_from_names(full: str | None, short: str) -> Author:
-    name = full or short
-    if full and "," in full:
-        family, given = (p.strip() for p in full.split(",", 1))
-    else:
-        family, _, given = name.rpartition(" ") if " " in name else (name, "", "")
-    return Author(family=family or None, given=given or None)
-
-
 def _authors(fields: Fields) -> tuple[Author, ...]:
     people: list[Author] = []
     loose_affiliations: list[str] = []
@@ -118,7 +109,9 @@ def _authors(fields: Fields) -> tuple[Author, ...]:
         if not value:
             continue
         if tag == "FAU" or (tag == "AU" and previous != "FAU"):
-            people.append(_author_from_names(value if tag == "FAU" else None, value))
+            # FAU is "Family, Given", AU "Family Initials"; groups have their own tag, CN.
+            person = parse_person_name(value, NameStyle.VANCOUVER, groups=False)
+            people.append(person or Author(family=value))  # "," is no name, but is kept
         elif tag == "CN":
             people.append(Author(group=value))
         elif tag == "AUID" and people and value.upper().startswith("ORCID"):
@@ -182,8 +175,8 @@ def medline_record(fields: Fields) -> Record:
         journal=first.get("JT"),
         journal_abbrev=first.get("TA"),
         issn=tuple(dict.fromkeys(i for i in issns if i)),
-        date=parse_medline_date(first.get("DP")),
-        epub_date=compact_date(first.get("DEP")),
+        date=parse_date(first.get("DP")),
+        epub_date=parse_date(first.get("DEP")),
         volume=first.get("VI"),
         issue=first.get("IP"),
         pages=expand_medline_pages(pages) if pages else None,

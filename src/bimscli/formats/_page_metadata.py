@@ -16,7 +16,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bimscli.formats._loose_text import html_to_plain, parse_loose_date, split_person_name
+from bimscli.formats._dates import parse_date
+from bimscli.formats._html_text import html_to_plain
+from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import (
     find_dois,
     normalize_doi,
@@ -146,7 +148,7 @@ def highwire_metadata(pairs: MetaPairs) -> PageMetadata:
 def _first_date(pairs: MetaPairs, *names: str) -> PartialDate | None:
     for name in names:
         for value in _all(pairs, name):
-            parsed = parse_loose_date(value)
+            parsed = parse_date(value, exact=True)
             if parsed is not None:
                 return parsed
     return None
@@ -163,14 +165,14 @@ def _highwire_authors(pairs: MetaPairs) -> tuple[Author, ...]:
     for key, content in pairs:
         value = content.strip()
         if key == "citation_author" and value:
-            author = split_person_name(value)
+            author = parse_person_name(value)
             if author is not None:
                 authors.append(author)
         elif authors and value and not authors[-1].is_group:
             authors[-1] = _with_author_detail(authors[-1], key, value)
     if not authors:
         for joined in _all(pairs, "citation_authors"):
-            found = (split_person_name(n) for n in joined.split(";"))
+            found = (parse_person_name(n) for n in joined.split(";"))
             authors.extend(a for a in found if a is not None)
     return tuple(authors)
 
@@ -250,7 +252,7 @@ def dublin_core_metadata(pairs: MetaPairs) -> PageMetadata:
 
 
 def _split_names(values: Sequence[str]) -> tuple[Author, ...]:
-    found = (split_person_name(v) for v in values if not v.startswith(("http://", "https://")))
+    found = (parse_person_name(v) for v in values if not v.startswith(("http://", "https://")))
     return tuple(a for a in found if a is not None)
 
 

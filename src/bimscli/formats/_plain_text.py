@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 
-from bimscli.formats._months import month_number
-from bimscli.model import PartialDate
-
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d-"
 """Characters a page may use where a date or range has a hyphen."""
 
@@ -50,40 +47,6 @@ def clean_spaces(text: str) -> str:
     'Alberto Selvanetti, Azienda'
     """
     return " ".join(text.split())
-
-
-def partial_date(year: str, month: str | None = None, day: str | None = None) -> PartialDate:
-    """A date from its written parts; a part that does not parse is left out, not guessed.
-
-    >>> partial_date("2025", "06", "09").iso
-    '2025-06-09'
-    >>> partial_date("2019", None).iso
-    '2019'
-    >>> partial_date("2021", "Jun", "41").iso
-    '2021-06'
-    """
-    month_value = month_number(month) if month else None
-    day_value = int(day) if day and day.isdigit() and month_value else None
-    if day_value is not None and not 1 <= day_value <= 31:
-        day_value = None
-    return PartialDate(int(year), month_value, day_value)
-
-
-_LONG_DATE = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$")
-
-
-def parse_long_date(text: str) -> PartialDate | None:
-    """A date written ``July 3, 2023``; ``None`` when the text is not one.
-
-    >>> parse_long_date("July 3, 2023")
-    PartialDate(year=2023, month=7, day=3, text=None)
-    >>> parse_long_date("Someday 3, 2023") is None
-    True
-    """
-    match = _LONG_DATE.match(clean_spaces(text))
-    if not match or month_number(match.group(1)) is None:
-        return None
-    return partial_date(match.group(3), match.group(1), match.group(2))
 
 
 def number_from_words(text: str) -> int | None:

@@ -13,11 +13,10 @@ from dataclasses import replace
 
 from lxml import etree
 
+from bimscli.formats._dates import date_from_parts, parse_date
 from bimscli.formats._pubmed import (
     article_number_from_pii,
-    date_from_parts,
     expand_medline_pages,
-    parse_medline_date,
     relation_from_ref_type,
 )
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_orcid, normalize_pmcid
@@ -100,11 +99,9 @@ def element_date(elem: Element | None) -> PartialDate | None:
     parts = children(elem)
     medline = child_text(parts, "MedlineDate")
     if medline is not None:
-        return parse_medline_date(medline)
-    return date_from_parts(
-        child_text(parts, "Year"), child_text(parts, "Month"), child_text(parts, "Day"),
-        child_text(parts, "Season"),
-    )  # fmt: skip
+        return parse_date(medline)
+    month = child_text(parts, "Month") or child_text(parts, "Season")  # a season is kept as text
+    return date_from_parts(child_text(parts, "Year"), month, child_text(parts, "Day"))
 
 
 def _author(elem: Element) -> Author | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bimscli.formats._author_names import parse_person
 from bimscli.formats._biomednews_citation import CitationError, split_page_or_article_number
-from bimscli.formats._plain_text import clean_spaces, partial_date
+from bimscli.formats._dates import date_from_parts
+from bimscli.formats._person_names import PARTICLES, parse_person_name
+from bimscli.formats._plain_text import clean_spaces
 from bimscli.model import Author, PartialDate
 
 PUBLICATION_TYPES = frozenset(
@@ -86,7 +87,6 @@ _SHORT = re.compile(
     r"^(?P<name>[^\W\d_][^\d,.;:]{1,60}?)(?P<etal> et al)?\. (?P<journal>[^.]{2,80})\."
     r"\s*(?P<rest>\.|(?:1[89]|20)\d{2}\b.*)?$"
 )
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "da", "di", "dos", "du", "la"})
 
 
 @dataclass
@@ -159,7 +159,7 @@ def find_epub_date(line: str) -> PartialDate | None:
     '2019-01-24'
     """
     epub = _EPUB.search(line)
-    return partial_date(*epub.group("year", "month", "day")) if epub else None
+    return date_from_parts(*epub.group("year", "month", "day")) if epub else None
 
 
 def parse_citation_line(line: str) -> PageCitation:
@@ -178,29 +178,13 @@ def parse_citation_line(line: str) -> PageCitation:
     pages, number = _pages_or_article_number(loc.group("pages") if loc else None)
     return PageCitation(
         journal=match.group("journal").strip() or None,
-        date=partial_date(*match.group("year", "month", "day")),
+        date=date_from_parts(*match.group("year", "month", "day")),
         epub_date=find_epub_date(match.group("rest") or ""),
         volume=(loc.group("volume") or None) if loc else None,
         issue=(loc.group("issue") or None) if loc else None,
         pages=pages,
         article_number=number,
     )
-
-
-def person_from_display_name(name: str) -> Author:
-    """``Given Family`` as written on the page (or ``Family Initials``) as an author.
-
-    >>> person_from_display_name("Hadas Benhabib")
-    Author(family='Benhabib', given='Hadas', group=None, suffix=None, orcid=None, affiliations=())
-    >>> person_from_display_name("Jan van der Berg").family
-    'van der Berg'
-    """
-    initials_form = parse_person(name)
-    if initials_form is not None:
-        return initials_form
-    words = name.split()
-    start = next((i for i, w in enumerate(words[1:], 1) if w in _PARTICLES), len(words) - 1)
-    return Author(family=" ".join(words[start:]), given=" ".join(words[:start]) or None)
 
 
 def parse_short_citation(line: str) -> tuple[tuple[Author, ...], bool, str] | None:
@@ -212,13 +196,15 @@ def parse_short_citation(line: str) -> tuple[tuple[Author, ...], bool, str] | No
     match = _SHORT.match(line)
     if not match or not (match.group("etal") or match.group("rest")):
         return None
-    author = person_from_display_name(match.group("name"))
+    author = parse_person_name(match.group("name"))
+    if author is None:  # pragma: no cover - the pattern gives a name of two or more letters
+        return None
     return (author,), match.group("etal") is None, match.group("journal").strip()
 
 
 def _is_display_name(name: str) -> bool:
     words = name.split()
-    return 2 <= len(words) <= 5 and all(w[0].isupper() or w in _PARTICLES for w in words)
+    return 2 <= len(words) <= 5 and all(w[0].isupper() or w in PARTICLES for w in words)
 
 
 def parse_full_author_line(line: str) -> tuple[Author, ...] | None:
@@ -240,4 +226,5 @@ def parse_full_author_line(line: str) -> tuple[Author, ...] | None:
         names.append(match.group("name"))
     if not names or not numbered:
         return None
-    return tuple(person_from_display_name(name) for name in names)
+    found = (parse_person_name(name) for name in names)
+    return tuple(a for a in found if a is not None)

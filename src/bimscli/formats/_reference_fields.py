@@ -1,8 +1,9 @@
 """Field rules shared by the reference-manager formats (RIS, BibTeX, CSL-JSON).
 
-These formats all carry the same facts in different spellings: names as "Family, Given" or
-"Family INITIALS", page ranges split over two fields, loose dates such as "2021/06/01/" and
-keyword lists in one string. The helpers here turn each spelling into the record model.
+These formats all carry the same facts in different spellings: page ranges split over two
+fields, identifiers in notes and URLs, and keyword lists in one string (names and dates are read
+by :mod:`bimscli.formats._person_names` and :mod:`bimscli.formats._dates`). The helpers here
+turn each spelling into the record model.
 :class:`FieldBag` makes sure a parser accounts for every field it was given: what it does not
 map is handed back for :attr:`~bimscli.model.Record.extra`.
 """
@@ -12,82 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from bimscli.formats._months import month_number
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
-from bimscli.model import Author, PartialDate
-
-_DATE = re.compile(
-    r"(?P<year>\d{4})(?:[-/. ]+(?P<month>\d{1,2}|[A-Za-z]{3,9}\.?)"
-    r"(?:[-/. ]+(?P<day>\d{1,2})(?!\d))?)?"
-)
-
-
-def parse_loose_date(text: str) -> PartialDate | None:
-    """A date from the spellings reference tools write; ``None`` when there is no year.
-
-    The source's wording is kept in ``text`` when it holds more than the parsed date.
-
-    >>> parse_loose_date("2021///")
-    PartialDate(year=2021, month=None, day=None, text=None)
-    >>> parse_loose_date("2021/06/01/").iso, parse_loose_date("2021 Jun 1").iso
-    ('2021-06-01', '2021-06-01')
-    >>> parse_loose_date("Spring 2021")
-    PartialDate(year=2021, month=None, day=None, text='Spring 2021')
-    >>> parse_loose_date("2021/13")
-    PartialDate(year=2021, month=None, day=None, text='2021/13')
-    """
-    stripped = text.strip()
-    match = _DATE.search(stripped)
-    if match is None:
-        return None
-    year = int(match.group("year"))
-    if not 1000 <= year <= 2999:
-        return None  # "0000" is no year: the caller keeps the value as written
-    month = month_number(match.group("month")) if match.group("month") else None
-    day = int(match.group("day")) if month and match.group("day") else None
-    if day is not None and not 1 <= day <= 31:
-        day = None
-    # A part that was read but is no month or day ("2021/13") must not vanish: keep the text.
-    unread = (match.group("month") and month is None) or (match.group("day") and day is None)
-    rest = stripped.replace(match.group(0), "", 1).strip(" /-.")
-    return PartialDate(year, month, day, stripped if rest or unread else None)
-
-
-_SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV|V|2nd|3rd)\.?$", re.IGNORECASE)
-_INITIALS = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})$")
-
-
-def parse_person_name(text: str) -> Author | None:
-    """An author from "Family, Given", "Family, Jr., Given", "Family INITIALS" or a group name.
-
-    A name without a comma whose last word is not initials is a group (a consortium, a study
-    group), never guessed into a person.
-
-    >>> parse_person_name("Smith, John A.")
-    Author(family='Smith', given='John A.', group=None, suffix=None, orcid=None, affiliations=())
-    >>> parse_person_name("Benhabib H.").given, parse_person_name("van der Berg JA").family
-    ('H.', 'van der Berg')
-    >>> parse_person_name("Smith, Jr., John").suffix, parse_person_name("Smith, John, Jr").given
-    ('Jr.', 'John')
-    >>> parse_person_name("AO Spine Knowledge Forum Tumor").group
-    'AO Spine Knowledge Forum Tumor'
-    """
-    name = " ".join(text.split()).strip(" ,;")
-    if not name:
-        return None
-    if "," in name:
-        parts = [p.strip() for p in name.split(",")]
-        if len(parts) >= 3 and _SUFFIX.match(parts[-1]) and not _SUFFIX.match(parts[1]):
-            # RIS's own order, "Family, Given, Suffix" (bims's RIS export, EndNote)
-            return Author(family=parts[0], given=", ".join(parts[1:-1]) or None, suffix=parts[-1])
-        if len(parts) >= 3:
-            return Author(family=parts[0], given=", ".join(parts[2:]) or None, suffix=parts[1])
-        return Author(family=parts[0] or None, given=parts[1] or None)
-    words = name.split(" ")
-    if len(words) >= 2 and _INITIALS.match(words[-1]):
-        return Author(family=" ".join(words[:-1]), given=words[-1])
-    return Author(group=name)
-
 
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:-+|–|—)\s*(\S+)\s*$")
 

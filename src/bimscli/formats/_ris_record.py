@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 
+from bimscli.formats._dates import parse_date
+from bimscli.formats._person_names import NameStyle, parse_person_name
 from bimscli.formats._reference_fields import (
     FieldBag,
     join_page_range,
     looks_like_article_number,
-    parse_loose_date,
-    parse_person_name,
     pop_note_identifiers,
     pubmed_ids_in_urls,
     split_issn_isbn,
@@ -89,7 +89,7 @@ def _title(bag: FieldBag, kind: WorkType) -> str | None:
 def _epub_date(bag: FieldBag, kind: WorkType) -> PartialDate | None:
     """EndNote writes a journal article's electronic publication date in ``ET`` (else edition)."""
     text = (bag.peek("ET") or [""])[0]
-    date = parse_loose_date(text) if kind is WorkType.JOURNAL_ARTICLE else None
+    date = parse_date(text) if kind is WorkType.JOURNAL_ARTICLE else None
     if date is None or date.month is None:
         return None
     bag.first("ET")
@@ -97,7 +97,7 @@ def _epub_date(bag: FieldBag, kind: WorkType) -> PartialDate | None:
 
 
 def _authors(bag: FieldBag) -> tuple[Author, ...]:
-    names = (parse_person_name(v) for v in bag.take("AU", "A1"))
+    names = (parse_person_name(v, NameStyle.INVERTED) for v in bag.take("AU", "A1"))
     return tuple(a for a in names if a is not None)
 
 
@@ -106,8 +106,8 @@ def _date(bag: FieldBag) -> PartialDate | None:
 
     A value that holds no year is not used up, so it stays in ``extra``.
     """
-    year = parse_loose_date(" ".join(bag.peek("PY")[:1]))
-    full = parse_loose_date(" ".join(bag.peek("DA", "Y1")[:1]))
+    year = parse_date(" ".join(bag.peek("PY")[:1]))
+    full = parse_date(" ".join(bag.peek("DA", "Y1")[:1]))
     if year is not None:
         bag.first("PY")
     if year is None:

@@ -20,12 +20,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bimscli.formats._loose_text import (
-    html_paragraphs,
-    html_to_plain,
-    parse_loose_date,
-    split_person_name,
-)
+from bimscli.formats._dates import parse_date
+from bimscli.formats._html_text import html_paragraphs, html_to_plain
+from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
 from bimscli.model import (
     AbstractSection,
@@ -69,7 +66,7 @@ def record_from_s2_paper(paper: Mapping[str, Any]) -> Record:
         journal=journal,
         issn=_issns(paper.get("publicationVenue")),
         date=_publication_date(paper),
-        epub_date=parse_loose_date(_text(paper.get("EPubDate"))),
+        epub_date=parse_date(_text(paper.get("EPubDate")), exact=True),
         volume=volume,
         issue=issue,
         pages=pages,
@@ -179,7 +176,7 @@ def _authors(value: object) -> tuple[Author, ...]:
     for item in value:
         data = _mapping(item)
         name = _text(data.get("name")) if data else _text(item)
-        author = split_person_name(name) if name else None
+        author = parse_person_name(name) if name else None
         if author is None:
             continue
         affiliations = data.get("affiliations")
@@ -198,11 +195,8 @@ def _issns(venue: object) -> tuple[str, ...]:
 
 
 def _publication_date(paper: Mapping[str, Any]) -> PartialDate | None:
-    parsed = parse_loose_date(_text(paper.get("publicationDate")))
-    if parsed is not None:
-        return parsed
-    year = _text(paper.get("year"))
-    return parse_loose_date(year) if year else None
+    parsed = parse_date(_text(paper.get("publicationDate")), exact=True)
+    return parsed or parse_date(_text(paper.get("year")), exact=True)
 
 
 def _identifiers(paper: Mapping[str, Any]) -> Identifiers:

@@ -2,7 +2,8 @@
 
 Accepts the envelope ``{"status": "ok", "message-type": "work", "message": {...}}``, a
 ``work-list`` envelope (``message.items``) and a bare work object. Each work becomes one
-record; a work that cannot be mapped, or an error envelope, becomes a failure.
+record; a work that cannot be mapped, or an error envelope, becomes a failure, as does a work
+(or envelope) that gives a key twice with different values (:mod:`._json_objects`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from bimscli.formats._dates import date_from_parts
 from bimscli.formats._jats import abstract_sections, collapse_whitespace, strip_markup
+from bimscli.formats._json_objects import DECODER, repeated_key
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_orcid, normalize_pmid
 from bimscli.model import (
@@ -95,14 +98,8 @@ def crossref_date(value: object) -> PartialDate | None:
     parts = value.get("date-parts")
     if not isinstance(parts, list) or not parts or not isinstance(parts[0], list):
         return None
-    numbers = [p if isinstance(p, int) else None for p in parts[0][:3]]
-    numbers += [None] * (3 - len(numbers))
-    year, month, day = numbers
-    if year is None:
-        return None
-    month = month if month is not None and 1 <= month <= 12 else None
-    day = day if month is not None and day is not None and 1 <= day <= 31 else None
-    return PartialDate(year, month, day)
+    numbers = [p if isinstance(p, int) and not isinstance(p, bool) else None for p in parts[0][:3]]
+    return date_from_parts(*numbers) if numbers and numbers[0] is not None else None
 
 
 def _title(work: Work) -> str | None:
@@ -303,11 +300,24 @@ def _works_of(data: object) -> Sequence[object] | str:
     return f"not a Crossref work response (message-type {kind!r})"
 
 
-def _entry_for(work: object, number: int) -> Entry:
+def _repeated_in_envelope(data: object) -> str | None:
+    """A key given two values in the response envelope (each work is checked on its own)."""
+    if not isinstance(data, Mapping) or "message" not in data:
+        return None
+    envelopes = [data, data["message"]] if data.get("message-type") == "work-list" else [data]
+    repeated = next(filter(None, (repeated_key(e, deep=False) for e in envelopes)), None)
+    return f"{repeated} in the Crossref response, so it was not imported" if repeated else None
+
+
+def _entry_for(work: object, number: int, text: str) -> Entry:
     raw = json.dumps(work, ensure_ascii=False)
     position = Position(line=1, entry=number)
     if not isinstance(work, Mapping):
         return ParseFailure(position, raw, "Crossref work is not a JSON object")
+    if repeated := repeated_key(work):
+        # The decoded work holds one value per key: only the input text holds them all.
+        message = f"Crossref work {number}: {repeated}, so it was not imported"
+        return ParseFailure(position, text, message)
     try:
         record = record_from_crossref_work(work)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
@@ -318,16 +328,16 @@ def _entry_for(work: object, number: int) -> Entry:
 def parse_crossref(text: str) -> Iterator[Entry]:
     """Records from a Crossref REST response (single work, work list or bare work)."""
     try:
-        data = json.loads(text)
+        data = DECODER.decode(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         yield ParseFailure(Position(1, 1), text, f"malformed Crossref JSON: {exc}")
         return
-    works = _works_of(data)
+    works = _repeated_in_envelope(data) or _works_of(data)
     if isinstance(works, str):
         yield ParseFailure(Position(1, 1), text, works)
         return
     for number, work in enumerate(works, start=1):
-        yield _entry_for(work, number)
+        yield _entry_for(work, number, text)
 
 
 def detect_crossref(sniff: Sniff) -> float:

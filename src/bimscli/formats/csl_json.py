@@ -2,7 +2,8 @@
 
 Items are decoded one at a time with :meth:`json.JSONDecoder.raw_decode`, so an item that is
 not an object or has a malformed date becomes a failure of its own (with its entry number and
-line) and the items around it still land. How item keys map to the record model is in
+line) and the items around it still land; so does an item that gives a key twice with
+different values (:mod:`bimscli.formats._json_objects`). How item keys map to the record model is in
 :mod:`bimscli.formats._csl_item`. Semantic Scholar's and Crossref's JSON are left to their own
 parsers: detection refuses JSON with their keys.
 """
@@ -14,10 +15,10 @@ import re
 from collections.abc import Iterator
 
 from bimscli.formats._csl_item import CslItemError, csl_item_record
+from bimscli.formats._json_objects import DECODER, repeated_key
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position
 
-_DECODER = json.JSONDecoder()
 _WHITESPACE = re.compile(r"\s*")
 
 
@@ -44,7 +45,7 @@ def _skip_space(text: str, offset: int) -> int:
 def _decode(text: str, offset: int) -> tuple[object, int] | str:
     """One JSON value at ``offset`` and where it ends, or why it cannot be decoded."""
     try:
-        return _DECODER.raw_decode(text, offset)
+        return DECODER.raw_decode(text, offset)
     except json.JSONDecodeError as error:
         line = text.count("\n", 0, error.pos) + 1
         return f"{error.msg} at line {line} column {error.colno}"
@@ -59,6 +60,14 @@ def _item_entry(value: object, raw: str, position: Position) -> Entry:
             position,
             raw,
             f"CSL-JSON item {position.entry} is a {kind}, not an object; it was not imported",
+        )
+    repeated = repeated_key(value)
+    if repeated is not None:
+        return ParseFailure(
+            position,
+            raw,
+            f"CSL-JSON item {position.entry}: {repeated}, so it was not imported: keep the "
+            "value that is meant and import it again",
         )
     try:
         record, key = csl_item_record(value)

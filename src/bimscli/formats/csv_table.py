@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bimscli.formats._csv_authors import split_author_cell
+from bimscli.formats._dates import parse_date
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.identifiers import (
     find_dois,
@@ -29,7 +30,6 @@ from bimscli.model import (
     Identifiers,
     ParsedRecord,
     ParseFailure,
-    PartialDate,
     Position,
     Record,
     WorkType,
@@ -111,7 +111,6 @@ _ENTRY_TYPES: dict[str, WorkType] = {
     "misc": WorkType.OTHER,
     "unpublished": WorkType.OTHER,
 }
-_YEAR = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
 _OLD_PUBMED_URL = re.compile(
     r"ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?.*?list_uids=)/?(\d{1,9})"
 )
@@ -149,11 +148,6 @@ def _read_header(cells: list[str]) -> _Header:
     canon = tuple(canonical_column(c) for c in cells)
     missing = tuple(r for r in _REQUIRED if r not in canon)
     return _Header(tuple(c.strip() for c in cells), canon, missing)
-
-
-def _parse_year(text: str) -> PartialDate | None:
-    match = _YEAR.search(text)
-    return PartialDate(int(match.group(1))) if match else None
 
 
 def _identifiers(cells: dict[str, str]) -> Identifiers:
@@ -203,7 +197,7 @@ def record_from_cells(cells: dict[str, str], others: tuple[tuple[str, str], ...]
     authors, complete = split_author_cell(cells.get("author", ""))
     work_type, type_extra = _work_type(cells)
     year_text = cells.get("year", "")
-    date = _parse_year(year_text)
+    date = parse_date(year_text)
     year_extra = (("year", year_text),) if year_text and date is None else ()
     abstract = cells.get("abstract", "").strip()
     keywords = tuple(k.strip() for k in re.split(r"[;\n]", cells.get("keywords", "")) if k.strip())

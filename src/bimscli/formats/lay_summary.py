@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bimscli.formats._plain_text import clean_spaces, parse_long_date, partial_date
+from bimscli.formats._dates import date_from_parts, parse_date
+from bimscli.formats._plain_text import clean_spaces
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.identifiers import normalize_doi
 from bimscli.model import Entry, Identifiers, ParsedRecord, ParseFailure, Position, Record
@@ -106,11 +107,11 @@ def _record(lines: list[str], meta_index: int) -> Record:
     parts = {m.group("key"): m.group("value").strip() for m in _META_PART.finditer(meta["rest"])}
     sections, facts = _summary_sections(lines[meta_index + 1 :])
     note = "\n\n".join("\n".join([heading, *_join_bullets(body)]) for heading, body in sections)
-    published = parse_long_date(parts.get("Published", ""))
+    published = parse_date(parts.get("Published"), exact=True)
     return Record(
         title=_title_before(lines, meta_index),
         journal=meta["journal"].strip(),
-        date=published or partial_date(meta["year"]),
+        date=published or date_from_parts(meta["year"]),
         ids=Identifiers(doi=normalize_doi(parts.get("DOI"))),
         note=note or None,
         extra=_facts_to_extra(facts),

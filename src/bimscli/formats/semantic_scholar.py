@@ -11,7 +11,8 @@ Accepted inputs:
 * text with S2 objects embedded in it, as aggregator sites show them: each object is found by
   decoding from every ``{"`` that could start one.
 
-The raw text of each record is the JSON text of its object.
+The raw text of each record is the JSON text of its object. An object that gives a key twice
+with different values is a failure, not a guess (:mod:`bimscli.formats._json_objects`).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bimscli.formats._json_objects import DECODER, repeated_key
 from bimscli.formats._s2_paper import record_from_s2_paper
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position
 
-_DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"\s*")
 _OBJECT_START = re.compile(r"\{\s*\"")
 _S2_KEYS = frozenset(
@@ -114,12 +115,14 @@ def _find_papers(text: str) -> Iterator[_Found]:
 def _top_level_object(text: str, start: int) -> Generator[_Found, None, int]:
     """A document that is one JSON object: a paper or a ``{"data": [...]}`` response."""
     try:
-        value, end = _DECODER.raw_decode(text, start)
+        value, end = DECODER.raw_decode(text, start)
     except json.JSONDecodeError as error:
         yield _Found(start, len(text), problem=_broken_object_message(text, start, error))
         return len(text)
     if is_s2_paper(value):
-        yield _Found(start, end, paper=value)
+        yield _paper_found(value, start, end, value)
+    elif isinstance(value, dict) and (repeated := repeated_key(value, deep=False)):
+        yield _Found(start, end, problem=f"{repeated} in the response, so it was not imported")
     elif isinstance(value, dict) and isinstance(value.get("data"), list):
         yield from _array_items(text, _member_start(text, start, "data"), "data list")
     else:
@@ -137,12 +140,12 @@ def _member_start(text: str, start: int, wanted: str) -> int:
     pos = start + 1
     while True:
         pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
-        key, pos = _DECODER.raw_decode(text, pos)
+        key, pos = DECODER.raw_decode(text, pos)
         pos = _SPACE.match(text, pos).end() + 1  # type: ignore[union-attr]  # past ':'
         pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
         if key == wanted:
             return pos
-        _, pos = _DECODER.raw_decode(text, pos)
+        _, pos = DECODER.raw_decode(text, pos)
         pos = _SPACE.match(text, pos).end() + 1  # type: ignore[union-attr]  # past ','
 
 
@@ -152,7 +155,7 @@ def _array_items(text: str, start: int, what: str) -> Generator[_Found, None, in
     index = 0
     while pos < len(text) and text[pos] != "]":
         try:
-            value, end = _DECODER.raw_decode(text, pos)
+            value, end = DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as error:
             yield _Found(pos, len(text), problem=_broken_object_message(text, pos, error))
             return len(text)
@@ -168,12 +171,25 @@ def _array_items(text: str, start: int, what: str) -> Generator[_Found, None, in
     return pos + 1
 
 
-def _item_found(value: object, start: int, end: int, index: int, what: str) -> _Found:
+def _paper_found(paper: Mapping[str, Any], start: int, end: int, item: object) -> _Found:
+    """A paper, or a failure when its JSON ``item`` gives a key two different values."""
+    repeated = repeated_key(item)
+    if repeated is None:
+        return _Found(start, end, paper=paper)
+    problem = (
+        f"{repeated} in the paper object, so it was not imported: keep the value that is meant "
+        "and ingest it again"
+    )
+    return _Found(start, end, problem=problem)
+
+
+def _item_found(item: object, start: int, end: int, index: int, what: str) -> _Found:
+    value = item
     if isinstance(value, dict):
         wrapped = [value[w] for w in _WRAPPERS if w in value]
         value = wrapped[0] if len(wrapped) == 1 and isinstance(wrapped[0], dict) else value
     if isinstance(value, dict) and is_s2_paper(value):
-        return _Found(start, end, paper=value)
+        return _paper_found(value, start, end, item)
     if value is None:
         problem = (
             f"item {index} (0-based) of the {what} is null: Semantic Scholar knows no paper for "
@@ -189,7 +205,7 @@ def _embedded_papers(text: str, pos: int) -> Iterator[_Found]:
     while match := _OBJECT_START.search(text, pos):
         start = match.start()
         try:
-            value, end = _DECODER.raw_decode(text, start)
+            value, end = DECODER.raw_decode(text, start)
         except json.JSONDecodeError as error:
             if _S2_KEY_TEXT.search(text, start, start + 4000) is None:
                 pos = start + 1
@@ -199,7 +215,7 @@ def _embedded_papers(text: str, pos: int) -> Iterator[_Found]:
             pos = stop
             continue
         if is_s2_paper(value):
-            yield _Found(start, end, paper=value)
+            yield _paper_found(value, start, end, value)
             pos = end
         else:
             pos = start + 1  # a wrapper object may hold papers further in
