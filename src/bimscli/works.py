@@ -17,7 +17,7 @@ Every shown field remembers the source records it came from.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -190,53 +190,81 @@ def _derive_single(member: Member) -> DerivedWork:
     record starts as a work of its own, so this runs once per record).
 
     The result is equal to ``_derive_many([member])``, provenance in the same key order; when
-    every shown field is the record's own, the record object itself is returned.
+    every shown field is the record's own (the usual case), the record object itself is
+    returned. Only the fields that change are collected, so a clean record costs one pass.
     """
     record, rid = member.record, member.record_id
     provenance: dict[str, list[int]] = {"type": [rid]}
-    values: dict[str, Any] = {"type": record.type}
-    for name in _SINGLE_FIELDS:
-        values[name] = _single_value(getattr(record, name), name, rid, provenance)
-    for name in _UNION_FIELDS:
-        values[name] = _single_union(getattr(record, name), name, rid, provenance)
+    changed: dict[str, Any] = {}
+    _single_scalars(record, _SINGLE_FIELDS, rid, provenance, changed)
+    _single_lists(record, _UNION_FIELDS, rid, provenance, changed)
     for name in ("abstract", "cited_references"):
-        values[name] = _single_value(getattr(record, name), name, rid, provenance) or ()
-    authors = record.authors
-    values["authors"] = authors if authors else ()
-    values["authors_complete"] = record.authors_complete if authors else True
-    if authors:
+        value = getattr(record, name)
+        if _is_set(value):
+            provenance[name] = [rid]
+        elif value != ():
+            changed[name] = ()
+    if record.authors:
         provenance["authors"] = [rid]
-    values["ids"] = _single_ids(record.ids, rid, provenance)
-    values["note"] = _single_value(record.note or None, "note", rid, provenance)
-    if all(value is getattr(record, name) for name, value in values.items()):
+    elif record.authors != () or record.authors_complete is not True:
+        changed.update(authors=(), authors_complete=True)
+    ids = _single_ids(record.ids, rid, provenance)
+    if ids is not record.ids:
+        changed["ids"] = ids
+    if _is_set(record.note):
+        provenance["note"] = [rid]
+    elif record.note is not None:
+        changed["note"] = None
+    if not changed:
         return DerivedWork(record, provenance)
-    return DerivedWork(Record(**values), provenance)
-
-
-def _single_value(value: Any, key: str, rid: int, provenance: dict[str, list[int]]) -> Any:
-    if _is_set(value):
-        provenance[key] = [rid]
-        return value
-    return None
-
-
-def _single_union(
-    items: tuple[Any, ...], key: str, rid: int, provenance: dict[str, list[int]]
-) -> tuple[Any, ...]:
-    merged = tuple(items) if len(items) < 2 else _union([(rid, items)])[0]
-    if len(merged) == len(items) and isinstance(items, tuple):
-        merged = items  # nothing was a duplicate: keep the record's own tuple
-    if merged:
-        provenance[key] = [rid]
-    return merged
+    return DerivedWork(replace(record, **changed), provenance)
 
 
 def _single_ids(ids: Identifiers, rid: int, provenance: dict[str, list[int]]) -> Identifiers:
-    values: dict[str, Any] = {}
-    for name in _ID_SINGLE:
-        values[name] = _single_value(getattr(ids, name), f"ids.{name}", rid, provenance)
-    for name in ("isbn", "other"):
-        values[name] = _single_union(getattr(ids, name), f"ids.{name}", rid, provenance)
-    if all(value is getattr(ids, name) for name, value in values.items()):
-        return ids
-    return Identifiers(**values)
+    changed: dict[str, Any] = {}
+    _single_scalars(ids, _ID_SINGLE, rid, provenance, changed, prefix="ids.")
+    _single_lists(ids, ("isbn", "other"), rid, provenance, changed, prefix="ids.")
+    return replace(ids, **changed) if changed else ids
+
+
+def _single_scalars(
+    obj: Record | Identifiers,
+    names: tuple[str, ...],
+    rid: int,
+    provenance: dict[str, list[int]],
+    changed: dict[str, Any],
+    *,
+    prefix: str = "",
+) -> None:
+    """Provenance of the set fields; an empty string or tuple becomes no value."""
+    for name in names:
+        value = getattr(obj, name)
+        if value is None:
+            continue
+        if _is_set(value):
+            provenance[prefix + name] = [rid]
+        else:
+            changed[name] = None
+
+
+def _single_lists(
+    obj: Record | Identifiers,
+    names: tuple[str, ...],
+    rid: int,
+    provenance: dict[str, list[int]],
+    changed: dict[str, Any],
+    *,
+    prefix: str = "",
+) -> None:
+    """Provenance of the non-empty lists; a repeated item (compared case-insensitively) goes."""
+    for name in names:
+        items = getattr(obj, name)
+        merged = items
+        if len(items) >= 2 and len({_fold_key(item) for item in items}) < len(items):
+            merged = _union([(rid, items)])[0]
+        elif not isinstance(items, tuple):
+            merged = tuple(items)
+        if merged is not items:
+            changed[name] = merged
+        if merged:
+            provenance[prefix + name] = [rid]
