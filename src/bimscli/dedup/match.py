@@ -77,7 +77,7 @@ def _key_similarity(x: str, y: str) -> float:
     score = Indel.normalized_similarity(x, y) * 100.0
     if score >= 97.0:
         return score
-    short, long_ = sorted((x, y), key=len)
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) >= 40 and short.count(" ") >= 5 and long_.startswith(short):
         return 97.0  # a database truncated the title
     return score
@@ -201,11 +201,12 @@ def decide_pair(
     >>> decide_pair(x, y).rule
     'numbers-differ'
     """
-    first, second = sorted((a, b), key=lambda f: f.record_id)
-    score = title_similarity(first, second)
-    shared = _shared_id(first, second)
+    # Both are symmetric: most pairs end here, before the two are put in order.
+    score = title_similarity(a, b)
+    shared = _shared_id(a, b)
     if not shared and score < threshold - REVIEW_MARGIN:
         return None
+    first, second = (a, b) if a.record_id <= b.record_id else (b, a)
     veto, veto_rule = _veto(first, second, allow_preprints)
     if veto is not Outcome.MERGE:
         return PairDecision(first.record_id, second.record_id, veto, veto_rule, score)
