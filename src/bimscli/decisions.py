@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from bimscli.clustering import _apply, _membership
 from bimscli.errors import UsageError
 from bimscli.store import Library
 from bimscli.store.library import now_iso
+from bimscli.store.work_clusters import apply_clusters, membership
 
 
 def _remember(library: Library, kind: str, pairs: Iterable[tuple[int, int]]) -> None:
@@ -50,7 +50,7 @@ def merge_works(library: Library, work_ids: Sequence[int]) -> int:
         library, "must-link", [(a, b) for i, a in enumerate(records) for b in records[i + 1 :]]
     )
     reasons = {r: ("merged by hand", json.dumps({"works": sorted(set(work_ids))})) for r in records}
-    _apply(library, [tuple(records)], reasons)
+    apply_clusters(library, [tuple(records)], reasons)
     return min(work_ids)
 
 
@@ -74,5 +74,5 @@ def unmerge_work(library: Library, work_id: int, record_ids: Sequence[int] = ())
     _remember(library, "cannot-link", pairs)
     clusters = [tuple(rest)] + [(r,) for r in chosen] if rest else [(r,) for r in chosen]
     reasons = {r: ("split by hand", json.dumps({"from": work_id})) for r in chosen}
-    _apply(library, clusters, reasons)
-    return sorted(set(_membership(library, members).values()))
+    apply_clusters(library, clusters, reasons)
+    return sorted(set(membership(library, members).values()))

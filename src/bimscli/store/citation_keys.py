@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bimscli.export.citekeys import make_citation_key
-from bimscli.store.library import Library, WorkRow, now_iso
+from bimscli.store.library import Library, now_iso
+from bimscli.store.rows import WorkRow
 
 
 def key_aliases(library: Library) -> dict[int, tuple[str, ...]]:

@@ -12,16 +12,24 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
 from bimscli.errors import LibraryError, NotFoundError
 from bimscli.formats import priority_of
-from bimscli.model import DocumentHeader, ParsedRecord, ParseFailure, Record
+from bimscli.model import DocumentHeader, ParsedRecord, ParseFailure
 from bimscli.serialize import record_from_json, record_to_json
 from bimscli.store.migrations import apply_migrations
+from bimscli.store.rows import (
+    WORKS_SQL,
+    FailureRow,
+    InputRow,
+    SourceRecordRow,
+    WorkRow,
+    input_row,
+    work_row,
+)
 from bimscli.works import DerivedWork, Member, derive_work
 
 DEFAULT_BUSY_TIMEOUT = 300.0
@@ -45,72 +53,6 @@ The cache is a cap, so memory stays flat."""
 def now_iso() -> str:
     """The current UTC time as an ISO 8601 string with seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True, slots=True)
-class InputRow:
-    """An ingested input and its provenance."""
-
-    id: int
-    name: str
-    path: str | None
-    sha256: str
-    size: int
-    format: str
-    parser_version: str
-    origin: str
-    header: DocumentHeader | None
-    ingested_at: str
-    record_count: int
-    failure_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRecordRow:
-    """A stored source record with where it came from."""
-
-    id: int
-    input: InputRow
-    entry: int
-    line: int
-    source_key: str | None
-    raw: str
-    record: Record
-    work_id: int | None
-    rule: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class WorkRow:
-    """A work: its id, derived record and per-field provenance."""
-
-    id: int
-    record: Record
-    created_at: str
-    updated_at: str
-    stored_provenance: str | None = None
-    single_record_id: int | None = None
-
-    @property
-    def provenance(self) -> dict[str, list[int]]:
-        """Which source records each shown field comes from (``{"title": [12], …}``)."""
-        if self.stored_provenance is not None:
-            provenance: dict[str, list[int]] = json.loads(self.stored_provenance)
-            return provenance
-        # A work that shows its one record unchanged: every field comes from that record.
-        return derive_work([Member(self.single_record_id or 0, 0, self.record)]).provenance
-
-
-@dataclass(frozen=True, slots=True)
-class FailureRow:
-    """A stored parse failure."""
-
-    id: int
-    input_id: int
-    entry: int
-    line: int
-    raw: str
-    message: str
 
 
 class Library:
@@ -181,7 +123,7 @@ class Library:
         row = self.connection.execute(
             "SELECT * FROM inputs WHERE sha256 = ? AND format = ?", (sha256, format_name)
         ).fetchone()
-        return _input_row(row) if row else None
+        return input_row(row) if row else None
 
     def add_input(
         self,
@@ -215,7 +157,7 @@ class Library:
     def inputs(self) -> list[InputRow]:
         """Every input, oldest first."""
         rows = self.connection.execute("SELECT * FROM inputs ORDER BY id").fetchall()
-        return [_input_row(row) for row in rows]
+        return [input_row(row) for row in rows]
 
     # Source records ---------------------------------------------------------------------------
 
@@ -354,7 +296,7 @@ class Library:
         row = self.connection.execute(WORKS_SQL + " WHERE w.id = ?", (work_id,)).fetchone()
         if row is None:
             raise NotFoundError(self._missing_work_message(work_id))
-        return _work_row(row)
+        return work_row(row)
 
     def _missing_work_message(self, work_id: int) -> str:
         """Where a work went (merged into another, perhaps several times), or that it never was."""
@@ -377,7 +319,7 @@ class Library:
                 yield self.work(work_id)
             return
         for row in self.connection.execute(WORKS_SQL + " ORDER BY w.id"):
-            yield _work_row(row)
+            yield work_row(row)
 
     def work_record_ids(self, work_id: int) -> list[int]:
         """The ids of a work's source records, oldest first."""
@@ -403,40 +345,3 @@ _SOURCE_RECORDS_SQL = (
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _input_row(row: sqlite3.Row | tuple[object, ...]) -> InputRow:
-    (iid, name, path, sha, size, fmt, version, origin, header, at, nrec, nfail) = row
-    parsed_header = None
-    if header:
-        parsed_header = DocumentHeader(tuple((str(k), str(v)) for k, v in json.loads(str(header))))
-    return InputRow(
-        int(str(iid)),
-        str(name),
-        None if path is None else str(path),
-        str(sha),
-        int(str(size)),
-        str(fmt),
-        str(version),
-        str(origin),
-        parsed_header,
-        str(at),
-        int(str(nrec)),
-        int(str(nfail)),
-    )
-
-
-WORKS_SQL = (
-    "SELECT w.id, coalesce(w.record, (SELECT s.record FROM work_members m"
-    " JOIN source_records s ON s.id = m.record_id WHERE m.work_id = w.id)),"
-    " w.created_at, w.updated_at, w.provenance, CASE WHEN w.provenance IS NULL THEN"
-    " (SELECT m.record_id FROM work_members m WHERE m.work_id = w.id) END FROM works w"
-)
-"""Every work's id, shown record (JSON), times and provenance. A work that shows its one
-source record unchanged stores neither record nor provenance (migration 0006): the record is
-its member's, and the member's id stands for the provenance."""
-
-
-def _work_row(row: tuple[int, str, str, str, str | None, int | None]) -> WorkRow:
-    work_id, record, created, updated, provenance, single = row
-    return WorkRow(work_id, record_from_json(record), created, updated, provenance, single)
