@@ -27,6 +27,11 @@ from bimscli.sources import (
 from bimscli.store import Library
 from bimscli.store.prepared import store_prepared
 
+DEDUP_WINDOW = 50_000
+"""New records of one file matched at a time. The decisions of a window (one per record of a
+file that duplicates the library) are held until its works are updated, so a window keeps
+memory flat; each window costs one pass over the blocks it touches."""
+
 
 class FileStatus(StrEnum):
     """How the ingest of one input ended."""
@@ -223,11 +228,13 @@ def _store_input(
         header = batch.header or header
     merged = flagged = 0
     if dedup and records:
-        # Matching waits for the whole file, so that each block is read once however many
-        # batches touch it.
-        changes = dedup_indexed_records(library, [(first_id, first_id + records - 1)])
-        merged = sum(len(rids) for _, rids in changes.merged)
-        flagged = len(changes.flagged)
+        # Matching waits for a window of records, so that a block is read once however many
+        # batches touch it; a later window meets the earlier ones as library records.
+        for start in range(first_id, first_id + records, DEDUP_WINDOW):
+            last = min(start + DEDUP_WINDOW, first_id + records) - 1
+            changes = dedup_indexed_records(library, [(start, last)])
+            merged += sum(len(rids) for _, rids in changes.merged)
+            flagged += len(changes.flagged)
     library.add_failures(input_id, failures)
     library.finish_input(input_id, header, records, len(failures))
     status = FileStatus.PARTIAL if failures else FileStatus.ADDED

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import bimscli.clustering
+import bimscli.ingest
 from bimscli.clustering import dedup_library
 from bimscli.dedup.blocking import MAX_BLOCK
 from bimscli.dedup_report import duplicate_groups
@@ -40,12 +41,14 @@ def _deal(tmp_path: Path, rows: int, parts: int) -> list[Path]:
 def test_files_ingested_one_after_another_find_the_works_a_full_dedup_finds(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Tiny chunks, so that blocks are streamed in many chunks and a record is read in several.
+    # Tiny chunks, so that blocks are streamed in many chunks and a record is read in several;
+    # small windows, so that a file's later records meet its earlier ones as library records.
     monkeypatch.setattr(
         bimscli.clustering,
         "touched_blocks",
         functools.partial(touched_blocks, chunk_members=40),
     )
+    monkeypatch.setattr(bimscli.ingest, "DEDUP_WINDOW", 70)
     parts = _deal(tmp_path, 800, 4)
     report = ingest_sources(library, [InputSource(str(p), path=p) for p in parts])
     assert report.records == 800
