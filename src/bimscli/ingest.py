@@ -27,7 +27,7 @@ from bimscli.sources import (
 from bimscli.store import Library
 from bimscli.store.prepared import store_prepared
 
-DEDUP_WINDOW = 50_000
+DEDUP_WINDOW = 20_000
 """New records of one file matched at a time. The decisions of a window (one per record of a
 file that duplicates the library) are held until its works are updated, so a window keeps
 memory flat; each window costs one pass over the blocks it touches."""
