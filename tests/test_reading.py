@@ -44,7 +44,7 @@ def test_a_prepared_work_stores_no_copy_of_an_unchanged_record() -> None:
     assert "doi:10.1/1" in prepared.blocking_keys
 
 
-def test_records_prepared_for_other_ids_are_refused_and_nothing_is_stored(
+def test_records_prepared_for_other_ids_are_refused_and_nothing_of_them_is_stored(
     library: Library,
 ) -> None:
     with library.transaction():
@@ -54,5 +54,9 @@ def test_records_prepared_for_other_ids_are_refused_and_nothing_is_stored(
         store_prepared(library, input_id, [prepare_record(_parsed(1), 1, 5)])
         with pytest.raises(LibraryError, match="next free id is 2"):
             store_prepared(library, input_id, [prepare_record(_parsed(2), 5, 5)])
+    # Only the earlier, valid batch is there: no record, work or index row of the refused one.
     assert library.count_source_records() == 1
+    assert library.count_works() == 1
     assert library.work(1).record.title == "Paper 1"
+    features = library.connection.execute("SELECT count(*) FROM record_features").fetchone()
+    assert features[0] == 1

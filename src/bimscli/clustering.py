@@ -24,7 +24,7 @@ from bimscli.dedup import (
     UserDecisions,
     deduplicate,
 )
-from bimscli.dedup.engine import joined_library_records, judge_blocks, resolve, vetoes_among
+from bimscli.dedup.engine import joined_library_groups, judge_blocks, resolve, vetoes_among
 from bimscli.model import Record
 from bimscli.store import Library
 from bimscli.store.dedup_index import (
@@ -185,8 +185,12 @@ def dedup_indexed_records(
     with collector_paused():
         for chunk in touched_blocks(library, runs):
             found += judge_blocks(chunk, is_new, threshold)
-        joined = joined_library_records(found, is_new_id)
-        found += vetoes_among(load_features(library, [int(r) for r in joined]), threshold)
+        groups = joined_library_groups(found, is_new_id)
+        features = {
+            f.record_id: f for f in load_features(library, {int(r) for g in groups for r in g})
+        }
+        for group in groups:
+            found += vetoes_among([features[r] for r in group if r in features], threshold)
     merging = {
         int(r)
         for d in found

@@ -45,11 +45,12 @@ def collector_relaxed(threshold: int = INGEST_THRESHOLD) -> Iterator[None]:
 
     Cycles are still collected, so memory stays flat over a long run.
 
-    >>> with collector_relaxed(5000):
-    ...     gc.get_threshold()[0]
-    5000
-    >>> gc.get_threshold()[0] == 5000
-    False
+    >>> before = gc.get_threshold()
+    >>> with collector_relaxed(before[0] + 5000):
+    ...     gc.get_threshold()[0] == before[0] + 5000
+    True
+    >>> gc.get_threshold() == before
+    True
     """
     before = gc.get_threshold()
     gc.set_threshold(max(threshold, before[0]), *before[1:])

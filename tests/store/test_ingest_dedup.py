@@ -105,3 +105,52 @@ def test_touched_blocks_skip_oversized_blocks_and_keep_identifier_blocks(
     largest = max(full_blocks, key=lambda block: len(block[0]))
     assert len(largest[0]) == MAX_BLOCK
     assert {m.record_id for m in largest[0]} == {str(i) for i in full}
+
+
+def _bibtex(key: str, title: str, doi: str | None, pages: str = "1--9") -> str:
+    doi_field = f"  doi = {{{doi}}},\n" if doi else ""
+    return (
+        f"@article{{{key},\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n"
+        f"  journal = {{J Test}},\n  year = {{2001}},\n  volume = {{3}},\n"
+        f"  pages = {{{pages}}},\n{doi_field}}}\n\n"
+    )
+
+
+def test_a_new_record_never_joins_two_library_works_with_different_dois(
+    library: Library, tmp_path: Path
+) -> None:
+    # Many library records joined by one file (more than the re-check cap of one group),
+    # and among them a new record similar to two library records whose DOIs differ.
+    words = ["asthma", "stroke", "sepsis", "anaemia", "obesity", "malaria", "gout", "acne"]
+    unrelated = [
+        (f"u{n}", f"{words[n % 8]} {words[n // 8 % 8]} in {words[n // 64 % 8]} study {n}")
+        for n in range(200)
+    ]
+    title = "Effects of metformin on hepatic glucose output in type 2 diabetes"
+    first = tmp_path / "library.bib"
+    first.write_text(
+        "".join(_bibtex(k, t, f"10.1000/{k}", f"{n + 10}--{n + 19}") for n, (k, t) in
+                enumerate(unrelated))
+        + _bibtex("a", title, "10.1000/aaa")
+        + _bibtex("b", title, "10.1000/bbb"),
+        encoding="utf-8",
+    )  # fmt: skip
+    second = tmp_path / "new.bib"
+    second.write_text(
+        "".join(_bibtex(f"c{k}", t, f"10.1000/{k}", f"{n + 10}--{n + 19}") for n, (k, t) in
+                enumerate(unrelated))
+        + _bibtex("n", title, None),
+        encoding="utf-8",
+    )  # fmt: skip
+    report = ingest_sources(library, [InputSource("library.bib", path=first)])
+    assert report.files[0].merged == 0
+    report = ingest_sources(library, [InputSource("new.bib", path=second)])
+    assert report.files[0].merged >= 200  # every copy joined its original
+    work_of = dict(
+        library.connection.execute(
+            "SELECT s.source_key, m.work_id FROM source_records s"
+            " JOIN work_members m ON m.record_id = s.id WHERE s.source_key IN ('a', 'b', 'n')"
+        ).fetchall()
+    )
+    assert work_of["a"] != work_of["b"]
+    assert work_of["n"] in {work_of["a"], work_of["b"]}

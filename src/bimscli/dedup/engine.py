@@ -206,11 +206,11 @@ def match_new(
         threshold,
         allow_preprints=allow_preprints,
     )
-    joined = joined_library_records(found, new_ids.__contains__)
-    known = [index.number_of(r) for r in joined]
-    found += vetoes_among(
-        [index.features(n) for n in known if n is not None], threshold, allow_preprints
-    )
+    for group in joined_library_groups(found, new_ids.__contains__):
+        known = [index.number_of(r) for r in group]
+        found += vetoes_among(
+            [index.features(n) for n in known if n is not None], threshold, allow_preprints
+        )
     return resolve(found, decisions, existing_clusters)
 
 
@@ -290,26 +290,42 @@ def _new_pairs(
 
 
 MAX_RECHECKED = 64
-"""At most this many library records are re-checked against each other per ingest."""
+"""At most this many library records of one group that new records join are re-checked."""
 
 
-def joined_library_records(
+def joined_library_groups(
     found: Iterable[PairDecision], is_new: Callable[[str], bool]
-) -> list[str]:
-    """The library records (not new) that merge decisions would join, lowest ids first.
+) -> list[list[str]]:
+    """For each group of records that merge decisions would join, its library records (not
+    new) when there are two or more, lowest ids first.
 
-    A batch run judged the pairs between them before, but its vetoes are not kept: without
-    checking them again (:func:`vetoes_among`), a new record similar to two records with
-    different DOIs would join their works.
+    A batch run judged the pairs between library records before, but its vetoes are not
+    kept: without checking them again (:func:`vetoes_among`), a new record similar to two
+    records with different DOIs would join their works. Only records of one group can end up
+    in one work, so each group is checked on its own, however many groups an ingest makes.
+
+    >>> merge = lambda a, b: PairDecision(a, b, Outcome.MERGE, "similar-title", 99.0)
+    >>> joined_library_groups([merge("1", "n1"), merge("2", "n1"), merge("3", "n2")],
+    ...                       lambda r: r.startswith("n"))
+    [['1', '2']]
     """
-    joined = {
-        record
-        for d in found
-        if d.outcome is Outcome.MERGE
-        for record in (d.first, d.second)
-        if not is_new(record)
-    }
-    return sorted(joined)[:MAX_RECHECKED]
+    parent: dict[str, str] = {}
+
+    def root(record: str) -> str:
+        parent.setdefault(record, record)
+        while parent[record] != record:
+            parent[record] = parent[parent[record]]
+            record = parent[record]
+        return record
+
+    for d in found:
+        if d.outcome is Outcome.MERGE:
+            parent[root(d.first)] = root(d.second)
+    groups: dict[str, list[str]] = {}
+    for record in parent:
+        if not is_new(record):
+            groups.setdefault(root(record), []).append(record)
+    return sorted(sorted(g)[:MAX_RECHECKED] for g in groups.values() if len(g) >= 2)
 
 
 def vetoes_among(
