@@ -170,8 +170,8 @@ def dedup_indexed_records(
     """Match new, already indexed records (ranges of ids) against the library and each other.
 
     Only the blocks that hold a new record are read, a chunk at a time, so the cost follows
-    the new records, not the library, and memory stays flat for an ingest of any size
-    (``bims ingest`` calls this once per file, after all its records are stored).
+    the new records, not the library. The decisions are held until the works are updated:
+    ``bims ingest`` calls this for each window of a file's records, once they are stored.
     """
 
     def is_new_id(record_id: str) -> bool:

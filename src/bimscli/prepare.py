@@ -11,20 +11,11 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-import msgspec
-
-from bimscli.dedup import RecordFeatures, features_from_record
+from bimscli.dedup import features_from_record
 from bimscli.dedup.blocking import blocking_keys
 from bimscli.model import ParsedRecord, Record
-from bimscli.serialize import record_to_json
+from bimscli.serialize import features_to_msgpack, record_to_json
 from bimscli.works import Member, derive_work
-
-_features_encoder = msgspec.msgpack.Encoder()
-
-
-def encode_features(features: RecordFeatures) -> bytes:
-    """The stored form of a record's deduplication features (msgpack)."""
-    return _features_encoder.encode(features)
 
 
 class WorkColumns(NamedTuple):
@@ -89,6 +80,6 @@ def prepare_record(item: ParsedRecord, record_id: int, priority: int) -> Prepare
         record.ids.pmid,
         record.ids.pmcid,
         single_work_columns(record_id, priority, record),
-        encode_features(features),
+        features_to_msgpack(features),
         blocking_keys(features),
     )

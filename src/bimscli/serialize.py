@@ -10,10 +10,13 @@ from typing import Any
 
 import msgspec
 
+from bimscli.dedup.features import RecordFeatures
 from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure, Record
 
 _encoder = msgspec.json.Encoder(order="deterministic")
 _record_decoder = msgspec.json.Decoder(Record)
+_features_encoder = msgspec.msgpack.Encoder()
+_features_decoder = msgspec.msgpack.Decoder(RecordFeatures)
 
 
 def _drop_empty(value: Any) -> Any:
@@ -33,6 +36,16 @@ def record_to_json(record: Record) -> bytes:
 def record_from_json(data: bytes | str) -> Record:
     """A record back from :func:`record_to_json`'s output."""
     return _record_decoder.decode(data)
+
+
+def features_to_msgpack(features: RecordFeatures) -> bytes:
+    """A record's deduplication features as the library stores them (msgpack)."""
+    return _features_encoder.encode(features)
+
+
+def features_from_msgpack(data: bytes) -> RecordFeatures:
+    """Features back from :func:`features_to_msgpack`'s output."""
+    return _features_decoder.decode(data)
 
 
 def record_to_builtins(record: Record, *, compact: bool = True) -> dict[str, Any]:

@@ -122,7 +122,11 @@ def candidate_pairs(index: BlockingIndex, min_title_score: float) -> Iterator[tu
         if by_id or len(ordered) <= SMALL_BLOCK:
             pairs: Iterable[tuple[int, int]] = combinations(ordered, 2)
         else:
-            pairs = _similar_title_pairs(index, ordered, min_title_score)
+            titles = [index.features(n).title_key for n in ordered]
+            pairs = (
+                (ordered[i], ordered[j])
+                for i, j in _similar_title_pairs(titles, None, min_title_score)
+            )
         for a, b in pairs:
             code = a * width + b
             if code not in seen:
@@ -131,21 +135,29 @@ def candidate_pairs(index: BlockingIndex, min_title_score: float) -> Iterator[tu
 
 
 def _similar_title_pairs(
-    index: BlockingIndex, ordered: list[int], min_title_score: float
+    titles: Sequence[str], new: Sequence[bool] | None, min_title_score: float
 ) -> Iterator[tuple[int, int]]:
-    titles = [index.features(n).title_key for n in ordered]
-    for position, number in enumerate(ordered[:-1]):
-        if not titles[position]:
+    """Positions ``(i, j)``, ``i < j``, of titles similar enough to judge, each pair once.
+
+    With ``new`` only pairs holding a new title are given; ``None`` means all are new. The
+    comparisons run in rapidfuzz's C code, one call per title.
+    """
+    for i, title in enumerate(titles):
+        if not title or (new is not None and not new[i]):
             continue
-        later = titles[position + 1 :]
+        # All new: the later titles suffice. Otherwise every title, less the earlier new ones
+        # (their pairs with this one were given from their side).
+        start = i + 1 if new is None else 0
         for _, _, offset in extract(
-            titles[position],
-            later,
+            title,
+            titles[start:],
             scorer=Indel.normalized_similarity,
             score_cutoff=min_title_score / 100.0,
             limit=None,
         ):
-            yield number, ordered[position + 1 + offset]
+            j = start + offset
+            if j != i and not (new is not None and new[j] and j < i):
+                yield (i, j) if i < j else (j, i)
 
 
 def build_index(features: Iterable[RecordFeatures]) -> BlockingIndex:
@@ -240,7 +252,7 @@ def judge_blocks(
     in rapidfuzz's C code), so the cost follows the new records, not the blocks' size.
     Pairs of two library records were judged when the later of them was new.
     """
-    min_score = (threshold - REVIEW_MARGIN) / 100.0
+    min_score = threshold - REVIEW_MARGIN
     seen: set[tuple[str, str]] = set()
     found: list[PairDecision] = []
     for members, by_id in blocks:
@@ -274,19 +286,8 @@ def _new_pairs(
                 yield a, b
         return
     titles = [m.title_key for m in members]
-    for position, member in enumerate(members):
-        if not new[position] or not member.title_key:
-            continue
-        for _, _, other in extract(
-            member.title_key,
-            titles,
-            scorer=Indel.normalized_similarity,
-            score_cutoff=min_score,
-            limit=None,
-        ):
-            # A pair of two new records is taken from the first of them only.
-            if other != position and not (new[other] and other < position):
-                yield member, members[other]
+    for i, j in _similar_title_pairs(titles, new, min_score):
+        yield members[i], members[j]
 
 
 MAX_RECHECKED = 64

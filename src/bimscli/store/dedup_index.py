@@ -9,20 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-import msgspec
-
 from bimscli.collector import collector_paused
 from bimscli.dedup import RecordFeatures, features_from_record
 from bimscli.dedup.blocking import MAX_BLOCK, MAX_ID_BLOCK, blocking_keys
 from bimscli.model import Record
-from bimscli.prepare import encode_features
-from bimscli.serialize import record_from_json
+from bimscli.serialize import features_from_msgpack, features_to_msgpack, record_from_json
 from bimscli.store.library import Library
 
 FEATURES_VERSION = "1"
 """Bump when :func:`features_from_record` changes: stored features are then rebuilt."""
-
-_features_decoder = msgspec.msgpack.Decoder(RecordFeatures)
 
 
 def index_records(library: Library, items: Iterable[tuple[int, Record]]) -> list[RecordFeatures]:
@@ -30,7 +25,7 @@ def index_records(library: Library, items: Iterable[tuple[int, Record]]) -> list
     with collector_paused():
         features = [features_from_record(str(rid), record) for rid, record in items]
     store_index(
-        library, ((int(f.record_id), encode_features(f), blocking_keys(f)) for f in features)
+        library, ((int(f.record_id), features_to_msgpack(f), blocking_keys(f)) for f in features)
     )
     return features
 
@@ -85,7 +80,7 @@ def ensure_indexed(library: Library) -> None:
 def load_features(library: Library, record_ids: Iterable[int] | None) -> list[RecordFeatures]:
     """The stored features of these records, or of every record (``None``), by record id."""
     conn = library.connection
-    decode = _features_decoder.decode
+    decode = features_from_msgpack
     with collector_paused():  # a million small objects: the collector would triple the time
         if record_ids is None:
             rows = conn.execute("SELECT data FROM record_features ORDER BY record_id")
