@@ -1,9 +1,9 @@
 """A parsed record made ready to store: every value an ingest writes for it, in one place.
 
-Preparing is pure (the record's JSON, its work's shown fields, its deduplication features and
-blocking keys) and costs more CPU than the inserts do; :mod:`bimscli.store.prepared` then only
-writes. The store assigns nothing but work ids: record ids are given out in order from the
-first free one, which the ingest's write lock keeps free.
+Preparing is pure (the record's JSON and compressed raw text, its work's shown fields, its
+deduplication features and blocking keys) and costs more CPU than the inserts do;
+:mod:`bimscli.store.prepared` then only writes. The store assigns nothing but work ids: record
+ids are given out in order from the first free one, which the ingest's write lock keeps free.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bimscli.dedup import features_from_record
 from bimscli.dedup.blocking import blocking_keys
 from bimscli.model import ParsedRecord, Record
 from bimscli.serialize import features_to_msgpack, record_to_json
+from bimscli.store.raw_text import stored_raw
 from bimscli.works import Member, derive_work
 
 
@@ -54,7 +55,7 @@ class PreparedRecord(NamedTuple):
     entry: int
     line: int
     source_key: str | None
-    raw: str
+    raw: str | bytes
     record_json: str
     doi: str | None
     pmid: str | None
@@ -74,7 +75,7 @@ def prepare_record(item: ParsedRecord, record_id: int, priority: int) -> Prepare
         item.position.entry,
         item.position.line,
         item.source_key,
-        item.raw,
+        stored_raw(item.raw),
         record_to_json(record).decode("utf-8"),
         record.ids.doi,
         record.ids.pmid,

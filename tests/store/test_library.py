@@ -8,11 +8,16 @@ from pathlib import Path
 import pytest
 
 from bimscli.errors import LibraryError, NotFoundError
+from bimscli.formats.pubmed_xml import FORMAT as PUBMED_XML
+from bimscli.ingest import ingest_sources
 from bimscli.model import Identifiers, ParsedRecord, Position, Record
 from bimscli.serialize import record_to_json
+from bimscli.sources import InputSource
 from bimscli.store import Library
 from bimscli.store.library import PAGE_SIZE
 from bimscli.store.migrations import MIGRATIONS, apply_migrations
+from bimscli.store.raw_text import raw_from_stored, stored_raw
+from tests.golden import FIXTURES
 
 
 def _add_one(library: Library, title: str = "A title") -> tuple[int, int]:
@@ -151,3 +156,31 @@ def test_works_of_an_older_library_survive_the_shared_record_migration(tmp_path:
         assert new_work == 8
         assert library.work(new_work).record.title == "Another"
         assert library.work(new_work).provenance["title"] == [2]
+
+
+def test_long_raw_text_is_stored_compressed_and_read_back_exactly(library: Library) -> None:
+    article = FIXTURES / "pubmed-xml" / "traps.xml"
+    ingest_sources(library, [InputSource(str(article), path=article)])
+    with article.open("rb") as stream:
+        assert PUBMED_XML.parse_stream is not None
+        parsed = [e.raw for e in PUBMED_XML.parse_stream(stream) if isinstance(e, ParsedRecord)]
+    rows = library.connection.execute("SELECT id, raw FROM source_records ORDER BY id").fetchall()
+    assert len(rows) == len(parsed) > 1
+    for (record_id, stored), raw in zip(rows, parsed, strict=True):
+        assert isinstance(stored, bytes)  # each entry's text, at a fraction of its size
+        assert len(stored) < len(raw.encode("utf-8"))
+        (source,) = library.source_records([record_id])
+        assert source.raw == raw
+
+
+def test_short_raw_text_and_an_older_librarys_text_are_read_as_they_are(
+    library: Library,
+) -> None:
+    record_id, _ = _add_one(library)  # "raw text": too short to gain from compression
+    stored = library.connection.execute(
+        "SELECT raw FROM source_records WHERE id = ?", (record_id,)
+    ).fetchone()[0]
+    assert stored == "raw text"
+    long_text = "<PubmedArticle>" + "<Author>Smith</Author>" * 40 + "</PubmedArticle>"
+    assert raw_from_stored(long_text) == long_text  # a row written before migration 0008
+    assert raw_from_stored(stored_raw(long_text)) == long_text

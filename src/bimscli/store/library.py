@@ -21,6 +21,7 @@ from bimscli.formats import priority_of
 from bimscli.model import DocumentHeader, ParsedRecord, ParseFailure
 from bimscli.serialize import record_from_json, record_to_json
 from bimscli.store.migrations import apply_migrations
+from bimscli.store.raw_text import raw_from_stored, stored_raw
 from bimscli.store.rows import (
     WORKS_SQL,
     FailureRow,
@@ -173,8 +174,9 @@ class Library:
             record_json = [record_to_json(item.record).decode("utf-8") for item in parsed]
         ids = self.next_ids("source_records", len(parsed))
         rows = (
-            (rid, input_id, item.position.entry, item.position.line, item.source_key, item.raw,
-             data, item.record.ids.doi, item.record.ids.pmid, item.record.ids.pmcid)
+            (rid, input_id, item.position.entry, item.position.line, item.source_key,
+             stored_raw(item.raw), data, item.record.ids.doi, item.record.ids.pmid,
+             item.record.ids.pmcid)
             for rid, item, data in zip(ids, parsed, record_json, strict=True)
         )  # fmt: skip
         self.connection.executemany(
@@ -231,7 +233,15 @@ class Library:
             rows = self.connection.execute(sql, chunk)
             for rid, iid, entry, line, key, raw, rec, work_id, rule in rows:
                 out[rid] = SourceRecordRow(
-                    rid, inputs[iid], entry, line, key, raw, record_from_json(rec), work_id, rule
+                    rid,
+                    inputs[iid],
+                    entry,
+                    line,
+                    key,
+                    raw_from_stored(raw),
+                    record_from_json(rec),
+                    work_id,
+                    rule,
                 )
         missing = [rid for rid in record_ids if rid not in out]
         if missing:

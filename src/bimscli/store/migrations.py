@@ -271,6 +271,16 @@ CLUSTERED_BLOCKS = Migration(
     """,
 )
 
+COMPRESSED_RAW_TEXT = Migration(
+    "0008_compressed_raw_text",
+    """
+    -- No table changes: from here on a source record's raw text of 256 characters or more is
+    -- stored as a BLOB holding one zstd frame (bimscli.store.raw_text), a shorter one as TEXT
+    -- as before. Recorded so that an older bims, which would read such a BLOB as text,
+    -- refuses the library instead.
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
@@ -279,6 +289,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     STABLE_WORK_IDS,
     SHARED_SINGLE_RECORDS,
     CLUSTERED_BLOCKS,
+    COMPRESSED_RAW_TEXT,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
