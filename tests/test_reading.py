@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bimscli.errors import LibraryError
+from bimscli.formats import detect_format
 from bimscli.model import (
     DocumentHeader,
     Entry,
@@ -15,9 +16,16 @@ from bimscli.model import (
     Record,
 )
 from bimscli.prepare import prepare_record
-from bimscli.reading import prepared_batches
+from bimscli.reading import (
+    encoded_batches,
+    prepare_encoded_batch,
+    prepared_batches,
+    read_entries,
+)
+from bimscli.sources import InputSource, sniff
 from bimscli.store import Library
 from bimscli.store.prepared import store_prepared
+from tests.golden import FIXTURES
 
 
 def _parsed(n: int) -> ParsedRecord:
@@ -60,3 +68,21 @@ def test_records_prepared_for_other_ids_are_refused_and_nothing_of_them_is_store
     assert library.work(1).record.title == "Paper 1"
     features = library.connection.execute("SELECT count(*) FROM record_features").fetchone()
     assert features[0] == 1
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    ["pubmed-xml/traps.xml", "bibtex/nasty.bib", "ris/zotero.ris", "csl-json/zotero.json"],
+)
+def test_a_record_sent_as_json_is_prepared_exactly_as_the_parsed_record(fixture: str) -> None:
+    path = FIXTURES / fixture
+    source = InputSource(str(path), path=path)
+    fmt = detect_format(sniff(source, "utf-8"))
+    entries = list(read_entries(source, fmt, "utf-8", lambda _: None))
+    direct = [b.records for b in prepared_batches(entries, 1, fmt.priority, size=2)]
+    sent = [
+        prepare_encoded_batch(batch, 1 + 2 * n, fmt.priority).records
+        for n, batch in enumerate(encoded_batches(entries, size=2))
+    ]
+    assert sent == direct
+    assert sum(map(len, direct)) >= 3

@@ -8,7 +8,8 @@ lands. Re-ingesting the same bytes with the same format does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -18,7 +19,8 @@ from bimscli.errors import BimsError
 from bimscli.formats import detect_format, get_format
 from bimscli.formats.base import SourceFormat
 from bimscli.model import DocumentHeader, ParseFailure
-from bimscli.reading import read_batches
+from bimscli.reading import Batch, read_batches
+from bimscli.reading_process import batches_read_in_process, can_read_in_process
 from bimscli.sources import (
     InputSource,
     effective_encoding,
@@ -28,9 +30,14 @@ from bimscli.store import Library
 from bimscli.store.prepared import store_prepared
 
 DEDUP_WINDOW = 20_000
-"""New records of one file matched at a time. The decisions of a window (one per record of a
-file that duplicates the library) are held until its works are updated, so a window keeps
-memory flat; each window costs one pass over the blocks it touches."""
+"""New records of one file matched at a time, as soon as they are stored. The decisions of a
+window (one per record of a file that duplicates the library) are held until its works are
+updated, so a window keeps memory flat; each window costs one pass over the blocks it
+touches."""
+
+CHILD_READS_FROM = 1 << 20
+"""Inputs of at least this many stored bytes are read by a child process while the ingest
+stores (:mod:`bimscli.reading_process`); below it the fork is not worth its few milliseconds."""
 
 
 class FileStatus(StrEnum):
@@ -112,11 +119,14 @@ def ingest_sources(
     encoding: str = "utf-8",
     progress: Progress | None = None,
     dedup: bool = True,
+    read_in_child: bool | None = None,
 ) -> IngestReport:
     """Ingest each source in its own transaction and report on all of them.
 
     With ``dedup`` (the default) a file's new records are matched against the library and
     each other once all of them are stored, before the file's transaction ends.
+    ``read_in_child`` says whether a child process parses while this one stores; by default
+    it does for inputs of at least :data:`CHILD_READS_FROM` bytes where forking is safe.
     """
     with collector_relaxed():
         reports = [
@@ -127,6 +137,7 @@ def ingest_sources(
                 encoding=encoding,
                 progress=progress or Progress(),
                 dedup=dedup,
+                read_in_child=read_in_child,
             )
             for source in sources
         ]
@@ -141,6 +152,7 @@ def ingest_source(
     encoding: str,
     progress: Progress,
     dedup: bool = True,
+    read_in_child: bool | None = None,
 ) -> FileReport:
     """Ingest one input; errors in it become a failed report, never a half-written library."""
     fmt: SourceFormat | None = None
@@ -165,6 +177,7 @@ def ingest_source(
                     encoding=encoding,
                     progress=progress,
                     dedup=dedup,
+                    read_in_child=read_in_child,
                 )
         finally:
             progress.finish()
@@ -206,6 +219,7 @@ def _store_input(
     encoding: str,
     progress: Progress,
     dedup: bool,
+    read_in_child: bool | None,
 ) -> FileReport:
     input_id = library.add_input(
         name=source.name,
@@ -221,20 +235,24 @@ def _store_input(
     header: DocumentHeader | None = None
     failures: list[ParseFailure] = []
     records = 0
-    for batch in read_batches(source, fmt, encoding, progress.advance, first_id):
-        store_prepared(library, input_id, batch.records)
-        records += len(batch.records)
-        failures += batch.failures
-        header = batch.header or header
-    merged = flagged = 0
-    if dedup and records:
-        # Matching waits for a window of records, so that a block is read once however many
-        # batches touch it; a later window meets the earlier ones as library records.
-        for start in range(first_id, first_id + records, DEDUP_WINDOW):
-            last = min(start + DEDUP_WINDOW, first_id + records) - 1
-            changes = dedup_indexed_records(library, [(start, last)])
-            merged += sum(len(rids) for _, rids in changes.merged)
-            flagged += len(changes.flagged)
+    matcher = _WindowMatcher(library, first_id) if dedup else None
+    with _batches(
+        source,
+        fmt=fmt,
+        encoding=encoding,
+        on_read=progress.advance,
+        first_id=first_id,
+        in_child=read_in_child,
+    ) as batches:
+        for batch in batches:
+            store_prepared(library, input_id, batch.records)
+            records += len(batch.records)
+            failures += batch.failures
+            header = batch.header or header
+            if matcher is not None:
+                matcher.stored(first_id + records - 1)
+    if matcher is not None:
+        matcher.stored(first_id + records - 1, final=True)
     library.add_failures(input_id, failures)
     library.finish_input(input_id, header, records, len(failures))
     status = FileStatus.PARTIAL if failures else FileStatus.ADDED
@@ -250,7 +268,47 @@ def _store_input(
         fmt.name,
         records,
         tuple(int(w) for (w,) in works),
-        merged=merged,
-        flagged=flagged,
+        merged=matcher.merged if matcher else 0,
+        flagged=matcher.flagged if matcher else 0,
         failures=reported,
     )
+
+
+@dataclass
+class _WindowMatcher:
+    """Matches a file's new records against the library a window at a time, as they are
+    stored (while a reading process parses on). A block is read once however many batches
+    touch it; a later window meets the earlier ones as library records."""
+
+    library: Library
+    unmatched: int
+    """The first stored record not matched yet."""
+    merged: int = 0
+    flagged: int = 0
+
+    def stored(self, last: int, *, final: bool = False) -> None:
+        """Records up to id ``last`` are stored: match them once they fill a window of
+        :data:`DEDUP_WINDOW`, or whatever is left when ``final``."""
+        waiting = last - self.unmatched + 1
+        if waiting <= 0 or (waiting < DEDUP_WINDOW and not final):
+            return
+        changes = dedup_indexed_records(self.library, [(self.unmatched, last)])
+        self.merged += sum(len(rids) for _, rids in changes.merged)
+        self.flagged += len(changes.flagged)
+        self.unmatched = last + 1
+
+
+def _batches(
+    source: InputSource,
+    *,
+    fmt: SourceFormat,
+    encoding: str,
+    on_read: Callable[[int], None],
+    first_id: int,
+    in_child: bool | None,
+) -> AbstractContextManager[Iterator[Batch]]:
+    if in_child is None:
+        in_child = source.size() >= CHILD_READS_FROM and can_read_in_process()
+    if in_child:
+        return batches_read_in_process(source, fmt, encoding, on_read, first_id)
+    return nullcontext(read_batches(source, fmt, encoding, on_read, first_id))

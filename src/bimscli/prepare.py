@@ -14,7 +14,7 @@ from typing import NamedTuple
 from bimscli.dedup import features_from_record
 from bimscli.dedup.blocking import blocking_keys
 from bimscli.model import ParsedRecord, Record
-from bimscli.serialize import features_to_msgpack, record_to_json
+from bimscli.serialize import features_to_msgpack, record_from_json, record_to_json
 from bimscli.store.raw_text import stored_raw
 from bimscli.works import Member, derive_work
 
@@ -65,18 +65,50 @@ class PreparedRecord(NamedTuple):
     blocking_keys: tuple[str, ...]
 
 
-def prepare_record(item: ParsedRecord, record_id: int, priority: int) -> PreparedRecord:
-    """Everything stored for ``item`` as source record ``record_id`` of a format of
-    ``priority``, and for the one-record work it starts in."""
-    record = item.record
-    features = features_from_record(str(record_id), record)
-    return PreparedRecord(
-        record_id,
+class EncodedRecord(NamedTuple):
+    """A parsed record as plain values, its record as JSON: what a reading process sends."""
+
+    entry: int
+    line: int
+    source_key: str | None
+    raw: str
+    record_json: str
+
+
+def encode_parsed(item: ParsedRecord) -> EncodedRecord:
+    """``item`` as plain values; :func:`prepare_encoded` prepares it as it would ``item``."""
+    return EncodedRecord(
         item.position.entry,
         item.position.line,
         item.source_key,
-        stored_raw(item.raw),
-        record_to_json(record).decode("utf-8"),
+        item.raw,
+        record_to_json(item.record).decode("utf-8"),
+    )
+
+
+def prepare_record(item: ParsedRecord, record_id: int, priority: int) -> PreparedRecord:
+    """Everything stored for ``item`` as source record ``record_id`` of a format of
+    ``priority``, and for the one-record work it starts in."""
+    return _prepared(record_id, priority, item.record, encode_parsed(item))
+
+
+def prepare_encoded(encoded: EncodedRecord, record_id: int, priority: int) -> PreparedRecord:
+    """What :func:`prepare_record` gives for the parsed record ``encoded`` came from (the JSON
+    gives back exactly the record that was encoded)."""
+    return _prepared(record_id, priority, record_from_json(encoded.record_json), encoded)
+
+
+def _prepared(
+    record_id: int, priority: int, record: Record, encoded: EncodedRecord
+) -> PreparedRecord:
+    features = features_from_record(str(record_id), record)
+    return PreparedRecord(
+        record_id,
+        encoded.entry,
+        encoded.line,
+        encoded.source_key,
+        stored_raw(encoded.raw),
+        encoded.record_json,
         record.ids.doi,
         record.ids.pmid,
         record.ids.pmcid,

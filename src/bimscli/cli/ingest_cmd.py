@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
@@ -26,12 +27,21 @@ LARGE_INPUT = 4 * 1024 * 1024
 """Inputs at least this big show a progress bar (on a terminal only)."""
 
 
+REFRESH_SECONDS = 0.1
+"""Least time between redraws of the progress bar."""
+
+
 class _RichProgress(ingest.Progress):
-    """A progress bar on stderr for large inputs; silent when stderr is not a terminal."""
+    """A progress bar on stderr for large inputs; silent when stderr is not a terminal.
+
+    The bar is redrawn as bytes are read, not by rich's refresh thread: an ingest forks a
+    reading process only when it runs no other thread (:mod:`bimscli.reading_process`).
+    """
 
     def __init__(self) -> None:
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        self._drawn = 0.0
 
     def start(self, name: str, total_bytes: int) -> None:
         if not err_console.is_terminal or total_bytes < LARGE_INPUT:
@@ -44,6 +54,7 @@ class _RichProgress(ingest.Progress):
             TimeRemainingColumn(),
             console=err_console,
             transient=True,
+            auto_refresh=False,
         )
         self._bar.start()
         self._task = self._bar.add_task(name, total=total_bytes)
@@ -51,6 +62,10 @@ class _RichProgress(ingest.Progress):
     def advance(self, read_bytes: int) -> None:
         if self._bar is not None and self._task is not None:
             self._bar.advance(self._task, read_bytes)
+            now = time.monotonic()
+            if now - self._drawn >= REFRESH_SECONDS:
+                self._bar.refresh()
+                self._drawn = now
 
     def finish(self) -> None:
         if self._bar is not None:

@@ -1,0 +1,261 @@
+"""Reading an input in a child process: the same library, reports and progress as reading in
+the ingest's own process, and nothing half-written when either side fails."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bimscli.formats
+import bimscli.ingest
+import bimscli.reading_process
+import bimscli.store.prepared
+from bimscli.formats.base import SourceFormat
+from bimscli.ingest import FileStatus, Progress, ingest_sources
+from bimscli.model import Entry
+from bimscli.reading_process import (
+    ChildFailure,
+    InReadingProcessError,
+    can_read_in_process,
+)
+from bimscli.sources import InputSource
+from bimscli.store import Library
+from bimscli.store.raw_text import raw_from_stored
+from tests.conftest import TEST_FORMAT
+from tests.golden import FIXTURES
+
+# Inputs of every streaming and whole-text kind, with failures (broken entries) and a header
+# (the newsletter issue), some of them duplicates of each other.
+INPUTS = [
+    FIXTURES / "pubmed-xml" / "traps.xml",
+    FIXTURES / "pubmed-xml" / "efetch-one-article.xml",
+    FIXTURES / "medline" / "medline-four-records.nbib",
+    FIXTURES / "ris" / "missing-er.ris",
+    FIXTURES / "ris" / "embase.ris",
+    FIXTURES / "bibtex" / "nasty.bib",
+    FIXTURES / "csl-json" / "broken-items.json",
+    FIXTURES / "csv" / "diabetes-excerpt.csv",
+    FIXTURES / "biomednews" / "biomed.news_bims-skolko_2019-06-09.txt",
+]
+
+
+def _dump(library: Library) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row an ingest writes, without times (raw text as text)."""
+    conn = library.connection
+    queries = {
+        "inputs": "SELECT id, name, format, header, record_count, failure_count FROM inputs",
+        "source_records": "SELECT id, input_id, entry, line, source_key, raw, record, doi,"
+        " pmid, pmcid FROM source_records",
+        "parse_failures": "SELECT input_id, entry, line, raw, message FROM parse_failures",
+        "works": "SELECT id, record, provenance, title, year, doi FROM works",
+        "work_members": "SELECT record_id, work_id, rule, evidence FROM work_members",
+        "record_features": "SELECT record_id, data FROM record_features",
+        "record_blocks": "SELECT key, record_id FROM record_blocks",
+        "record_pairs": "SELECT * FROM record_pairs",
+    }
+    dump = {table: sorted(conn.execute(sql).fetchall()) for table, sql in queries.items()}
+    dump["source_records"] = [
+        (*row[:5], raw_from_stored(row[5]), *row[6:]) for row in dump["source_records"]
+    ]
+    return dump
+
+
+def _present(paths: Iterable[Path]) -> list[InputSource]:
+    sources = [InputSource(str(p), path=p) for p in paths]
+    assert all(s.path is not None and s.path.exists() for s in sources), "a fixture moved"
+    return sources
+
+
+class _Counting(Progress):
+    def __init__(self) -> None:
+        self.read: dict[str, int] = {}
+        self._name = ""
+
+    def start(self, name: str, total_bytes: int) -> None:
+        self._name = name
+        self.read[name] = 0
+
+    def advance(self, read_bytes: int) -> None:
+        self.read[self._name] += read_bytes
+
+
+def test_a_child_process_gives_the_same_library_reports_and_progress(tmp_path: Path) -> None:
+    results = []
+    for in_child in (False, True):
+        with Library.open(tmp_path / f"{in_child}.sqlite") as library:
+            progress = _Counting()
+            report = ingest_sources(
+                library, _present(INPUTS), progress=progress, read_in_child=in_child
+            )
+            results.append((_dump(library), report, progress.read))
+    (inline, inline_report, inline_read), (child, child_report, child_read) = results
+    assert child == inline
+    assert child_report == inline_report
+    assert child_read == inline_read == {str(p): p.stat().st_size for p in INPUTS}
+    # The inputs gave what the comparison is meant to cover.
+    assert len(inline["source_records"]) > 30
+    assert inline["parse_failures"]
+    assert any(row[3] for row in inline["inputs"])  # a header
+    work_ids = [row[1] for row in inline["work_members"]]
+    assert len(set(work_ids)) < len(work_ids)  # some records joined a work
+    assert inline_report.exit_code == 3
+
+
+def _with_parser(monkeypatch: pytest.MonkeyPatch, parse_lines: Any) -> SourceFormat:
+    fmt = dataclasses.replace(TEST_FORMAT, parse_lines=parse_lines)
+    monkeypatch.setattr(bimscli.formats, "FORMATS", (*bimscli.formats.FORMATS, fmt))
+    return fmt
+
+
+def _lines_file(tmp_path: Path, count: int, last: str = "") -> InputSource:
+    path = tmp_path / "many.txt"
+    lines = [f"k{n}|Paper number {n} on bone metastases|10.1000/{n}" for n in range(count)]
+    path.write_text("#testlines\n" + "\n".join([*lines, last]) + "\n", encoding="utf-8")
+    return InputSource(str(path), path=path)
+
+
+def _counts(library: Library) -> list[int]:
+    """Inputs, source records, works and blocking keys in the library."""
+    return [
+        library.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        for table in ("inputs", "source_records", "works", "record_blocks")
+    ]
+
+
+@pytest.mark.usefixtures("test_format")
+@pytest.mark.parametrize("in_child", [False, True])
+def test_a_parser_crash_in_either_process_stores_nothing_and_names_the_error(
+    library: Library, tmp_path: Path, in_child: bool
+) -> None:
+    source = _lines_file(tmp_path, 2500, last="BOOM")  # after two full batches were stored
+    (file,) = ingest_sources(library, [source], read_in_child=in_child).files
+    assert file.status is FileStatus.FAILED
+    assert file.error is not None
+    assert "internal error in the testlines parser: RuntimeError: the parser crashed" in (
+        file.error
+    )
+    assert _counts(library) == [0, 0, 0, 0]
+    if in_child:
+        # --debug shows where the child raised it.
+        assert isinstance(file.exception, RuntimeError)
+        cause = file.exception.__cause__
+        assert isinstance(cause, InReadingProcessError)
+        assert "in the reading process" in str(cause)
+        assert "_parse_test_lines" in str(cause)
+
+
+@pytest.mark.usefixtures("test_format")
+def test_a_users_error_raised_in_the_child_keeps_its_type_and_message(
+    library: Library, tmp_path: Path
+) -> None:
+    source = _lines_file(tmp_path, 10, last="UNSAFE")
+    (file,) = ingest_sources(library, [source], read_in_child=True).files
+    assert file.status is FileStatus.FAILED
+    assert file.error == "refusing an unsafe construct"
+    assert _counts(library) == [0, 0, 0, 0]
+
+
+def _killed_after_a_batch(lines: Iterable[str]) -> Iterator[Entry]:
+    for number, entry in enumerate(TEST_FORMAT.parse_lines(lines)):  # type: ignore[misc]
+        if number == 1500:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield entry
+
+
+def test_a_killed_reading_process_fails_the_file_and_stores_nothing(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_parser(monkeypatch, _killed_after_a_batch)
+    (file,) = ingest_sources(library, [_lines_file(tmp_path, 3000)], read_in_child=True).files
+    assert file.status is FileStatus.FAILED
+    assert file.error == (
+        "the process reading this file ended unexpectedly (killed by SIGKILL; out of memory?)"
+        "; nothing of this file was stored"
+    )
+    assert _counts(library) == [0, 0, 0, 0]
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.usefixtures("test_format")
+def test_ctrl_c_while_storing_stops_the_child_and_leaves_nothing(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = []
+    real = bimscli.store.prepared.store_prepared
+
+    def interrupted(*args: Any) -> None:
+        real(*args)
+        stored.append(1)
+        if len(stored) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(bimscli.ingest, "store_prepared", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_sources(library, [_lines_file(tmp_path, 20_000)], read_in_child=True)
+    assert multiprocessing.active_children() == []
+    assert _counts(library) == [0, 0, 0, 0]
+
+
+@pytest.mark.usefixtures("test_format")
+def test_large_inputs_are_read_in_a_child_by_default(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    children: list[bool] = []
+    real = bimscli.reading_process.batches_read_in_process
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        children.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bimscli.ingest, "batches_read_in_process", spy)
+    monkeypatch.setattr(bimscli.ingest, "CHILD_READS_FROM", 10_000)
+    small = _source_text(tmp_path, "small.txt", 10)
+    large = _source_text(tmp_path, "large.txt", 400)
+    report = ingest_sources(library, [small, large])
+    assert [f.status for f in report.files] == [FileStatus.ADDED, FileStatus.ADDED]
+    assert children == [True]  # the large one only
+    assert library.count_source_records() == 410
+
+
+def _source_text(tmp_path: Path, name: str, count: int) -> InputSource:
+    path = tmp_path / name
+    lines = [f"{name}{n}|A {name} paper {n}|10.1000/{name}.{n}" for n in range(count)]
+    path.write_text("#testlines\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert (path.stat().st_size >= 10_000) == (count > 100)
+    return InputSource(str(path), path=path)
+
+
+def test_no_child_is_forked_while_another_thread_runs() -> None:
+    assert can_read_in_process() == (threading.active_count() == 1)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not can_read_in_process()
+    finally:
+        stop.set()
+        thread.join()
+
+
+class _UnpicklableError(Exception):
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"{a} and {b}")  # pickles, but cannot be rebuilt from its args
+
+
+def test_an_exception_that_does_not_survive_pickling_arrives_as_its_type_and_message() -> None:
+    try:
+        raise _UnpicklableError(1, 2)
+    except _UnpicklableError as exc:
+        failure = ChildFailure(exc)
+    again = failure.exception()
+    assert type(again) is RuntimeError
+    assert str(again) == "_UnpicklableError: 1 and 2"
+    assert "raise _UnpicklableError(1, 2)" in str(again.__cause__)
