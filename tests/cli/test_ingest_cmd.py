@@ -1,8 +1,10 @@
-"""``bims ingest`` on a terminal: a progress bar for large inputs, silence when piped."""
+"""``bims ingest`` on a terminal: a progress bar for large inputs, silence when piped; and
+``bims show --raw``, the text each source record was read from."""
 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ import bimscli.cli.ingest_cmd
 import bimscli.ingest
 import bimscli.reading_process
 from bimscli.cli.app import app
+from bimscli.formats.pubmed_xml import FORMAT as PUBMED_XML
+from bimscli.model import ParsedRecord
 from tests.golden import FIXTURES
 
 runner = CliRunner()
@@ -62,3 +66,22 @@ def test_the_progress_bar_stays_quiet_when_stderr_is_piped(
     shown, children = _ingest(tmp_path, monkeypatch, terminal=False)
     assert shown == ""
     assert children == [True]
+
+
+def test_show_raw_gives_back_each_source_records_text_as_read(tmp_path: Path) -> None:
+    library = str(tmp_path / "library.sqlite")
+    assert runner.invoke(app, ["--library", library, "ingest", str(INPUT)]).exit_code == 0
+    with INPUT.open("rb") as stream:
+        assert PUBMED_XML.parse_stream is not None
+        first = next(e for e in PUBMED_XML.parse_stream(stream) if isinstance(e, ParsedRecord))
+    assert len(first.raw) > 256  # stored compressed
+    shown = runner.invoke(app, ["--library", library, "show", "1", "--raw"])
+    assert shown.exit_code == 0, shown.output
+    assert f"# source record #1 pubmed-xml {INPUT}:{first.position.line}" in shown.output
+    assert first.raw in shown.output
+    details = json.loads(
+        runner.invoke(app, ["--library", library, "show", "1", "--json", "--raw"]).output
+    )
+    assert [s["raw"] for s in details["sources"]] == [first.raw]
+    plain = json.loads(runner.invoke(app, ["--library", library, "show", "1", "--json"]).output)
+    assert "raw" not in plain["sources"][0]

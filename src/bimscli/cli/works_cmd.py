@@ -131,8 +131,11 @@ def _source_label(source: SourceRecordRow) -> str:
     )
 
 
-def work_details(work: WorkRow, sources: list[SourceRecordRow]) -> dict[str, Any]:
-    """Everything ``bims show --json`` gives for one work."""
+def work_details(
+    work: WorkRow, sources: list[SourceRecordRow], *, raw: bool = False
+) -> dict[str, Any]:
+    """Everything ``bims show --json`` gives for one work (``raw``: with each source record's
+    raw text)."""
     return {
         "id": work.id,
         "record": record_to_builtins(work.record),
@@ -151,6 +154,7 @@ def work_details(work: WorkRow, sources: list[SourceRecordRow]) -> dict[str, Any
                 "rule": s.rule,
                 "ingested_at": s.input.ingested_at,
                 "record": record_to_builtins(s.record),
+                **({"raw": s.raw} if raw else {}),
             }
             for s in sources
         ],
@@ -188,8 +192,14 @@ def show_command(
     ctx: typer.Context,
     work_id: Annotated[int, typer.Argument(help="The work's id, as `bims list` shows it.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Also print each source record's raw text as read.")
+    ] = False,
 ) -> None:
     """Show every field of a work and the source records each came from.
+
+    --raw adds the text each source record was read from (a PubMed article's XML, a BibTeX
+    entry, a newsletter's lines), exactly as the library keeps it.
 
     Example: bims show 3 --json
     """
@@ -197,9 +207,14 @@ def show_command(
         work = library.work(work_id)
         sources = library.source_records(library.work_record_ids(work_id))
     if as_json:
-        typer.echo(json.dumps(work_details(work, sources), ensure_ascii=False, indent=2))
+        details = work_details(work, sources, raw=raw)
+        typer.echo(json.dumps(details, ensure_ascii=False, indent=2))
         return
     console.print(_details_table(work, sources))
+    if raw:
+        for source in sources:
+            console.print(f"\n# source record {_source_label(source)}", markup=False)
+            console.print(source.raw, markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
