@@ -7,13 +7,17 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import bimscli
 import bimscli.formats
 import bimscli.ingest
 import bimscli.reading_process
@@ -259,3 +263,78 @@ def test_an_exception_that_does_not_survive_pickling_arrives_as_its_type_and_mes
     assert type(again) is RuntimeError
     assert str(again) == "_UnpicklableError: 1 and 2"
     assert "raise _UnpicklableError(1, 2)" in str(again.__cause__)
+
+
+# A parent that stores its first batch forever while its child reads an endless input: the
+# child fills the pipe and waits for the parent to read on.
+_STUCK_PARENT = """
+import dataclasses, itertools, multiprocessing, sys, time
+from pathlib import Path
+
+import bimscli.formats, bimscli.ingest
+from bimscli.ingest import ingest_sources
+from bimscli.model import ParsedRecord, Position, Record
+from bimscli.sources import InputSource
+from bimscli.store import Library
+from tests.conftest import TEST_FORMAT
+
+def endless(lines):
+    for n in itertools.count(1):
+        yield ParsedRecord(Record(title=f"Paper {n}"), Position(n, n), "raw text " * 40)
+
+def stuck(*args):
+    print(multiprocessing.active_children()[0].pid, flush=True)
+    time.sleep(600)
+
+fmt = dataclasses.replace(TEST_FORMAT, parse_lines=endless)
+bimscli.formats.FORMATS = (*bimscli.formats.FORMATS, fmt)
+bimscli.ingest.store_prepared = stuck
+path = Path(sys.argv[1]) / "in.txt"
+path.write_text("#testlines\\nk|a title|10.1000/1\\n", encoding="utf-8")
+with Library.open(Path(sys.argv[1]) / "library.sqlite") as library:
+    ingest_sources(library, [InputSource(str(path), path=path)], read_in_child=True)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """True once process ``pid`` has ended (a zombie waiting for init to reap it has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_the_reading_process_ends_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    # kill -9 (or SIGTERM, or a crash) gives the parent no chance to stop its child; the child
+    # must notice by itself, not sit on a full pipe for ever holding the terminal's output.
+    src = Path(bimscli.__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(root)])}
+    with (tmp_path / "stderr.txt").open("wb") as stderr:
+        parent = subprocess.Popen(
+            [sys.executable, "-c", _STUCK_PARENT, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+        )
+    child = 0
+    try:
+        assert parent.stdout is not None
+        line = parent.stdout.readline()
+        assert line.strip().isdigit(), (tmp_path / "stderr.txt").read_text()
+        child = int(line)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while not _gone(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(child), "the reading process outlived the ingest"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if child and not _gone(child):
+            os.kill(child, signal.SIGKILL)
+        if parent.stdout is not None:
+            parent.stdout.close()

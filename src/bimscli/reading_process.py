@@ -151,6 +151,7 @@ class _Sender:
 
 def _read_into(
     connection: Connection,
+    parent_end: Connection,
     source: InputSource,
     fmt: SourceFormat,
     encoding: str,
@@ -158,6 +159,10 @@ def _read_into(
     """The child: parse the input in batches and send them, then "done" or the error."""
     # Ctrl-C reaches the whole process group; the parent alone decides, and stops the child.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The fork gave this process the parent's end of the pipe too. Closed, the pipe has no
+    # reader once the parent is gone (killed, crashed) and sending fails, so the child ends
+    # instead of waiting on a full pipe for ever.
+    parent_end.close()
     with suppress(OSError):
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     sender = _Sender(connection)
@@ -204,7 +209,7 @@ def batches_read_in_process(
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(
         target=_read_into,
-        args=(sending, source, fmt, encoding),
+        args=(sending, receiving, source, fmt, encoding),
         name=f"bims reading {source.name}",
         daemon=True,
     )
