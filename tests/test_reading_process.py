@@ -338,3 +338,26 @@ def test_the_reading_process_ends_when_the_ingest_is_killed(tmp_path: Path) -> N
             os.kill(child, signal.SIGKILL)
         if parent.stdout is not None:
             parent.stdout.close()
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.usefixtures("test_format")
+def test_reading_processes_leave_no_file_descriptor_open(library: Library, tmp_path: Path) -> None:
+    # A failed file's report keeps its exception, and with its traceback the process object:
+    # that must not keep the process's descriptors open (a folder of hundreds of files that
+    # fail would run out of them).
+    sources = []
+    for number in range(20):
+        path = tmp_path / f"in{number}.txt"
+        last = "BOOM" if number % 2 else ""
+        path.write_text(f"#testlines\nk|Paper {number}|10.1000/{number}\n{last}\n", "utf-8")
+        sources.append(InputSource(str(path), path=path))
+    before = _open_descriptors()
+    report = ingest_sources(library, sources, read_in_child=True)
+    assert [f.status for f in report.files] == [FileStatus.ADDED, FileStatus.FAILED] * 10
+    assert all(f.exception is not None for f in report.files[1::2])
+    assert _open_descriptors() == before
+    assert multiprocessing.active_children() == []

@@ -222,6 +222,9 @@ def batches_read_in_process(
         if child.is_alive():
             child.kill()
         child.join()
+        # Its descriptors now, not when the process object is collected: a failed file's
+        # report keeps it alive through the exception's traceback.
+        child.close()
 
 
 def _prepared(batches: Iterator[EncodedBatch], first_id: int, priority: int) -> Iterator[Batch]:
