@@ -361,3 +361,33 @@ def test_reading_processes_leave_no_file_descriptor_open(library: Library, tmp_p
     assert all(f.exception is not None for f in report.files[1::2])
     assert _open_descriptors() == before
     assert multiprocessing.active_children() == []
+
+
+_interrupt_at_fork: list[bool] = []
+"""Armed by a test: the next fork of this process is interrupted, as by Ctrl-C at that moment."""
+
+
+def _interrupt_if_armed() -> None:
+    if _interrupt_at_fork:
+        _interrupt_at_fork.clear()
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+os.register_at_fork(before=_interrupt_if_armed)
+
+
+@pytest.mark.usefixtures("test_format")
+def test_ctrl_c_while_the_reading_process_is_forked_is_not_lost(
+    library: Library, tmp_path: Path
+) -> None:
+    # Python runs the handler of a signal that arrives during a fork inside the fork's
+    # callbacks, where the KeyboardInterrupt is printed and dropped: the child ignores Ctrl-C,
+    # so the ingest would go on to the end as if it had never been pressed.
+    _interrupt_at_fork.append(True)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ingest_sources(library, [_lines_file(tmp_path, 100)], read_in_child=True)
+    finally:
+        _interrupt_at_fork.clear()
+    assert multiprocessing.active_children() == []
+    assert _counts(library) == [0, 0, 0, 0]

@@ -158,7 +158,8 @@ def _read_into(
 ) -> None:
     """The child: parse the input in batches and send them, then "done" or the error."""
     # Ctrl-C reaches the whole process group; the parent alone decides, and stops the child.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C held back since the fork is dropped
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # The fork gave this process the parent's end of the pipe too. Closed, the pipe has no
     # reader once the parent is gone (killed, crashed) and sending fails, so the child ends
     # instead of waiting on a full pipe for ever.
@@ -213,9 +214,19 @@ def batches_read_in_process(
         name=f"bims reading {source.name}",
         daemon=True,
     )
-    child.start()
-    sending.close()
+    # Ctrl-C during the fork would be raised in Python's fork callbacks, which drop it, and the
+    # child ignores it: held back until the child runs, it is raised here in the parent.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
+        child.start()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        receiving.close()
+        sending.close()
+        raise
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        sending.close()
         yield _prepared(_received(receiving, child, on_read), first_id, fmt.priority)
     finally:
         receiving.close()
