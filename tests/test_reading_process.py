@@ -391,3 +391,24 @@ def test_ctrl_c_while_the_reading_process_is_forked_is_not_lost(
         _interrupt_at_fork.clear()
     assert multiprocessing.active_children() == []
     assert _counts(library) == [0, 0, 0, 0]
+
+
+def test_ingest_works_where_python_has_no_fcntl(tmp_path: Path) -> None:
+    # Windows has no fcntl; there the ingest reads in its own process (can_read_in_process).
+    src = Path(bimscli.__file__).resolve().parent.parent
+    script = (
+        "import sys\n"
+        "sys.modules['fcntl'] = None  # as on Windows\n"
+        "from bimscli.cli.app import main\n"
+        "sys.argv = ['bims', '--library', sys.argv[1], 'ingest', sys.argv[2]]\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "lib.sqlite"), str(INPUTS[0])],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "records added" in result.stdout

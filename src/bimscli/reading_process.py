@@ -14,7 +14,6 @@ An error in the child is raised again in the parent, with the child's traceback 
 
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
 import pickle
 import queue
@@ -164,6 +163,8 @@ def _read_into(
     # reader once the parent is gone (killed, crashed) and sending fails, so the child ends
     # instead of waiting on a full pipe for ever.
     parent_end.close()
+    import fcntl  # noqa: PLC0415 - Linux only, as the reading process (none on Windows)
+
     with suppress(OSError):
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     sender = _Sender(connection)
