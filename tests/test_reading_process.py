@@ -7,13 +7,17 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import bimscli
 import bimscli.formats
 import bimscli.ingest
 import bimscli.reading_process
@@ -259,3 +263,152 @@ def test_an_exception_that_does_not_survive_pickling_arrives_as_its_type_and_mes
     assert type(again) is RuntimeError
     assert str(again) == "_UnpicklableError: 1 and 2"
     assert "raise _UnpicklableError(1, 2)" in str(again.__cause__)
+
+
+# A parent that stores its first batch forever while its child reads an endless input: the
+# child fills the pipe and waits for the parent to read on.
+_STUCK_PARENT = """
+import dataclasses, itertools, multiprocessing, sys, time
+from pathlib import Path
+
+import bimscli.formats, bimscli.ingest
+from bimscli.ingest import ingest_sources
+from bimscli.model import ParsedRecord, Position, Record
+from bimscli.sources import InputSource
+from bimscli.store import Library
+from tests.conftest import TEST_FORMAT
+
+def endless(lines):
+    for n in itertools.count(1):
+        yield ParsedRecord(Record(title=f"Paper {n}"), Position(n, n), "raw text " * 40)
+
+def stuck(*args):
+    print(multiprocessing.active_children()[0].pid, flush=True)
+    time.sleep(600)
+
+fmt = dataclasses.replace(TEST_FORMAT, parse_lines=endless)
+bimscli.formats.FORMATS = (*bimscli.formats.FORMATS, fmt)
+bimscli.ingest.store_prepared = stuck
+path = Path(sys.argv[1]) / "in.txt"
+path.write_text("#testlines\\nk|a title|10.1000/1\\n", encoding="utf-8")
+with Library.open(Path(sys.argv[1]) / "library.sqlite") as library:
+    ingest_sources(library, [InputSource(str(path), path=path)], read_in_child=True)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """True once process ``pid`` has ended (a zombie waiting for init to reap it has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_the_reading_process_ends_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    # kill -9 (or SIGTERM, or a crash) gives the parent no chance to stop its child; the child
+    # must notice by itself, not sit on a full pipe for ever holding the terminal's output.
+    src = Path(bimscli.__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(root)])}
+    with (tmp_path / "stderr.txt").open("wb") as stderr:
+        parent = subprocess.Popen(
+            [sys.executable, "-c", _STUCK_PARENT, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+        )
+    child = 0
+    try:
+        assert parent.stdout is not None
+        line = parent.stdout.readline()
+        assert line.strip().isdigit(), (tmp_path / "stderr.txt").read_text()
+        child = int(line)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while not _gone(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(child), "the reading process outlived the ingest"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if child and not _gone(child):
+            os.kill(child, signal.SIGKILL)
+        if parent.stdout is not None:
+            parent.stdout.close()
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.usefixtures("test_format")
+def test_reading_processes_leave_no_file_descriptor_open(library: Library, tmp_path: Path) -> None:
+    # A failed file's report keeps its exception, and with its traceback the process object:
+    # that must not keep the process's descriptors open (a folder of hundreds of files that
+    # fail would run out of them).
+    sources = []
+    for number in range(20):
+        path = tmp_path / f"in{number}.txt"
+        last = "BOOM" if number % 2 else ""
+        path.write_text(f"#testlines\nk|Paper {number}|10.1000/{number}\n{last}\n", "utf-8")
+        sources.append(InputSource(str(path), path=path))
+    before = _open_descriptors()
+    report = ingest_sources(library, sources, read_in_child=True)
+    assert [f.status for f in report.files] == [FileStatus.ADDED, FileStatus.FAILED] * 10
+    assert all(f.exception is not None for f in report.files[1::2])
+    assert _open_descriptors() == before
+    assert multiprocessing.active_children() == []
+
+
+_interrupt_at_fork: list[bool] = []
+"""Armed by a test: the next fork of this process is interrupted, as by Ctrl-C at that moment."""
+
+
+def _interrupt_if_armed() -> None:
+    if _interrupt_at_fork:
+        _interrupt_at_fork.clear()
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+os.register_at_fork(before=_interrupt_if_armed)
+
+
+@pytest.mark.usefixtures("test_format")
+def test_ctrl_c_while_the_reading_process_is_forked_is_not_lost(
+    library: Library, tmp_path: Path
+) -> None:
+    # Python runs the handler of a signal that arrives during a fork inside the fork's
+    # callbacks, where the KeyboardInterrupt is printed and dropped: the child ignores Ctrl-C,
+    # so the ingest would go on to the end as if it had never been pressed.
+    _interrupt_at_fork.append(True)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ingest_sources(library, [_lines_file(tmp_path, 100)], read_in_child=True)
+    finally:
+        _interrupt_at_fork.clear()
+    assert multiprocessing.active_children() == []
+    assert _counts(library) == [0, 0, 0, 0]
+
+
+def test_ingest_works_where_python_has_no_fcntl(tmp_path: Path) -> None:
+    # Windows has no fcntl; there the ingest reads in its own process (can_read_in_process).
+    src = Path(bimscli.__file__).resolve().parent.parent
+    script = (
+        "import sys\n"
+        "sys.modules['fcntl'] = None  # as on Windows\n"
+        "from bimscli.cli.app import main\n"
+        "sys.argv = ['bims', '--library', sys.argv[1], 'ingest', sys.argv[2]]\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "lib.sqlite"), str(INPUTS[0])],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "records added" in result.stdout

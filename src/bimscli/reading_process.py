@@ -14,7 +14,6 @@ An error in the child is raised again in the parent, with the child's traceback 
 
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
 import pickle
 import queue
@@ -151,13 +150,21 @@ class _Sender:
 
 def _read_into(
     connection: Connection,
+    parent_end: Connection,
     source: InputSource,
     fmt: SourceFormat,
     encoding: str,
 ) -> None:
     """The child: parse the input in batches and send them, then "done" or the error."""
     # Ctrl-C reaches the whole process group; the parent alone decides, and stops the child.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C held back since the fork is dropped
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # The fork gave this process the parent's end of the pipe too. Closed, the pipe has no
+    # reader once the parent is gone (killed, crashed) and sending fails, so the child ends
+    # instead of waiting on a full pipe for ever.
+    parent_end.close()
+    import fcntl  # noqa: PLC0415 - Linux only, as the reading process (none on Windows)
+
     with suppress(OSError):
         fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     sender = _Sender(connection)
@@ -204,19 +211,32 @@ def batches_read_in_process(
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(
         target=_read_into,
-        args=(sending, source, fmt, encoding),
+        args=(sending, receiving, source, fmt, encoding),
         name=f"bims reading {source.name}",
         daemon=True,
     )
-    child.start()
-    sending.close()
+    # Ctrl-C during the fork would be raised in Python's fork callbacks, which drop it, and the
+    # child ignores it: held back until the child runs, it is raised here in the parent.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
+        child.start()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        receiving.close()
+        sending.close()
+        raise
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        sending.close()
         yield _prepared(_received(receiving, child, on_read), first_id, fmt.priority)
     finally:
         receiving.close()
         if child.is_alive():
             child.kill()
         child.join()
+        # Its descriptors now, not when the process object is collected: a failed file's
+        # report keeps it alive through the exception's traceback.
+        child.close()
 
 
 def _prepared(batches: Iterator[EncodedBatch], first_id: int, priority: int) -> Iterator[Batch]:
