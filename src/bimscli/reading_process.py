@@ -230,6 +230,7 @@ def batches_read_in_process(
         sending.close()
         yield _prepared(_received(receiving, child, on_read), first_id, fmt.priority)
     finally:
+        sending.close()  # if a Ctrl-C came before it was
         receiving.close()
         if child.is_alive():
             child.kill()
