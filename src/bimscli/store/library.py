@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -76,7 +77,7 @@ class Library:
             # Only a new, empty file takes a page size (before WAL mode is set); an existing
             # library keeps its own.
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, busy_timeout)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -84,6 +85,9 @@ class Library:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise LibraryError(f"{path} is not a usable bims library: {exc}") from exc
+        except BaseException:  # a library from a newer bims, Ctrl-C: leave no connection open
+            conn.close()
+            raise
         return cls(conn, path)
 
     def close(self) -> None:
@@ -341,6 +345,24 @@ class Library:
     def count_works(self) -> int:
         """How many works the library holds."""
         return int(self.connection.execute("SELECT count(*) FROM works").fetchone()[0])
+
+
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Put the library in WAL mode (a no-op once it is), waiting up to ``timeout`` seconds.
+
+    Switching a new file needs it to itself, and when another process is switching or
+    reading it at that moment SQLite answers "database is locked" at once instead of calling
+    the busy handler; so this tries again until the timeout.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 _ID_TABLES = frozenset({"source_records", "works"})
