@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +75,20 @@ def library(library_path: Path) -> Iterator[Library]:
     lib = Library.open(library_path)
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def child_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the inputs an ingest reads in a child process during the test (a spy)."""
+    import bimscli.ingest  # noqa: PLC0415 - only tests that spy on the reading process need it
+    import bimscli.reading_process  # noqa: PLC0415
+
+    names: list[str] = []
+    real = bimscli.reading_process.batches_read_in_process
+
+    def spy(source: Any, *args: Any, **kwargs: Any) -> Any:
+        names.append(source.name)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(bimscli.ingest, "batches_read_in_process", spy)
+    return names
