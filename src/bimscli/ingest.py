@@ -124,7 +124,8 @@ def ingest_sources(
     """Ingest each source in its own transaction and report on all of them.
 
     With ``dedup`` (the default) a file's new records are matched against the library and
-    each other once all of them are stored, before the file's transaction ends.
+    each other in windows of :data:`DEDUP_WINDOW` as they are stored, all before the file's
+    transaction ends.
     ``read_in_child`` says whether a child process parses while this one stores; by default
     it does for inputs of at least :data:`CHILD_READS_FROM` bytes where forking is safe.
     """
