@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+import bimscli.cli.enrich_progress
 from bimscli.cli.app import app
+from bimscli.cli.enrich_progress import EnrichProgressBar
 from bimscli.formats.base import SourceFormat
 from tests.enrich.conftest import stand_in_parsers
 from tests.replay_server import SEED_DOIS, ReplayServer, replay_server, services_env
@@ -127,3 +131,22 @@ def test_service_text_is_not_read_as_markup(
     result = runner.invoke(app, ["enrich", "--source", "crossref", "1"])
     assert result.exit_code == 3, result.output  # the titles conflict
     assert "[bold]Not markup[/bold]" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_the_progress_bar_draws_on_a_terminal_only(
+    terminal: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stderr = io.StringIO()
+    console = Console(file=stderr, force_terminal=terminal, width=80)
+    monkeypatch.setattr(bimscli.cli.enrich_progress, "err_console", console)
+    bar = EnrichProgressBar()
+    bar.start(4)
+    bar.advance(3)
+    bar.finish()
+    drawn = stderr.getvalue()
+    if terminal:
+        assert "enriching" in drawn
+        assert "3/4" in drawn
+    else:
+        assert drawn == ""

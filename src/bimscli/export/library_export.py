@@ -5,29 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from bimscli.errors import NotFoundError
 from bimscli.export import ExportItem
 from bimscli.export.bibtex import Dialect, write_bibtex
+from bimscli.export.choices import ExportFormat, OutputFormat
 from bimscli.export.csl_json import write_csl_json
-from bimscli.export.formatted import OutputFormat, format_bibliography
+from bimscli.export.formatted import format_bibliography
 from bimscli.export.ris import write_ris
 from bimscli.query import Search
 from bimscli.store import Library
 from bimscli.store.citation_keys import assign_citation_keys, key_aliases
 from bimscli.store.tags import tags_by_work
-
-
-class ExportFormat(StrEnum):
-    """What ``bims export`` writes."""
-
-    BIBTEX = "bibtex"
-    BIBLATEX = "biblatex"
-    CSL_JSON = "csl-json"
-    RIS = "ris"
-    BIBLIOGRAPHY = "bibliography"
-
 
 _WRITERS: dict[ExportFormat, Callable[[Iterable[ExportItem]], str]] = {
     ExportFormat.BIBTEX: write_bibtex,
