@@ -177,18 +177,22 @@ class Library:
         if not record_json:
             record_json = [record_to_json(item.record).decode("utf-8") for item in parsed]
         ids = self.next_ids("source_records", len(parsed))
-        rows = (
+        self.insert_source_rows(
             (rid, input_id, item.position.entry, item.position.line, item.source_key,
              stored_raw(item.raw), data, item.record.ids.doi, item.record.ids.pmid,
              item.record.ids.pmcid)
             for rid, item, data in zip(ids, parsed, record_json, strict=True)
         )  # fmt: skip
+        return ids
+
+    def insert_source_rows(self, rows: Iterable[tuple[object, ...]]) -> None:
+        """Insert ``source_records`` rows as stored (inside a transaction): id, input id,
+        entry, line, source key, stored raw text, record JSON, DOI, PMID, PMCID."""
         self.connection.executemany(
             "INSERT INTO source_records (id, input_id, entry, line, source_key, raw, record,"
             " doi, pmid, pmcid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        return ids
 
     def next_ids(self, table: str, count: int) -> list[int]:
         """The ids SQLite would give the next ``count`` rows of ``table`` (inside a transaction).

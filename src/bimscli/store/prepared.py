@@ -30,15 +30,10 @@ def store_prepared(library: Library, input_id: int, batch: Sequence[PreparedReco
             f"internal error: record ids from {batch[0].record_id} were prepared, but the next"
             f" free id is {expected}; nothing of this file was stored"
         )
-    conn = library.connection
-    conn.executemany(
-        "INSERT INTO source_records (id, input_id, entry, line, source_key, raw, record,"
-        " doi, pmid, pmcid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (p.record_id, input_id, p.entry, p.line, p.source_key, p.raw, p.record_json,
-             p.doi, p.pmid, p.pmcid)
-            for p in batch
-        ],
+    library.insert_source_rows(
+        (p.record_id, input_id, p.entry, p.line, p.source_key, p.raw, p.record_json,
+         p.doi, p.pmid, p.pmcid)
+        for p in batch
     )  # fmt: skip
     _insert_works(library, [(p.record_id, p.work) for p in batch])
     store_index(library, ((p.record_id, p.features, p.blocking_keys) for p in batch))
