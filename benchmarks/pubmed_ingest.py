@@ -21,8 +21,9 @@ waits and its CPU time is the work both processes did. Peak memory is that of al
 measurement's processes together, as proportional set size sampled every 0.1 s (pages a
 forked child shares with its parent count once), then the peak RSS of each process.
 Targets from the issue: ingest within 1.5x of the floor, peak memory flat and under 300 MB.
-``--repeat N`` runs each measurement N times and keeps the run with the least wall time (the
-machine may be shared).
+``--repeat N`` measures N rounds, each of every measurement in turn, prints each round's
+ratios and then the round whose ingest ratio is the median: the speed of a shared machine
+drifts by 10-20% within minutes, so a figure is only compared with the floor of its round.
 
     PYTHONPATH=src python benchmarks/pubmed_ingest.py            # 30,000 articles
     PYTHONPATH=src python benchmarks/pubmed_ingest.py --big      # and 300,000
@@ -439,12 +440,6 @@ def _measure(kind: str, path: Path) -> dict[str, Any]:
     return {**json.loads(result["out"]), "pss_mb": result["pss_mb"]}
 
 
-def _best(runs: list[Any]) -> Any:
-    """The run with the least wall time (a failure message if any run failed)."""
-    failed = [run for run in runs if isinstance(run, str)]
-    return failed[0] if failed else min(runs, key=lambda run: run["seconds"])
-
-
 def _child(kind: str, path: Path) -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     readers = {"floor": floor_extract, "floor-children": floor_by_children, "parser": parser_read}
@@ -519,30 +514,60 @@ def _report(path: Path, bims_src: Path, repeat: int) -> None:
         _report_with(path, _bims_env(bims_src, Path(bytecode)), repeat)
 
 
-def _report_with(path: Path, env: dict[str, str], repeat: int) -> None:
-    floor = _best([_measure("floor", path) for _ in range(repeat)])
+Row = dict[str, Any] | str
+"""One measurement: figures, or why it was skipped or failed."""
+
+ROWS = (
+    "(a) floor: bare lxml iterparse",
+    "(a2) stricter floor: child index",
+    "(b) bims pubmed-xml parser",
+    "(c) bims ingest (CLI, subprocess)",
+    "(c2) bims ingest --no-dedup",
+)
+
+
+def _round(path: Path, env: dict[str, str]) -> list[Row]:
+    """Every measurement once, one after the other, so that each is compared with a floor
+    measured in the same minute of a machine whose speed drifts."""
+    floor = _measure("floor", path)
     count = int(floor["records"])
-    size = path.stat().st_size / 1e6
-    print(f"\n{count:,} articles, {size:.1f} MB ({path}), best of {repeat}")
-    no_dedup = ("--no-dedup",)
-    rows: list[tuple[str, dict[str, Any] | str]] = [
-        ("(a) floor: bare lxml iterparse", floor),
-        ("(a2) stricter floor: child index", _best([_measure("floor-children", path)])),
-        ("(b) bims pubmed-xml parser", _best([_measure("parser", path) for _ in range(repeat)])),
-        (
-            "(c) bims ingest (CLI, subprocess)",
-            _best([_measure_ingest(path, count, env) for _ in range(repeat)]),
-        ),
-        (
-            "(c2) bims ingest --no-dedup",
-            _best([_measure_ingest(path, count, env, no_dedup) for _ in range(repeat)]),
-        ),
+    return [
+        floor,
+        _measure("floor-children", path),
+        _measure("parser", path),
+        _measure_ingest(path, count, env),
+        _measure_ingest(path, count, env, ("--no-dedup",)),
     ]
+
+
+def _ratio(row: Row, floor: dict[str, Any]) -> float:
+    return float(row["seconds"] / floor["seconds"]) if isinstance(row, dict) else float("nan")
+
+
+def _report_with(path: Path, env: dict[str, str], repeat: int) -> None:
+    rounds = []
+    for number in range(1, repeat + 1):
+        rows = _round(path, env)
+        floor = cast(dict[str, Any], rows[0])
+        print(
+            f"round {number}: floor {floor['seconds']:.1f} s; ingest "
+            f"{_ratio(rows[3], floor):.2f}x, --no-dedup {_ratio(rows[4], floor):.2f}x, "
+            f"parser {_ratio(rows[2], floor):.2f}x",
+            flush=True,
+        )
+        rounds.append(rows)
+    # The round whose ingest ratio is the median: a whole round, every figure from one minute.
+    rounds.sort(key=lambda rows: _ratio(rows[3], cast(dict[str, Any], rows[0])))
+    rows = rounds[(len(rounds) - 1) // 2]
+    floor = cast(dict[str, Any], rows[0])
+    size = path.stat().st_size / 1e6
+    which = f"the round of median ingest ratio of {repeat}" if repeat > 1 else "one round"
+    print(f"\n{int(floor['records']):,} articles, {size:.1f} MB ({path}), {which}")
     print(
         f"  {'':36} {'records/s':>9} {'wall':>7} {'ratio':>6}   {'CPU-s':>6} {'ratio':>6}"
         f"  peak memory: all processes (PSS); RSS of each"
     )
-    for name, row in rows:
+    for name, row in zip(ROWS, rows, strict=True):
         if isinstance(row, str):
             print(f"  {name:36} {row}")
             continue
@@ -562,7 +587,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=30_000, help="articles in the file")
     parser.add_argument("--big", action="store_true", help="also measure 300,000 articles")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--repeat", type=int, default=1, help="runs per figure; best is kept")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; the median is shown")
     parser.add_argument(
         "--bims-src",
         type=Path,
