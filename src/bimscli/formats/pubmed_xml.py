@@ -23,6 +23,11 @@ How PubMed's fields land in a :class:`Record` (see :mod:`bimscli.formats._pubmed
   is the ``journal`` (container); editors, edition and place go to ``extra``.
 - Grants and chemicals go to ``extra``; ``NlmCategory``, ``OtherAbstract`` and
   ``ReferenceList`` are only in ``raw``.
+
+An article's raw text is its own bytes in the input, from its start tag to its end tag
+(:mod:`bimscli.formats._source_spans`); only where those cannot be told for sure (a comment
+or CDATA section in the file, an encoding other than UTF-8) is it lxml's serialisation of the
+article, the same XML written again.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from lxml import etree
 from bimscli.errors import UnsafeInputError
 from bimscli.formats._pubmed_article import citation_record
 from bimscli.formats._pubmed_book import book_record
+from bimscli.formats._source_spans import KeptBytes
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import (
     DocumentHeader,
@@ -55,12 +61,14 @@ UNSAFE_DOCTYPE = (
     "PubMed again, or remove the [...] part of its DOCTYPE"
 )
 _DECLARATION = re.compile(rb"<!(?:ENTITY|ATTLIST|ELEMENT|NOTATION)\b")
+_UTF8_COMPATIBLE = frozenset((b"UTF-8", b"UTF8", b"US-ASCII", b"ASCII"))
+_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 
 
 class _HeadThenRest:
     """A byte stream that gives back an already-read head before the rest of ``stream``."""
 
-    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+    def __init__(self, head: bytes, stream: BinaryIO | KeptBytes) -> None:
         self._head = head
         self._stream = stream
 
@@ -116,9 +124,9 @@ def _article_record(elem: etree._Element) -> Record:
     return citation_record(citation, elem.find("PubmedData"))
 
 
-def _read_article(elem: etree._Element, entry: int) -> Entry:
+def _read_article(elem: etree._Element, entry: int, kept: KeptBytes) -> Entry:
     position = Position(_line(elem), entry)
-    raw = etree.tostring(elem, encoding="unicode", with_tail=False)
+    raw = kept.claim(elem.tag) or etree.tostring(elem, encoding="unicode", with_tail=False)
     try:
         record = _article_record(elem)
     except Exception as error:  # a parser never raises on one bad article
@@ -198,10 +206,26 @@ def _deletions(deleted: list[str]) -> Iterator[DocumentHeader]:
         yield DocumentHeader(tuple(("deleted-pmid", pmid) for pmid in deleted))
 
 
-def _safe_iterparse(stream: BinaryIO) -> etree.iterparse:
+def _utf8(head: bytes) -> bool:
+    """Whether a document that starts with ``head`` is UTF-8 (or ASCII).
+
+    >>> _utf8(b'<?xml version="1.0"?><a/>'), _utf8(b"<?xml version='1.0' encoding='utf-8'?>")
+    (True, True)
+    >>> _utf8(b'<?xml version="1.0" encoding="ISO-8859-1"?>'), _utf8("<a/>".encode("utf-16"))
+    (False, False)
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\0", b"\0<"):
+        return False  # UTF-16 or UTF-32
+    declared = _ENCODING.match(head)
+    return declared is None or declared.group(1).upper() in _UTF8_COMPATIBLE
+
+
+def _safe_iterparse(stream: KeptBytes) -> etree.iterparse:
     """An iterparse that never expands entities, loads a DTD or touches the network."""
     head = stream.read(_HEAD_BYTES)
     reject_unsafe_prolog(head)
+    if not _utf8(head):
+        stream.stop()  # an article's raw text is then lxml's serialisation of it
     etree.clear_error_log()  # lxml's per-thread log: keep only this document's errors
     return etree.iterparse(
         _HeadThenRest(head, stream),
@@ -223,7 +247,8 @@ def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
     :class:`UnsafeInputError` (before yielding anything) for a document that declares XML
     entities; every other problem becomes a :class:`ParseFailure`.
     """
-    context = _safe_iterparse(stream)
+    kept = KeptBytes(stream)
+    context = _safe_iterparse(kept)
     entry, deleted = 0, list[str]()
     try:
         for elem in _wanted_elements(context):
@@ -232,7 +257,7 @@ def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
                 release_read_article(elem)
                 continue
             entry += 1
-            item = _read_article(elem, entry)
+            item = _read_article(elem, entry, kept)
             release_read_article(elem)
             yield item
     except etree.XMLSyntaxError as error:
@@ -270,7 +295,7 @@ def detect_pubmed_xml(sniff: Sniff) -> float:
 FORMAT = SourceFormat(
     name="pubmed-xml",
     title="PubMed XML (efetch, baseline and update files)",
-    version="1",
+    version="2",  # 2: an article's raw text is its own bytes in the input
     priority=100,
     detect=detect_pubmed_xml,
     parse_stream=parse_pubmed_xml,
