@@ -92,6 +92,24 @@ def test_a_tag_hidden_in_a_comment_cdata_or_pi_never_misplaces_a_raw_text(hiding
     assert raws[2] == _serialised(third)
 
 
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        "<!-- <PubmedArticleSet>{fake} -->\n",
+        "<?xml-stylesheet href='<PubmedArticleSet>{fake}'?>\n",
+        '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//EN" "x.dtd">\n'
+        "<!-- <PubmedArticleSet>{fake} -->",
+    ],
+    ids=["comment", "processing-instruction", "comment-after-doctype"],
+)
+def test_an_article_hidden_in_the_prolog_is_never_taken_for_the_first(prolog: str) -> None:
+    declaration = '<?xml version="1.0"?>\n' + prolog.format(fake=PLAIN.format(pmid=666))
+    entries = _parse(f"<PubmedArticleSet>{ODD}</PubmedArticleSet>", declaration)
+    raws = _raws(entries)
+    assert len(raws) == 1
+    assert etree.fromstring(raws[0]).findtext("MedlineCitation/PMID") == "7"
+
+
 def test_an_empty_article_element_is_not_mistaken_for_the_next() -> None:
     entries = _parse(f"<PubmedArticleSet><PubmedArticle/>{PLAIN.format(pmid=5)}</PubmedArticleSet>")
     raws = _raws(entries)

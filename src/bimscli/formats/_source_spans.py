@@ -13,28 +13,42 @@ stops for good and the caller serialises elements as before.
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from typing import BinaryIO
 
 KEEP_AT_MOST = 64 << 20
 """Bytes kept without a claim before the keeper gives up (an element this large, or an input
 whose elements are never claimed); memory stays flat either way."""
 
-_HIDING = (b"<!--", b"<![CDATA[")
-"""What can hold text that looks like a tag but is none."""
+_LT = ord("<")
+_AFTER_NAME = frozenset(b" \t\r\n/>")
 
 
-@cache
-def _start_tag(tag: str) -> re.Pattern[bytes]:
-    return re.compile(rb"<" + re.escape(tag.encode("ascii")) + rb"[\s/>]")
+def _open_tag(kept: bytearray, tag: bytes, start: int, end: int) -> int:
+    """Where the first start tag ``<tag`` (not ``<tagSet``) is in ``kept[start:end]``, or -1."""
+    at = kept.find(tag, start, end)
+    while at != -1 and at + len(tag) < len(kept) and kept[at + len(tag)] not in _AFTER_NAME:
+        at = kept.find(tag, at + 1, end)
+    return at
+
+
+def _markup_in(kept: bytearray, end: int) -> bool:
+    """Whether ``kept[:end]`` holds ``<!`` or ``<?``: a comment, CDATA section, processing
+    instruction (or declaration), in which text that looks like a tag is none. Found by the
+    rare ``!`` and ``?`` (a fast byte search), then the byte before."""
+    for mark in (b"!", b"?"):
+        at = kept.find(mark, 1, end)
+        while at != -1:
+            if kept[at - 1] == _LT:
+                return True
+            at = kept.find(mark, at + 1, end)
+    return False
 
 
 class KeptBytes:
     """A byte stream that keeps what was read until :meth:`claim` takes it.
 
     >>> import io
-    >>> kept = KeptBytes(io.BytesIO(b'<?xml version="1.0"?><S><A n="1">x</A>\\n<A>y</A></S>'))
+    >>> kept = KeptBytes(io.BytesIO(b'<S><A n="1">x</A>\\n<A>y</A></S>'))
     >>> _ = kept.read(1000)
     >>> kept.claim("A"), kept.claim("A"), kept.claim("A")
     ('<A n="1">x</A>', '<A>y</A>', None)
@@ -57,33 +71,32 @@ class KeptBytes:
         """Keep nothing more: every later :meth:`claim` gives None."""
         self._kept = None
 
+    def forget(self, count: int) -> None:
+        """Drop the first ``count`` bytes kept (a document's prolog, read and checked)."""
+        if self._kept is not None:
+            del self._kept[:count]
+
     def claim(self, tag: str) -> str | None:
         """The text of the next element ``tag`` that has been read whole, from its start tag to
-        its end tag, as UTF-8; what comes before it is dropped.
+        its end tag, as UTF-8; what was kept before it is dropped.
 
         None when the keeper cannot be sure it has the element (then it stops): the element
-        is not there, is empty (``<A/>``) or nests another of its tag, a comment or CDATA
-        section comes before its end, or the bytes are not UTF-8.
+        is not there, is empty (``<A/>``) or nests another of its tag, a comment, CDATA
+        section or processing instruction comes before its end, or the bytes are not UTF-8.
         """
         kept = self._kept
         if kept is None:
             return None
-        end_tag = f"</{tag}>".encode("ascii")
-        end = kept.find(end_tag)
-        start = _start_tag(tag).search(kept, 0, max(end, 0))
-        if end == -1 or start is None or _start_tag(tag).search(kept, start.end(), end):
+        name = f"<{tag}".encode("ascii")
+        end = kept.find(b"</" + name[1:] + b">")
+        start = _open_tag(kept, name, 0, end) if end != -1 else -1
+        if start == -1 or _open_tag(kept, name, start + 1, end) != -1 or _markup_in(kept, end):
             self.stop()
             return None
-        end += len(end_tag)
-        if any(kept.find(marker, 0, end) != -1 for marker in _HIDING):
-            self.stop()
-            return None
+        end += len(name) + 2
         try:
-            text = kept[start.start() : end].decode("utf-8")
+            text = kept[start:end].decode("utf-8")
         except UnicodeDecodeError:
-            self.stop()
-            return None
-        if "<?" in text:  # a processing instruction inside: nothing to trust
             self.stop()
             return None
         del kept[:end]

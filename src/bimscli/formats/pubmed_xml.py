@@ -61,6 +61,10 @@ UNSAFE_DOCTYPE = (
     "PubMed again, or remove the [...] part of its DOCTYPE"
 )
 _DECLARATION = re.compile(rb"<!(?:ENTITY|ATTLIST|ELEMENT|NOTATION)\b")
+_ROOT_START = re.compile(rb"<(?:PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)[\s>]")
+_PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>)?\s*(?:<!DOCTYPE[^>\[]*>)?\s*")
+"""A prolog of an XML declaration and a DOCTYPE alone: no comment or processing instruction in
+which a tag could hide from the raw-text search (:mod:`bimscli.formats._source_spans`)."""
 _UTF8_COMPATIBLE = frozenset((b"UTF-8", b"UTF8", b"US-ASCII", b"ASCII"))
 _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 
@@ -224,8 +228,11 @@ def _safe_iterparse(stream: KeptBytes) -> etree.iterparse:
     """An iterparse that never expands entities, loads a DTD or touches the network."""
     head = stream.read(_HEAD_BYTES)
     reject_unsafe_prolog(head)
-    if not _utf8(head):
+    root = _ROOT_START.search(head)
+    if root is None or not _utf8(head) or not _PLAIN_PROLOG.fullmatch(head, 0, root.start()):
         stream.stop()  # an article's raw text is then lxml's serialisation of it
+    else:
+        stream.forget(root.start())  # the prolog's <?xml and <!DOCTYPE hide nothing
     etree.clear_error_log()  # lxml's per-thread log: keep only this document's errors
     return etree.iterparse(
         _HeadThenRest(head, stream),
