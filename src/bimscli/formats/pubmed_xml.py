@@ -25,9 +25,9 @@ How PubMed's fields land in a :class:`Record` (see :mod:`bimscli.formats._pubmed
   ``ReferenceList`` are only in ``raw``.
 
 An article's raw text is its own bytes in the input, from its start tag to its end tag
-(:mod:`bimscli.formats._source_spans`); only where those cannot be told for sure (a comment
-or CDATA section in the file, an encoding other than UTF-8) is it lxml's serialisation of the
-article, the same XML written again.
+(:mod:`bimscli.formats._source_spans`); only where those cannot be told for sure (a comment,
+CDATA section or processing instruction in the file, an encoding other than UTF-8) is it
+lxml's serialisation of the article, the same XML written again.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?\bencoding\s*=\s*[\"']([A
 class _HeadThenRest:
     """A byte stream that gives back an already-read head before the rest of ``stream``."""
 
-    def __init__(self, head: bytes, stream: BinaryIO | KeptBytes) -> None:
+    def __init__(self, head: bytes, stream: KeptBytes) -> None:
         self._head = head
         self._stream = stream
 
