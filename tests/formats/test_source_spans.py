@@ -116,10 +116,15 @@ def test_an_empty_article_element_is_not_mistaken_for_the_next() -> None:
     assert raws == ["<PubmedArticle/>", _serialised(PLAIN.format(pmid=5))]
 
 
-def test_another_encoding_gives_the_serialisation() -> None:
+@pytest.mark.parametrize(
+    ("declaration", "codec"),
+    [('<?xml version="1.0" encoding="ISO-8859-1"?>\n', "latin-1"), ("", "utf-16")],
+    ids=["latin-1", "utf-16"],
+)
+def test_another_encoding_gives_the_serialisation(declaration: str, codec: str) -> None:
     text = f"<PubmedArticleSet>{ODD}</PubmedArticleSet>"
-    latin = '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
-    entries = list(FORMAT.parse_stream(io.BytesIO((latin + text).encode("latin-1"))))  # type: ignore[misc]
+    data = (declaration + text).encode(codec)
+    entries = list(FORMAT.parse_stream(io.BytesIO(data)))  # type: ignore[misc]
     assert _raws(entries) == [_serialised(ODD)]
     assert _records(entries) == _records(_parse(text))
 

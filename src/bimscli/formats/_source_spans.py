@@ -24,9 +24,10 @@ _AFTER_NAME = frozenset(b" \t\r\n/>")
 
 
 def _open_tag(kept: bytearray, tag: bytes, start: int, end: int) -> int:
-    """Where the first start tag ``<tag`` (not ``<tagSet``) is in ``kept[start:end]``, or -1."""
+    """Where the first start tag ``<tag`` (not ``<tagSet``) is in ``kept[start:end]``, or -1;
+    ``end`` is where an end tag starts, so a byte always follows a match."""
     at = kept.find(tag, start, end)
-    while at != -1 and at + len(tag) < len(kept) and kept[at + len(tag)] not in _AFTER_NAME:
+    while at != -1 and kept[at + len(tag)] not in _AFTER_NAME:
         at = kept.find(tag, at + 1, end)
     return at
 

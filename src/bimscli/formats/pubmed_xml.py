@@ -210,16 +210,15 @@ def _deletions(deleted: list[str]) -> Iterator[DocumentHeader]:
         yield DocumentHeader(tuple(("deleted-pmid", pmid) for pmid in deleted))
 
 
-def _utf8(head: bytes) -> bool:
-    """Whether a document that starts with ``head`` is UTF-8 (or ASCII).
+def _declared_utf8(head: bytes) -> bool:
+    """Whether a document's XML declaration, if it has one, says UTF-8 (or ASCII). A UTF-16
+    or UTF-32 document needs no check: its root tag is not found as ASCII bytes.
 
-    >>> _utf8(b'<?xml version="1.0"?><a/>'), _utf8(b"<?xml version='1.0' encoding='utf-8'?>")
+    >>> _declared_utf8(b'<?xml version="1.0"?>'), _declared_utf8(b"<?xml encoding='utf-8'?>")
     (True, True)
-    >>> _utf8(b'<?xml version="1.0" encoding="ISO-8859-1"?>'), _utf8("<a/>".encode("utf-16"))
-    (False, False)
+    >>> _declared_utf8(b'<?xml version="1.0" encoding="ISO-8859-1"?>')
+    False
     """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\0", b"\0<"):
-        return False  # UTF-16 or UTF-32
     declared = _ENCODING.match(head)
     return declared is None or declared.group(1).upper() in _UTF8_COMPATIBLE
 
@@ -229,7 +228,11 @@ def _safe_iterparse(stream: KeptBytes) -> etree.iterparse:
     head = stream.read(_HEAD_BYTES)
     reject_unsafe_prolog(head)
     root = _ROOT_START.search(head)
-    if root is None or not _utf8(head) or not _PLAIN_PROLOG.fullmatch(head, 0, root.start()):
+    if (
+        root is None
+        or not _declared_utf8(head)
+        or not _PLAIN_PROLOG.fullmatch(head, 0, root.start())
+    ):
         stream.stop()  # an article's raw text is then lxml's serialisation of it
     else:
         stream.forget(root.start())  # the prolog's <?xml and <!DOCTYPE hide nothing
