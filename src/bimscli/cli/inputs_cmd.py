@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, state
+from bimscli.cli.terminal import print_json
 
 
 def inputs_command(
@@ -39,7 +40,7 @@ def inputs_command(
             }
             for r in rows
         ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     table = Table(title=f"{len(rows)} inputs")
     for name in ("ID", "Name", "Format", "Records", "Failures", "Ingested", "sha256"):
@@ -47,7 +48,7 @@ def inputs_command(
     for r in rows:
         table.add_row(
             str(r.id),
-            r.name,
+            Text(r.name),  # a file name is text, not rich markup ("[bold]" is a legal name)
             f"{r.format} v{r.parser_version}",
             str(r.record_count),
             str(r.failure_count),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, err_console, state
+from bimscli.cli.terminal import print_json
 from bimscli.errors import InputError
 from bimscli.query.explain import Span
 from bimscli.store import Library
@@ -197,7 +197,7 @@ def tags_command(
     with state(ctx).open_library() as library:
         counts = tag_counts(library)
     if as_json:
-        typer.echo(json.dumps([{"tag": t, "works": n} for t, n in counts], indent=2))
+        print_json([{"tag": t, "works": n} for t, n in counts])
         return
     if not counts:
         console.print("no tags yet; run `bims tag`")

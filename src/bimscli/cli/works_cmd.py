@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, state
+from bimscli.cli.terminal import print_json
 from bimscli.model import Record
 from bimscli.query import Search
 from bimscli.serialize import record_to_builtins
@@ -117,8 +118,7 @@ def list_command(
                 works.append(work)
         total = library.count_works()
     if as_json:
-        rows = [work_summary(w, counts.get(w.id, 0)) for w in works]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json([work_summary(w, counts.get(w.id, 0)) for w in works])
         return
     console.print(_works_table(works, counts, total, console.width))
 
@@ -207,8 +207,7 @@ def show_command(
         work = library.work(work_id)
         sources = library.source_records(library.work_record_ids(work_id))
     if as_json:
-        details = work_details(work, sources, raw=raw)
-        typer.echo(json.dumps(details, ensure_ascii=False, indent=2))
+        print_json(work_details(work, sources, raw=raw))
         return
     console.print(_details_table(work, sources))
     if raw:
