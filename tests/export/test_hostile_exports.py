@@ -255,3 +255,22 @@ def test_formatted_bibliographies_give_only_web_urls(output: OutputFormat) -> No
     text = format_bibliography(items, "apa", output)
     assert "javascript" not in text
     assert "https://example.org/x" in text
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        pytest.param("apa", "1., A. (2020). T. *Spine*.", id="author-first-style"),
+        pytest.param("vancouver", "[1] 1\\. A. T. Spine 2020.", id="numbered-style"),
+    ],
+)
+def test_only_a_numbered_style_labels_an_entry_with_a_number(style: str, expected: str) -> None:
+    """An author named "1." is data: no space is put after it as after a style's label, and
+    it begins no list; a numbered style's own label is kept."""
+    authors = (Author(family="1.", given="A"),)
+    item = ExportItem(
+        "k", Record(title="T", authors=authors, journal="Spine", date=PartialDate(2020))
+    )
+    markdown = format_bibliography([item], style, OutputFormat.MARKDOWN)
+    assert markdown == expected + "\n"
+    assert _tags(_markdown_html(markdown)) <= {"p", "em", "strong"}

@@ -24,13 +24,22 @@ _BULLET_START = re.compile(r"^[-+%](?=\s|$)")
 _NUMBER_START = re.compile(r"^(\(?(?:\d{1,9}|[A-Za-z]|[ivxlcdmIVXLCDM]+))([.)])(?=\s|$)")
 
 
-def escape_block_start(entry: str) -> str:
+_LABEL = re.compile(r"^(?:\[\d+\]|\d+\.) ")
+
+
+def escape_block_start(entry: str, labelled: bool = False) -> str:
     """An entry that would begin a list (``- …``, ``1986. …``, ``(a) …``) or pandoc's title
-    block (``% …``) with that marker escaped: an entry is a paragraph.
+    block (``% …``) with that marker escaped: an entry is a paragraph. ``labelled``: the entry
+    starts with its citation number (``1. ``, ``[1] ``), kept, and the text after it is checked.
 
     >>> print(escape_block_start("1986. (2020). Title"), escape_block_start("- x"))
     1986\\. (2020). Title \\- x
+    >>> print(escape_block_start("1. - x", labelled=True))
+    1. \\- x
     """
+    label = _LABEL.match(entry) if labelled else None
+    if label is not None:
+        return label.group() + escape_block_start(entry[label.end() :])
     if _BULLET_START.match(entry):
         return "\\" + entry
     return _NUMBER_START.sub(r"\1\\\2", entry, count=1)

@@ -259,7 +259,10 @@ def written_fields(item: ExportItem, dialect: Dialect) -> tuple[str, list[tuple[
     """
     item = printable_item(item)
     kind = entry_type(item.record, dialect)
-    return kind, [(name, single_line(value)) for name, value in entry_fields(item, kind, dialect)]
+    fields = list(entry_fields(item, kind, dialect))
+    if any("\n" in value for _, value in fields):  # a title or name over lines, now and then
+        fields = [(name, single_line(value)) for name, value in fields]
+    return kind, fields
 
 
 def format_entry(item: ExportItem, dialect: Dialect) -> str:

@@ -15,7 +15,9 @@ from bimscli.model import Author, Record
 
 # What BibTeX, biber and pandoc split a name list or a name at: the word "and" between
 # spaces (in any case) and commas. "others" alone is the name that means "et al.".
-_NAME_SEPARATOR = re.compile(r"(?:^|\s)and(?:\s|$)|,", re.IGNORECASE)
+_AND = re.compile(r"(?<!\S)and(?!\S)")  # in lower-cased text
+# A character of a name that LaTeX or a reader of names needs converted or looked at.
+_NAME_NEEDS_WORK = re.compile(r"[^A-Za-z0-9.,' -]")
 # biber reads "given=Ann" anywhere in a name as its extended name format.
 _NAME_PART_KEY = re.compile(r"(family|given|prefix|suffix)(\s*)=", re.IGNORECASE)
 
@@ -26,6 +28,8 @@ def name_text(text: str, *, ascii_only: bool) -> str:
     >>> name_text("given=Mallory", ascii_only=True)
     'given{=}Mallory'
     """
+    if not _NAME_NEEDS_WORK.search(text) and "  " not in text and text.strip() == text:
+        return text  # most names: ASCII letters, nothing to convert or join
     latex = text_to_latex(single_line(text), ascii_only=ascii_only)
     return _NAME_PART_KEY.sub(r"\1\2{=}", latex) if "=" in latex else latex
 
@@ -39,7 +43,8 @@ def protect_name_part(latex: str) -> str:
     >>> protect_name_part("Anderson"), protect_name_part("others")
     ('Anderson', '{others}')
     """
-    if _NAME_SEPARATOR.search(latex) or latex.lower() == "others":
+    lowered = latex.lower()
+    if "," in latex or ("and" in lowered and _AND.search(lowered)) or lowered == "others":
         return "{" + latex + "}"
     return latex
 
@@ -63,20 +68,28 @@ def format_name(author: Author, *, ascii_only: bool) -> str:
     """
     if author.group is not None:
         return "{" + name_text(author.group, ascii_only=ascii_only) + "}"
-    family, given, suffix = (
-        name_text(p or "", ascii_only=ascii_only)
-        for p in (author.family, author.given, author.suffix)
-    )
+    family = name_text(author.family, ascii_only=ascii_only) if author.family else ""
+    given = name_text(author.given, ascii_only=ascii_only) if author.given else ""
+    suffix = name_text(author.suffix, ascii_only=ascii_only) if author.suffix else ""
     if not family:
         return "{" + given + "}"
     parts = [p for p in ([family, suffix, given] if suffix else [family, given]) if p]
-    if sum(p.count(",") for p in parts) + len(parts) - 1 > 2:
-        return "{" + ", ".join(parts) + "}"
+    name = ", ".join(parts)
+    commas = name.count(",")
+    if commas > 2:
+        return "{" + name + "}"
+    lowered = name.lower()
+    if commas == len(parts) - 1 and "and" not in lowered and "others" not in lowered:
+        return name  # no part holds a separator: most names
     return ", ".join(protect_name_part(p) for p in parts)
 
 
 def _has_name(author: Author) -> bool:
-    return any(p and not p.isspace() for p in (author.group, author.family, author.given))
+    return bool(
+        (author.family or "").strip()
+        or (author.given or "").strip()
+        or (author.group or "").strip()
+    )
 
 
 def format_authors(record: Record, *, ascii_only: bool) -> str | None:

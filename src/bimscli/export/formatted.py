@@ -68,7 +68,8 @@ _CITEPROC_KEYS = frozenset(
     ]
 )
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-# citeproc-py drops the space between a numeric label and the entry ("1.Müller J").
+# citeproc-py drops the space between a numeric label and the entry ("1.Müller J"); only in
+# numbered styles is that a label (data may start with "1.": an author "1., A.").
 _LABEL = re.compile(r"^(\[\d+\]|\d+\.)(?=\S)")
 
 
@@ -162,17 +163,25 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
         # citeproc-py warns about CSL features it ignores; the output is still correct.
         warnings.simplefilter("ignore")
         source = CiteProcJSON([_citeproc_item(i, output) for i in items])
-        bibliography = CitationStylesBibliography(
-            CitationStylesStyle(str(style_path(style)), validate=False),
-            source,
-            _FORMATTERS[output],
-        )
+        csl_style = CitationStylesStyle(str(style_path(style)), validate=False)
+        bibliography = CitationStylesBibliography(csl_style, source, _FORMATTERS[output])
         for item in items:
             bibliography.register(Citation([CitationItem(item.key.lower())]))
         entries = [str(entry) for entry in bibliography.bibliography()]
+    numbered = _is_numbered(csl_style)
+    if numbered:
+        entries = [_LABEL.sub(r"\1 ", e) for e in entries]
+    entries = [_ET_AL_JOINER.sub(", et al.", e) for e in entries]
     if output is OutputFormat.MARKDOWN:
-        entries = [_markdown_formatter.escape_block_start(e) for e in entries]
-    return [_ET_AL_JOINER.sub(", et al.", _LABEL.sub(r"\1 ", e)) for e in entries]
+        # A numbered style's label may begin a list (that is what it means); nothing else may.
+        entries = [_markdown_formatter.escape_block_start(e, numbered) for e in entries]
+    return entries
+
+
+def _is_numbered(style: CitationStylesStyle) -> bool:
+    """True for a style whose bibliography entries begin with their citation number."""
+    layout = style.root.bibliography
+    return any(element.get("variable") == "citation-number" for element in layout.iter())
 
 
 _ET_AL_JOINER = re.compile(r",? (?:&amp;|&|and) et al\.")

@@ -388,7 +388,7 @@ def balance_escaped_braces(latex: str) -> str:
     return "".join(out)
 
 
-_LINE_BREAK_OR_RUN = re.compile(r"[^\S ]|  ")
+_LINE_BREAK = re.compile(r"[^\S ]")  # white space but the space; a character set scans fast
 
 
 def single_line(text: str) -> str:
@@ -397,4 +397,4 @@ def single_line(text: str) -> str:
     >>> single_line("BACKGROUND: a\\nMETHODS:  b")
     'BACKGROUND: a METHODS: b'
     """
-    return " ".join(text.split()) if _LINE_BREAK_OR_RUN.search(text) else text.strip()
+    return " ".join(text.split()) if "  " in text or _LINE_BREAK.search(text) else text.strip()
