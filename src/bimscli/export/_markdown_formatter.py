@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-# Markup characters of CommonMark and of pandoc's Markdown ($ math, @ citations), and the
-# "&" of an entity or character reference ("&lt;", "&#60;"), which a reader would decode.
-_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]<>#|~^$@]|&(?=#?\w+;)")
+# Markup characters of CommonMark and of pandoc's Markdown ($ math, @ citations), the "&" of
+# an entity or character reference ("&lt;", "&#60;"), which a reader would decode, and the "("
+# of "](", so that not even the text of a link's target is left whole.
+_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]<>#|~^$@]|&(?=#?\w+;)|(?<=\])\(")
 
 
 def preformat(text: str) -> str:
@@ -15,7 +16,7 @@ def preformat(text: str) -> str:
     HTML tag, an entity, emphasis, math or a citation.
 
     >>> print(preformat("a*b_c <script> [x](javascript:y) &lt; & $5 @smith"))
-    a\\*b\\_c \\<script\\> \\[x\\](javascript:y) \\&lt; & \\$5 \\@smith
+    a\\*b\\_c \\<script\\> \\[x\\]\\(javascript:y) \\&lt; & \\$5 \\@smith
     """
     return _MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(), str(text))
 
