@@ -11,7 +11,7 @@ another process's load does not inflate). The target is under 10 seconds for 100
 100 rules.
 
 ``--library`` measures what ``bims tag`` does instead: it builds a library of the generated
-works in a temporary folder, then times :func:`~bimscli.store.tags.apply_rules` end to end
+works in a temporary folder, then times :func:`~bimscli.tagging.library_tags.apply_rules` end to end
 (read and decode every work from SQLite, tag it, write the changes), once on the fresh library
 (every tag is new) and once more with nothing to change. The records are generated from a
 biomedical vocabulary with realistic lengths (a 12-word title, a 250-word abstract in four
@@ -29,11 +29,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bimscli.model import AbstractSection, MeshHeading, MeshQualifier, Record
-from bimscli.serialize import record_to_json
 from bimscli.store import Library
 from bimscli.store.library import now_iso
-from bimscli.store.tags import TagRunReport, apply_rules
+from bimscli.store.serialize import record_to_json
 from bimscli.tagging import Rule, RuleSet, Tagger, load_default_rules, parse_rules
+from bimscli.tagging.library_tags import TagRunReport, apply_rules
 
 _DOMAIN = (  # noqa: SIM905 - a word list reads better as text
     "bone metastases spinal cord compression radiotherapy stereotactic body sbrt surgery "

@@ -12,8 +12,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import bimscli.cli.ingest_cmd
-import bimscli.ingest
-import bimscli.reading_process
+import bimscli.ingest.reading_process
+import bimscli.ingest.run
 from bimscli.cli.app import app
 from bimscli.formats.pubmed_xml import FORMAT as PUBMED_XML
 from bimscli.model import ParsedRecord
@@ -29,7 +29,7 @@ def _ingest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, terminal: bool) 
     console = Console(file=stderr, force_terminal=terminal, width=120, highlight=False)
     monkeypatch.setattr(bimscli.cli.ingest_cmd, "err_console", console)
     monkeypatch.setattr(bimscli.cli.ingest_cmd, "LARGE_INPUT", 1000)
-    monkeypatch.setattr(bimscli.ingest, "CHILD_READS_FROM", 1000)
+    monkeypatch.setattr(bimscli.ingest.run, "CHILD_READS_FROM", 1000)
     library = str(tmp_path / "library.sqlite")
     result = runner.invoke(app, ["--library", library, "ingest", str(INPUT)])
     assert result.exit_code == 0, result.output

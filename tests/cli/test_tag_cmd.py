@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from bimscli.cli.app import app
 from bimscli.store import Library
-from tests.store.test_tags import RULES_V1, add_work
+from tests.tagging.test_library_tags import RULES_V1, add_work
 
 runner = CliRunner()
 

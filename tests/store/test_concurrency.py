@@ -20,7 +20,7 @@ _INGEST = textwrap.dedent(
     from tests.conftest import TEST_FORMAT
     bimscli.formats.FORMATS = (*bimscli.formats.FORMATS, TEST_FORMAT)
     from bimscli.ingest import ingest_sources
-    from bimscli.sources import collect_sources
+    from bimscli.ingest.sources import collect_sources
     from bimscli.store import Library
     with Library.open(__import__("pathlib").Path(sys.argv[1])) as library:
         report = ingest_sources(library, collect_sources(sys.argv[2:]))

@@ -10,13 +10,13 @@ import pytest
 from bimscli.errors import LibraryError, NotFoundError
 from bimscli.formats.pubmed_xml import FORMAT as PUBMED_XML
 from bimscli.ingest import ingest_sources
+from bimscli.ingest.sources import InputSource
 from bimscli.model import Identifiers, ParsedRecord, Position, Record
-from bimscli.serialize import record_to_json
-from bimscli.sources import InputSource
 from bimscli.store import Library
 from bimscli.store.library import PAGE_SIZE
 from bimscli.store.migrations import MIGRATIONS, apply_migrations
 from bimscli.store.raw_text import raw_from_stored, stored_raw
+from bimscli.store.serialize import record_to_json
 from tests.golden import FIXTURES
 
 

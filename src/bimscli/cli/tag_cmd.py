@@ -14,7 +14,8 @@ from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.errors import InputError
 from bimscli.query.explain import Span
 from bimscli.store import Library
-from bimscli.store.tags import (
+from bimscli.tagging import RuleExplanation, Tagger, read_labels, score_tags
+from bimscli.tagging.library_tags import (
     MANUAL,
     TagRunReport,
     add_manual_tags,
@@ -25,7 +26,6 @@ from bimscli.store.tags import (
     tag_counts,
     tags_by_work,
 )
-from bimscli.tagging import RuleExplanation, Tagger, read_labels, score_tags
 
 _SHOWN_CHANGES = 50
 _CONTEXT = 60

@@ -12,9 +12,9 @@ from rich.text import Text
 from bimscli.cli.context import bims_command, console, state
 from bimscli.model import Record
 from bimscli.query import Search
-from bimscli.serialize import record_to_builtins
 from bimscli.store import Library, SourceRecordRow, WorkRow
-from bimscli.store.tags import tags_by_work
+from bimscli.store.serialize import record_to_builtins
+from bimscli.tagging.library_tags import tags_by_work
 
 
 def _first_author(record: Record) -> str:

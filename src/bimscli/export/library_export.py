@@ -13,10 +13,10 @@ from bimscli.export.choices import ExportFormat, OutputFormat
 from bimscli.export.csl_json import write_csl_json
 from bimscli.export.formatted import format_bibliography
 from bimscli.export.ris import write_ris
+from bimscli.export.stored_keys import assign_citation_keys, key_aliases
 from bimscli.query import Search
 from bimscli.store import Library
-from bimscli.store.citation_keys import assign_citation_keys, key_aliases
-from bimscli.store.tags import tags_by_work
+from bimscli.tagging.library_tags import tags_by_work
 
 _WRITERS: dict[ExportFormat, Callable[[Iterable[ExportItem]], str]] = {
     ExportFormat.BIBTEX: write_bibtex,

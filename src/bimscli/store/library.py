@@ -20,7 +20,6 @@ from types import TracebackType
 from bimscli.errors import LibraryError, NotFoundError
 from bimscli.formats import priority_of
 from bimscli.model import DocumentHeader, ParsedRecord, ParseFailure
-from bimscli.serialize import record_from_json, record_to_json
 from bimscli.store.migrations import apply_migrations
 from bimscli.store.raw_text import raw_from_stored, stored_raw
 from bimscli.store.rows import (
@@ -32,7 +31,8 @@ from bimscli.store.rows import (
     input_row,
     work_row,
 )
-from bimscli.works import DerivedWork, Member, derive_work
+from bimscli.store.serialize import record_from_json, record_to_json
+from bimscli.store.works import DerivedWork, Member, derive_work
 
 DEFAULT_BUSY_TIMEOUT = 300.0
 """Seconds a writer waits for another process's transaction (a big ingest can take minutes)."""

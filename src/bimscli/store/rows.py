@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from bimscli.model import DocumentHeader, Record
-from bimscli.serialize import record_from_json
-from bimscli.works import Member, derive_work
+from bimscli.store.serialize import record_from_json
+from bimscli.store.works import Member, derive_work
 
 
 @dataclass(frozen=True, slots=True)

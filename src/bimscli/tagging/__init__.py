@@ -2,6 +2,9 @@
 
 See :mod:`bimscli.tagging.rules` for the rules file format, :mod:`bimscli.tagging.engine` for
 applying rules and :mod:`bimscli.tagging.evaluation` for measuring them against hand labels.
+:mod:`bimscli.tagging.library_tags` keeps tags in a library: rule tags recomputed by ``bims tag``
+and manual tags kept as given. Tagging sits above the store (it reads works and writes their
+tags) and below export, which selects and labels works by their tags.
 """
 
 from __future__ import annotations

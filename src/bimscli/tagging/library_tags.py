@@ -16,8 +16,8 @@ from pathlib import Path
 from bimscli.errors import NotFoundError, UsageError
 from bimscli.identifiers import normalize_doi
 from bimscli.model import Record
-from bimscli.serialize import record_from_json
 from bimscli.store.library import Library, now_iso
+from bimscli.store.serialize import record_from_json
 from bimscli.tagging.engine import TagChange, Tagger, plan_tag_changes
 from bimscli.tagging.rules import (
     RuleSet,

@@ -9,7 +9,8 @@ import pytest
 from bimscli.errors import NotFoundError, UsageError
 from bimscli.model import AbstractSection, Identifiers, ParsedRecord, Position, Record
 from bimscli.store import Library
-from bimscli.store.tags import (
+from bimscli.tagging import parse_rules
+from bimscli.tagging.library_tags import (
     MANUAL,
     RULE,
     add_manual_tags,
@@ -21,7 +22,6 @@ from bimscli.store.tags import (
     tags_by_work,
     work_tag_origins,
 )
-from bimscli.tagging import parse_rules
 
 RULES_V1 = """
 [tags."treatment/sbrt"]
