@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import chain
+from itertools import chain, pairwise
 
 from bimscli.query.text import fold_and_split
 
@@ -66,8 +66,7 @@ class WordTables:
         self.stem_finder: re.Pattern[str] | None = None
         self.phrase_starts: frozenset[str] = frozenset()
         self.pairs: dict[tuple[str, str], list[tuple[str | None, int]]] = defaultdict(list)
-        self.pair_starts: frozenset[str] = frozenset()
-        self._pairs_by_start: dict[str, tuple[tuple[str, str, int], ...]] = {}
+        self.pair_vocabulary: frozenset[tuple[str, str]] = frozenset()
         self._ids_of_word: dict[str, tuple[int, ...]] = {}
         self.word_vocabulary: frozenset[str] = frozenset()
         self._stem_hits: dict[str, tuple[int, ...]] = {}
@@ -99,14 +98,7 @@ class WordTables:
     def freeze(self) -> None:
         self.vocabulary = frozenset(self.words)
         self.phrase_starts = frozenset(self.phrases)
-        # A pair is looked for only when both its words are present, then as a substring
-        # of the joined words: no tuple of every two neighbouring words is ever built.
-        by_start: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-        for (first, second), entries in self.pairs.items():
-            for needle, atom_id in entries:
-                by_start[first].append((second, needle or f" {first} {second} ", atom_id))
-        self._pairs_by_start = {word: tuple(entries) for word, entries in by_start.items()}
-        self.pair_starts = frozenset(by_start)
+        self.pair_vocabulary = frozenset(self.pairs)
         # Words that only serve phrases (ids empty) are left out: nothing to add for them.
         self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items() if ids}
         self.word_vocabulary = frozenset(self._ids_of_word)
@@ -127,12 +119,14 @@ class WordTables:
             )
         )
         joined = ""
-        for first in self.pair_starts.intersection(token_set):
-            for second, pair_needle, atom_id in self._pairs_by_start[first]:
-                if second in token_set:
-                    joined = joined or f" {' '.join(tokens)} "
-                    if pair_needle in joined:
-                        hits.add(atom_id)
+        if self.pair_vocabulary:
+            for pair in self.pair_vocabulary.intersection(pairwise(tokens)):
+                for pair_needle, atom_id in self.pairs[pair]:
+                    if pair_needle is not None:
+                        joined = joined or f" {' '.join(tokens)} "
+                        if pair_needle not in joined:
+                            continue
+                    hits.add(atom_id)
         for word in self.phrase_starts.intersection(present):
             for others, needle, atom_id in self.phrases[word]:
                 if present.issuperset(others):
