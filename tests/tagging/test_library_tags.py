@@ -239,3 +239,12 @@ def test_any_writer_of_a_work_record_makes_it_retagged(
     report = apply_rules(library, rules)
     assert (report.works, report.removed) == (1, 2)
     assert first not in tags_by_work(library, RULE)
+
+
+def test_each_rule_tag_names_its_rule_once(library: Library, works: tuple[int, int]) -> None:
+    apply_rules(library, parse_rules(RULES_V1, "v1.toml"))
+    apply_rules(library, parse_rules(RULES_V2, "v2.toml"))
+    sources = dict(library.connection.execute("SELECT tag, source FROM rule_sources"))
+    assert set(sources) == {"treatment/radiotherapy", "outcome/pain"}  # v1's sbrt rule is gone
+    assert '"rules": "v2.toml"' in sources["outcome/pain"]
+    assert "mine/not-pain[tag]" in sources["outcome/pain"]

@@ -204,15 +204,12 @@ def _remember_tagged(library: Library, fingerprint: str, *, full: bool) -> None:
 
 
 def _write_rule_changes(library: Library, changes: Sequence[TagChange], rules: RuleSet) -> None:
-    source_of = {rule.tag: _rule_source(rule.origin, rule.query_text) for rule in rules.rules}
+    """Write a run's changes in bulk, and which rule sets each tag (table ``rule_sources``)."""
     stamp = now_iso()
     # In work id order (the plan is in text order: "10" before "9"), so that the rows go
     # into the primary key's index one after another.
     removed = sorted((int(c.work), tag) for c in changes for tag in c.removed)
-    added = [
-        (work_id, tag, source_of[tag], stamp)
-        for work_id, tag in sorted((int(c.work), tag) for c in changes for tag in c.added)
-    ]
+    added = sorted((int(c.work), tag, stamp) for c in changes for tag in c.added)
     conn = library.connection
     if removed:
         conn.executemany(
@@ -220,10 +217,14 @@ def _write_rule_changes(library: Library, changes: Sequence[TagChange], rules: R
         )
     if added:
         conn.executemany(
-            "INSERT INTO work_tags (work_id, tag, origin, source, created_at)"
-            " VALUES (?, ?, 'rule', ?, ?)",
+            "INSERT INTO work_tags (work_id, tag, origin, created_at) VALUES (?, ?, 'rule', ?)",
             added,
         )
+    conn.execute("DELETE FROM rule_sources")
+    conn.executemany(
+        "INSERT OR REPLACE INTO rule_sources (tag, source) VALUES (?, ?)",
+        [(rule.tag, _rule_source(rule.origin, rule.query_text)) for rule in rules.rules],
+    )
 
 
 def _rule_source(origin: str, query: str) -> str:
