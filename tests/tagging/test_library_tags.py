@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bimscli.dedup.library.decisions import merge_works, unmerge_work
-from bimscli.errors import NotFoundError, UsageError
+from bimscli.errors import NotFoundError, RuleError, UsageError
 from bimscli.model import AbstractSection, Identifiers, ParsedRecord, Position, Record
 from bimscli.store import Library
 from bimscli.store.serialize import record_to_json
@@ -124,7 +124,7 @@ def test_tag_counts_count_works_once(library: Library, works: tuple[int, int]) -
 
 
 def test_rules_beside_the_library_are_used(library: Library, tmp_path: Path) -> None:
-    assert rules_for_library(library, None).origin == "the shipped rules"
+    assert rules_for_library(library, None).origin == "the shipped rules 'design'"
     beside = library.path.parent / "rules"
     beside.write_text(RULES_V1, encoding="utf-8")
     assert rules_for_library(library, None).origin == str(beside)
@@ -248,3 +248,14 @@ def test_each_rule_tag_names_its_rule_once(library: Library, works: tuple[int, i
     assert set(sources) == {"treatment/radiotherapy", "outcome/pain"}  # v1's sbrt rule is gone
     assert '"rules": "v2.toml"' in sources["outcome/pain"]
     assert "mine/not-pain[tag]" in sources["outcome/pain"]
+
+
+def test_a_topic_set_is_used_only_when_named(library: Library, tmp_path: Path) -> None:
+    """The bone-metastases rules would tag a diabetes library with bone treatments."""
+    general = rules_for_library(library, None)
+    assert not any(tag.startswith("treatment/") for tag in general.tags)
+    named = rules_for_library(library, Path("bone-metastases"))
+    assert named.origin == "the shipped rules 'design' + 'bone-metastases'"
+    assert set(general.tags) < set(named.tags)
+    with pytest.raises(RuleError, match=r"no such file; --rules also takes .*bone-metastases"):
+        rules_for_library(library, tmp_path / "bone-metastasis")

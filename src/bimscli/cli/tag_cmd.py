@@ -14,7 +14,14 @@ from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.errors import InputError
 from bimscli.query.explain import Span
 from bimscli.store import Library
-from bimscli.tagging import RuleExplanation, Tagger, read_labels, score_tags
+from bimscli.tagging import (
+    RuleExplanation,
+    Tagger,
+    load_default_rules,
+    read_labels,
+    score_tags,
+    topic_rule_sets,
+)
 from bimscli.tagging.library_tags import (
     MANUAL,
     TagRunReport,
@@ -41,6 +48,12 @@ def _print_report(report: TagRunReport) -> None:
         f"{len(report.rules.rules)} rules from {report.rules.origin} on {scope}: "
         f"{verb} {len(report.changes):,} works (+{report.added:,} tags, -{report.removed:,} stale)"
     )
+    if report.rules.origin == load_default_rules().origin:
+        topics = ", ".join(topic_rule_sets())
+        console.print(
+            f"(the general rules only; for a topic set ({topics}): bims tag --rules NAME)",
+            style="dim",
+        )
     for change in report.changes[:_SHOWN_CHANGES]:
         parts = [f"+{t}" for t in sorted(change.added)] + [f"-{t}" for t in sorted(change.removed)]
         console.print(f"  work {change.work}: {' '.join(parts)}")

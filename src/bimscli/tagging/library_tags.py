@@ -26,7 +26,9 @@ from bimscli.tagging.rules import (
     RuleSet,
     is_valid_tag,
     load_default_rules,
+    load_named_rules,
     load_rules_file,
+    shipped_rule_sets,
 )
 
 RULE = "rule"
@@ -63,8 +65,14 @@ class TagRunReport:
 
 def rules_for_library(library: Library, rules_path: Path | None) -> RuleSet:
     """The rules to apply: ``--rules FILE``, else a ``rules`` file beside the library, else
-    the rules shipped with bims."""
+    the general rules shipped with bims.
+
+    ``--rules NAME`` with the name of a shipped topic set (and no file of that name) adds that
+    set to the general ones: ``bims tag --rules bone-metastases``.
+    """
     if rules_path is not None:
+        if not rules_path.exists() and str(rules_path) in shipped_rule_sets():
+            return load_named_rules([str(rules_path)])
         return load_rules_file(rules_path)
     for name in LIBRARY_RULES_NAMES:
         candidate = library.path.parent / name
