@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from bimscli.cli.context import bims_command, state
+from bimscli.cli.context import bims_command, report_query_warnings, state
 from bimscli.errors import BimsError, UsageError
 from bimscli.export.choices import ExportFormat, OutputFormat
+from bimscli.query import parse_query
+from bimscli.tagging.library_tags import tags_by_work
 
 
 def _chosen_format(flags: dict[ExportFormat, bool], style: str | None) -> ExportFormat:
@@ -94,6 +96,9 @@ def export_command(
     if output is not None:
         _check_output_folder(output)
     with state(ctx).open_library() as library:
+        if query is not None:
+            known = {tag for work_tags in tags_by_work(library).values() for tag in work_tags}
+            report_query_warnings(parse_query(query), query, known)
         text = export_works(library, request)
     if output is None:
         typer.echo(text, nl=False)

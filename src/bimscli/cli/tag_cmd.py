@@ -10,12 +10,14 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from bimscli.cli.context import bims_command, console, err_console, state
+from bimscli.cli.context import bims_command, console, err_console, report_warning, state
 from bimscli.errors import InputError
+from bimscli.query import query_warnings
 from bimscli.query.explain import Span
 from bimscli.store import Library
 from bimscli.tagging import (
     RuleExplanation,
+    RuleSet,
     Tagger,
     load_default_rules,
     read_labels,
@@ -182,7 +184,18 @@ def tag_command(
             _evaluate(library, rules, evaluate)
         else:
             rule_set = rules_for_library(library, rules)
+            _warn_about_rules(library, rule_set)
             _print_report(apply_rules(library, rule_set, dry_run=dry_run, every_work=every_work))
+
+
+def _warn_about_rules(library: Library, rule_set: RuleSet) -> None:
+    """Rules that parse but look wrong: a reversed range, a lower-case operator, a ``[tag]``
+    that no rule sets and no work carries."""
+    known = {tag for tags in tags_by_work(library).values() for tag in tags}
+    known.update(rule_set.tags)
+    for rule in rule_set.rules:
+        for warning in query_warnings(rule.query, rule.query_text, known):
+            report_warning(f"rule {rule.tag!r} in {rule.origin}: {warning}")
 
 
 def add_command(
