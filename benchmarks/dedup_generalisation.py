@@ -29,243 +29,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import sys
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # tests.dedup.planted, dedup_accuracy
+from dedup_accuracy import cluster_pairs, gold_pairs
+from planted_kinds import KINDS, ROOT, SETS, Case, PlantedSet, planted_set
 
-from dedup_accuracy import cluster_pairs, gold_pairs, load_records  # noqa: E402
-from tests.dedup import planted as p  # noqa: E402
-from tests.dedup import planted_citation as c  # noqa: E402
-from tests.dedup import planted_negatives as n  # noqa: E402
-
-from bimscli.dedup import decide_pair, deduplicate, features_from_record  # noqa: E402
-from bimscli.formats import get_format  # noqa: E402
-from bimscli.model import Identifiers, ParsedRecord, Record  # noqa: E402
-
-SETS = ("diabetes", "respiratory")
-PUBMED_SAMPLES = (
-    ("pubmed-xml", "pubmed-xml/efetch-one-article.xml"),
-    ("medline", "medline/medline-four-records.nbib"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Pool:
-    """The originals, and what negative kinds draw from them: key words and donor records."""
-
-    records: dict[str, Record]
-    vocabulary: tuple[str, ...]
-    keys: tuple[str, ...]
-    work_of: dict[str, str]
-    """Each original's gold work (its group in the set's gold file, else itself)."""
-
-    def donor(self, rng: random.Random, not_key: str) -> Record:
-        """Another original, for another group's authors and pages."""
-        key = rng.choice(self.keys)
-        return self.records[key if key != not_key else self.keys[0]]
-
-
-Planter = Callable[[Record, random.Random, Pool, str], tuple[Record | None, Record | None]]
-"""Original, rng, pool, original's key -> (anchor, or None for the original itself; variant)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Kind:
-    """One kind of variation: its name, whether its planted record must join, how to plant."""
-
-    name: str
-    joins: bool
-    plant: Planter
-
-
-def copy_of(vary: Callable[[Record, random.Random], Record | None]) -> Planter:
-    """A positive kind: the original without identifiers, varied."""
-    return lambda r, rng, _pool, _key: (None, vary(p.without_identifiers(r), rng))
-
-
-def copy_by(vary: Callable[[Record], Record | None]) -> Planter:
-    """A positive kind whose variation makes no choice."""
-    return copy_of(lambda r, _rng: vary(r))
-
-
-def doi_copy_of(vary: Callable[[Record, random.Random], Record | None]) -> Planter:
-    """A positive DOI kind: the original with only its DOI, which the variation replaces."""
-    return lambda r, rng, _pool, _key: (None, vary(replace(r, ids=Identifiers(doi=r.ids.doi)), rng))
-
-
-def both_numbered(number: Callable[[Record, int], Record | None], a: int, b: int) -> Planter:
-    """A negative kind planted on both sides: the original numbered ``a``, its sibling ``b``."""
-    return lambda r, _rng, _pool, _key: (number(r, a), number(r, b))
-
-
-def notice(kind: str) -> Planter:
-    """A negative kind: a notice about the original."""
-    return lambda r, rng, pool, key: (None, n.notice_about(r, rng, kind, pool.donor(rng, key)))
-
-
-def _combined(r: Record, rng: random.Random) -> Record | None:
-    """Three positive variations at once, as a record from another database often has."""
-    varied = r
-    for vary in rng.sample(COMBINABLE, 3):
-        varied = vary(varied, rng) or varied
-    return varied if varied != r else None
-
-
-def _cut_long_title(r: Record) -> Record | None:
-    """A stand-in for the 255-character cut, which no title of these sets reaches: a title of
-    90 characters or more cut at two thirds of its length."""
-    length = len(r.title or "")
-    return c.title_cut(r, length * 2 // 3) if length >= 90 else None
-
-
-COMBINABLE: list[Callable[[Record, random.Random], Record | None]] = [
-    p.given_names_as_initials,
-    c.iso4_abbreviated_journal,
-    c.review_reference_count,
-    lambda r, _rng: c.trailing_period_toggled(r),
-    lambda r, _rng: c.page_range_abbreviated(r),
-    lambda r, _rng: c.issue_dropped(r),
-    c.year_off_by_one,
-    lambda r, _rng: c.html_entities(r),
-]
-
-KINDS = (
-    Kind("doi-elsevier-pii", True, doi_copy_of(p.elsevier_pii_doi)),
-    Kind("doi-springer-bf", True, doi_copy_of(p.springer_legacy_doi)),
-    Kind("doi-url-encoded", True, doi_copy_of(lambda r, _rng: p.url_encoded_doi(r))),
-    Kind("names-family-given-swapped", True, copy_by(p.family_given_swapped)),
-    Kind("first-author-dropped", True, copy_by(p.first_author_dropped)),
-    Kind("first-author-group", True, copy_of(p.first_author_as_group)),
-    Kind("given-names-initials", True, copy_of(p.given_names_as_initials)),
-    Kind("name-suffix-jr-iii", True, copy_of(p.generational_suffix)),
-    Kind("surname-particle", True, copy_of(p.surname_particle)),
-    Kind("journal-iso4-abbreviation", True, copy_of(c.iso4_abbreviated_journal)),
-    Kind("journal-the", True, copy_by(c.journal_article_toggled)),
-    Kind("journal-ampersand", True, copy_by(c.journal_ampersand_toggled)),
-    Kind("journal-subtitle", True, copy_of(c.journal_subtitle_toggled)),
-    Kind("title-review-refs", True, copy_of(c.review_reference_count)),
-    Kind("title-multiple-letters", True, copy_by(c.multiple_letters_tag)),
-    Kind("title-bracketed-translation", True, copy_by(c.bracketed_translation)),
-    Kind("title-trailing-period", True, copy_by(c.trailing_period_toggled)),
-    Kind("title-language-tag", True, copy_of(c.language_tag)),
-    Kind("title-html-entities", True, copy_by(c.html_entities)),
-    Kind("title-cut-at-255", True, copy_by(c.title_cut)),
-    Kind(
-        "title-cut-short",
-        True,
-        copy_by(_cut_long_title),
-    ),
-    Kind("pages-abbreviated", True, copy_by(c.page_range_abbreviated)),
-    Kind("pages-e-prefix", True, copy_by(c.electronic_page_toggled)),
-    Kind("pages-article-number", True, copy_by(c.article_number_moved)),
-    Kind("issue-missing", True, copy_by(c.issue_dropped)),
-    Kind("year-off-by-one", True, copy_of(c.year_off_by_one)),
-    Kind("combined-three", True, copy_of(_combined)),
-    Kind(
-        "neg-companion-paper",
-        False,
-        lambda r, rng, pool, _k: (None, n.companion_paper(r, rng, pool.vocabulary)),
-    ),
-    Kind(
-        "neg-other-group-same-journal",
-        False,
-        lambda r, rng, pool, k: (
-            None,
-            n.other_group_paper(r, rng, pool.vocabulary, pool.donor(rng, k)),
-        ),
-    ),
-    Kind("neg-part-1-vs-2", False, both_numbered(n.numbered_part, 1, 2)),
-    Kind("neg-phase-2-vs-3", False, both_numbered(n.numbered_phase, 2, 3)),
-    *(Kind(f"neg-{k}", False, notice(k)) for k in n.NOTICE_KINDS),
-)
-
-
-def load_originals() -> dict[str, Record]:
-    """The real records, keyed ``set/ID``: the labelled sets and the PubMed samples."""
-    records: dict[str, Record] = {}
-    for name in SETS:
-        for key, record in load_records(ROOT / "fixtures" / "dedup" / name).items():
-            records[f"{name}/{key}"] = record
-    for fmt, path in PUBMED_SAMPLES:
-        text = (ROOT / "fixtures" / path).read_text(encoding="utf-8")
-        entries = get_format(fmt).parse_string(text)
-        for i, entry in enumerate(e for e in entries if isinstance(e, ParsedRecord)):
-            records[f"{path}#{i}"] = entry.record
-    return records
-
-
-def gold_works() -> dict[str, str]:
-    """Each original of a labelled set that has duplicates, mapped to its gold group's name."""
-    work_of: dict[str, str] = {}
-    for name in SETS:
-        for first, second in sorted(gold_pairs(ROOT / "fixtures" / "dedup" / name)):
-            work = work_of.get(f"{name}/{first}", f"{name}/{first}")
-            work_of[f"{name}/{first}"] = work
-            work_of[f"{name}/{second}"] = work
-    return work_of
-
-
-def is_usable_original(record: Record) -> bool:
-    """A record a variation can be planted into: title, year, an author and a journal, and not
-    itself a notice (an erratum's copy would test the notice rule, not the variation)."""
-    if not (record.title and record.year and record.authors and record.journal):
-        return False
-    return features_from_record("", record).notice is None
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    """One planted pair: the kind, the record it was made from, the pair the engine must judge."""
-
-    kind: str
-    joins: bool
-    original: str
-    anchor: str
-    variant: str
-
-
-def plant_all(
-    pool: Pool, kinds: tuple[Kind, ...], per_kind: int, seed: int
-) -> tuple[list[Case], dict[str, Record]]:
-    """Up to ``per_kind`` cases of every kind, each from a gold work no other case uses.
-
-    One original per work: planted copies of two duplicates of one work would meet each other
-    (a legacy-DOI copy of one forbidding the other's copy to join), which measures the
-    benchmark's own interplay instead of the kind.
-    """
-    cases: list[Case] = []
-    planted: dict[str, Record] = {}
-    used: set[str] = set()
-    for kind in kinds:
-        rng = random.Random(f"{seed}:{kind.name}")
-        order = list(pool.keys)
-        rng.shuffle(order)
-        count = 0
-        for key in order:
-            if count == per_kind:
-                break
-            work = pool.work_of.get(key, key)
-            if work in used:
-                continue
-            anchor, variant = kind.plant(pool.records[key], rng, pool, key)
-            if variant is None:
-                continue
-            used.add(work)
-            base = f"planted/{kind.name}/{count}"
-            anchor_id = key
-            if anchor is not None:
-                anchor_id = f"{base}/anchor"
-                planted[anchor_id] = anchor
-            planted[base] = variant
-            cases.append(Case(kind.name, kind.joins, key, anchor_id, base))
-            count += 1
-    return cases, planted
+from bimscli.dedup import decide_pair, deduplicate, features_from_record
+from bimscli.model import Record
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,59 +55,62 @@ class KindScore:
         return self.joined / self.planted if self.planted else float("nan")
 
 
-def run(per_kind: int, seed: int, examples: int) -> dict[str, object]:
-    """Plant, deduplicate everything together, and score per kind and overall."""
-    originals = load_originals()
-    keys = tuple(sorted(k for k, r in originals.items() if is_usable_original(r)))
-    vocabulary = n.title_vocabulary(r.title or "" for r in originals.values())
-    pool = Pool(originals, vocabulary, keys, gold_works())
-    cases, planted = plant_all(pool, KINDS, per_kind, seed)
-    records = {**originals, **planted}
-    start = time.perf_counter()
-    features = [features_from_record(k, r) for k, r in records.items()]
-    result = deduplicate(features)
-    seconds = time.perf_counter() - start
-    cluster_of = {rid: i for i, cluster in enumerate(result.clusters) for rid in cluster}
-    review = {frozenset((d.first, d.second)) for d in result.borderline}
+def score_cases(
+    planted: PlantedSet,
+    clusters: tuple[tuple[str, ...], ...],
+    review: frozenset[frozenset[str]] = frozenset(),
+) -> dict[str, object]:
+    """Per kind and overall scores of the planted cases, given the clusters an engine found."""
+    cluster_of = {rid: i for i, cluster in enumerate(clusters) for rid in cluster}
 
     def joined(case: Case) -> bool:
         return cluster_of.get(case.anchor, -1) == cluster_of.get(case.variant, -2)
 
-    scores = [
-        KindScore(
-            kind.name,
-            kind.joins,
-            sum(1 for c in cases if c.kind == kind.name),
-            sum(1 for c in cases if c.kind == kind.name and joined(c)),
-            sum(
-                1
-                for c in cases
-                if c.kind == kind.name
-                and not joined(c)
-                and frozenset((c.anchor, c.variant)) in review
-            ),
-        )
-        for kind in KINDS
-    ]
-    found_positive = sum(s.joined for s in scores if s.joins)
+    scores = []
+    for kind in KINDS:
+        mine = [case for case in planted.cases if case.kind == kind.name]
+        together = [case for case in mine if joined(case)]
+        in_review = [
+            case
+            for case in mine
+            if not joined(case) and frozenset((case.anchor, case.variant)) in review
+        ]
+        scores.append(KindScore(kind.name, kind.joins, len(mine), len(together), len(in_review)))
+    found = sum(s.joined for s in scores if s.joins)
     positives = sum(s.planted for s in scores if s.joins)
     false_merges = sum(s.joined for s in scores if not s.joins)
-    wrong = [c for c in cases if joined(c) != c.joins]
+    return {
+        "kinds": [asdict(s) | {"rate": round(s.rate, 4)} for s in scores],
+        "planted_recall": round(found / positives, 4) if positives else None,
+        "planted_precision": round(found / (found + false_merges), 4)
+        if found + false_merges
+        else None,
+        "negatives": sum(s.planted for s in scores if not s.joins),
+        "false_merges": false_merges,
+        "sets": [set_score(name, clusters) for name in SETS],
+        "wrong": [case for case in planted.cases if joined(case) != case.joins],
+    }
+
+
+def run(per_kind: int, seed: int, examples: int) -> dict[str, object]:
+    """Plant, deduplicate everything together with default settings, and score."""
+    planted = planted_set(seed, per_kind)
+    start = time.perf_counter()
+    features = [features_from_record(k, r) for k, r in planted.records.items()]
+    result = deduplicate(features)
+    seconds = time.perf_counter() - start
+    review = frozenset(frozenset((d.first, d.second)) for d in result.borderline)
+    report = score_cases(planted, result.clusters, review)
+    wrong = report.pop("wrong")
+    assert isinstance(wrong, list)
     return {
         "seed": seed,
         "per_kind": per_kind,
-        "records": len(records),
-        "planted": len(planted),
+        "records": len(planted.records),
+        "planted": planted.planted,
         "seconds": round(seconds, 2),
-        "kinds": [asdict(s) | {"rate": round(s.rate, 4)} for s in scores],
-        "planted_recall": found_positive / positives if positives else float("nan"),
-        "planted_precision": found_positive / (found_positive + false_merges)
-        if found_positive + false_merges
-        else float("nan"),
-        "negatives": sum(s.planted for s in scores if not s.joins),
-        "false_merges": false_merges,
-        "sets": [set_score(name, result.clusters) for name in SETS],
-        "examples": [example(c, records) for c in _examples(wrong, examples)],
+        **report,
+        "examples": [example(c, planted.records) for c in _examples(wrong, examples)],
     }
 
 
