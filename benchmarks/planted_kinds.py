@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,8 @@ class Kind:
     name: str
     joins: bool
     plant: Planter
+    replaces_original: bool = False
+    """True when the kind plants both sides of its pair, in place of the original."""
 
 
 def copy_of(vary: Callable[[Record, random.Random], Record | None]) -> Planter:
@@ -156,8 +158,8 @@ KINDS = (
             n.other_group_paper(r, rng, pool.vocabulary, pool.donor(rng, k)),
         ),
     ),
-    Kind("neg-part-1-vs-2", False, both_numbered(n.numbered_part, 1, 2)),
-    Kind("neg-phase-2-vs-3", False, both_numbered(n.numbered_phase, 2, 3)),
+    Kind("neg-part-1-vs-2", False, both_numbered(n.numbered_part, 1, 2), replaces_original=True),
+    Kind("neg-phase-2-vs-3", False, both_numbered(n.numbered_phase, 2, 3), replaces_original=True),
     *(Kind(f"neg-{k}", False, notice(k)) for k in n.NOTICE_KINDS),
 )
 
@@ -206,42 +208,55 @@ class Case:
     variant: str
 
 
-def plant_all(
-    pool: Pool, kinds: tuple[Kind, ...], per_kind: int, seed: int
-) -> tuple[list[Case], dict[str, Record]]:
+@dataclass(slots=True)
+class Planting:
+    """The cases planted so far, their records, and the originals they used or replaced."""
+
+    cases: list[Case] = field(default_factory=list)
+    records: dict[str, Record] = field(default_factory=dict)
+    used_works: set[str] = field(default_factory=set)
+    replaced: set[str] = field(default_factory=set)
+
+
+def plant_all(pool: Pool, kinds: tuple[Kind, ...], per_kind: int, seed: int) -> Planting:
     """Up to ``per_kind`` cases of every kind, each from a gold work no other case uses.
 
     One original per work: planted copies of two duplicates of one work would meet each other
     (a legacy-DOI copy of one forbidding the other's copy to join), which measures the
-    benchmark's own interplay instead of the kind.
+    benchmark's own interplay instead of the kind. A kind that plants both sides (Part 1 and
+    Part 2) replaces its original, and takes only originals without duplicates: an unnumbered
+    copy of the paper beside them would be a third record that could be either part, and
+    would join them through itself.
     """
-    cases: list[Case] = []
-    planted: dict[str, Record] = {}
-    used: set[str] = set()
+    planting = Planting()
     for kind in kinds:
         rng = random.Random(f"{seed}:{kind.name}")
         order = list(pool.keys)
         rng.shuffle(order)
-        count = 0
         for key in order:
-            if count == per_kind:
+            if sum(1 for case in planting.cases if case.kind == kind.name) == per_kind:
                 break
-            work = pool.work_of.get(key, key)
-            if work in used:
-                continue
-            anchor, variant = kind.plant(pool.records[key], rng, pool, key)
-            if variant is None:
-                continue
-            used.add(work)
-            base = f"planted/{kind.name}/{count}"
-            anchor_id = key
-            if anchor is not None:
-                anchor_id = f"{base}/anchor"
-                planted[anchor_id] = anchor
-            planted[base] = variant
-            cases.append(Case(kind.name, kind.joins, key, anchor_id, base))
-            count += 1
-    return cases, planted
+            _plant_one(pool, kind, key, rng, planting)
+    return planting
+
+
+def _plant_one(pool: Pool, kind: Kind, key: str, rng: random.Random, planting: Planting) -> None:
+    work = pool.work_of.get(key, key)
+    if work in planting.used_works or (kind.replaces_original and key in pool.work_of):
+        return
+    anchor, variant = kind.plant(pool.records[key], rng, pool, key)
+    if variant is None or (kind.replaces_original and anchor is None):
+        return
+    planting.used_works.add(work)
+    base = f"planted/{kind.name}/{sum(1 for case in planting.cases if case.kind == kind.name)}"
+    anchor_id = key
+    if anchor is not None:
+        anchor_id = f"{base}/anchor"
+        planting.records[anchor_id] = anchor
+    if kind.replaces_original:
+        planting.replaced.add(key)
+    planting.records[base] = variant
+    planting.cases.append(Case(kind.name, kind.joins, key, anchor_id, base))
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,5 +274,6 @@ def planted_set(seed: int, per_kind: int, kinds: tuple[Kind, ...] = KINDS) -> Pl
     keys = tuple(sorted(k for k, r in originals.items() if is_usable_original(r)))
     vocabulary = n.title_vocabulary(r.title or "" for r in originals.values())
     pool = Pool(originals, vocabulary, keys, gold_works())
-    cases, planted = plant_all(pool, kinds, per_kind, seed)
-    return PlantedSet({**originals, **planted}, tuple(cases), len(planted))
+    planting = plant_all(pool, kinds, per_kind, seed)
+    kept = {k: r for k, r in originals.items() if k not in planting.replaced}
+    return PlantedSet({**kept, **planting.records}, tuple(planting.cases), len(planting.records))
