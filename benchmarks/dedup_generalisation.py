@@ -80,7 +80,7 @@ def score_cases(
     positives = sum(s.planted for s in scores if s.joins)
     false_merges = sum(s.joined for s in scores if not s.joins)
     return {
-        "kinds": [asdict(s) | {"rate": round(s.rate, 4)} for s in scores],
+        "kinds": [asdict(s) | {"rate": round(s.rate, 4) if s.planted else None} for s in scores],
         "planted_recall": round(found / positives, 4) if positives else None,
         "planted_precision": round(found / (found + false_merges), 4)
         if found + false_merges
@@ -156,6 +156,11 @@ def brief(r: Record) -> str:
     return f"{r.year} | {first} | {r.title} | {where} | {r.ids.doi}"
 
 
+def rate(value: float | None, width: int = 7) -> str:
+    """A rate to three decimals, or "-" for a kind that found nothing to plant."""
+    return f"{value:{width}.3f}" if value is not None else f"{'-':>{width}}"
+
+
 def print_report(report: dict[str, object]) -> None:
     """The report as text."""
     print(
@@ -170,7 +175,7 @@ def print_report(report: dict[str, object]) -> None:
         )
         for s in kinds:
             if s["joins"] is joins:
-                counts = f"{s['planted']:4} {s['joined']:5} {s['rate']:7.3f}  {s['review']:5}"
+                counts = f"{s['planted']:4} {s['joined']:5} {rate(s['rate'])}  {s['review']:5}"
                 print(f"  {s['kind']:32} {counts}")
     print(
         f"\n  planted pairs: recall {report['planted_recall']:.4f}  "

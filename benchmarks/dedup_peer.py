@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dedup_accuracy import cluster_pairs, gold_pairs
-from dedup_generalisation import score_cases
+from dedup_generalisation import rate, score_cases
 from planted_kinds import ROOT, PlantedSet, planted_set
 
 from bimscli.dedup import deduplicate, features_from_record
@@ -160,7 +160,7 @@ def planted_comparison(args: argparse.Namespace) -> None:
     print(f"  {'kind':32} {'bims':>7} {'bib-dedupe':>11}   (recall; false-merge rate for neg-)")
     kinds = zip(*(r["kinds"] for r in reports.values()), strict=True)
     for ours, theirs in kinds:
-        rates = f"{ours['rate']:7.3f} {theirs['rate']:11.3f}"
+        rates = f"{rate(ours['rate'])} {rate(theirs['rate'], 11)}"
         print(f"  {ours['kind']:32} {rates}   n={ours['planted']}")
     for engine, report in reports.items():
         run = runs[engine]
