@@ -12,9 +12,11 @@ is made from each with the functions of ``tests/dedup/planted*.py``:
 * negative kinds: *another* work that looks like it (a companion paper, another group's paper
   with one title word changed, Part 1/Part 2, phase II/III, an erratum, retraction, comment or
   reply). It must not join. Part and phase kinds plant both sides (the anchor is the original
-  renumbered), so that the pair differs only in its number.
+  renumbered) in place of an original without duplicates, so that the pair differs only in
+  its number and no unnumbered copy stands between them.
 
-Each original is used once, all planted records are deduplicated together with all originals
+Each gold work gives at most one original (copies of two duplicates of one work would meet
+each other). All planted records are deduplicated together with all originals
 (``deduplicate``, default settings), and the benchmark prints per kind: the recall of positive
 kinds (and how many more went to review), the false-merge rate of negative kinds, then overall
 precision and recall over the planted pairs, and the pairwise precision and recall of the
@@ -23,6 +25,10 @@ figures; it is not a test.
 
     PYTHONPATH=src python benchmarks/dedup_generalisation.py [--seed 1] [--per-kind 40]
         [--examples 2] [--json]
+
+No title of these sets reaches 255 characters, so ``title-cut-at-255`` plants nothing; its
+stand-in ``title-cut-short`` cuts titles of 90 characters or more at two thirds. The same
+planted set, written as one CSV, is compared with bib-dedupe by ``dedup_peer.py --planted``.
 """
 
 from __future__ import annotations
