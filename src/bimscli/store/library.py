@@ -221,14 +221,16 @@ class Library:
             [(input_id, f.position.entry, f.position.line, f.raw, f.message) for f in failures],
         )
 
-    def failures(self, input_id: int | None = None) -> list[FailureRow]:
-        """Stored parse failures, of one input or of all."""
-        sql = "SELECT id, input_id, entry, line, raw, message FROM parse_failures"
-        params: tuple[int, ...] = ()
-        if input_id is not None:
-            sql += " WHERE input_id = ?"
-            params = (input_id,)
-        return [FailureRow(*row) for row in self.connection.execute(sql + " ORDER BY id", params)]
+    def failures(self, input_id: int | None = None, *, resolved: bool = True) -> list[FailureRow]:
+        """Stored parse failures, of one input or of all (``resolved=False``: the open ones)."""
+        sql = (
+            "SELECT id, input_id, entry, line, raw, message, resolved_at, resolved_by"
+            " FROM parse_failures WHERE (? IS NULL OR input_id = ?)"
+        )
+        if not resolved:
+            sql += " AND resolved_at IS NULL"
+        rows = self.connection.execute(sql + " ORDER BY id", (input_id, input_id))
+        return [FailureRow(*row) for row in rows]
 
     def source_records(self, record_ids: Sequence[int]) -> list[SourceRecordRow]:
         """The source records with these ids, in the order given."""

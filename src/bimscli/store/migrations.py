@@ -321,6 +321,17 @@ TAGGED_WORKS = Migration(
     """,
 )
 
+RESOLVED_FAILURES = Migration(
+    "0010_resolved_failures",
+    """
+    -- A failure is resolved (never deleted: its raw text is what the user gave) when the same
+    -- bytes later ingest cleanly, for example with the right --format, or when a person says
+    -- so (`bims failures --resolve`). `bims failures` lists the unresolved ones.
+    ALTER TABLE parse_failures ADD COLUMN resolved_at TEXT;
+    ALTER TABLE parse_failures ADD COLUMN resolved_by TEXT;
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
@@ -331,6 +342,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     CLUSTERED_BLOCKS,
     COMPRESSED_RAW_TEXT,
     TAGGED_WORKS,
+    RESOLVED_FAILURES,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
