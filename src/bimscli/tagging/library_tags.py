@@ -96,7 +96,20 @@ def _work_records(library: Library) -> Iterator[tuple[int, Record]]:
 
 
 def apply_rules(library: Library, rules: RuleSet, *, dry_run: bool = False) -> TagRunReport:
-    """Tag every work with the rules; remove stale rule tags; never touch manual tags."""
+    """Tag every work with the rules; remove stale rule tags; never touch manual tags.
+
+    The changes are planned under the write lock: a ``bims tag`` that waited for an ingest
+    tags the works the ingest added. A dry run only reads.
+    """
+    if dry_run:
+        return _plan_rule_changes(library, rules, dry_run=True)
+    with library.transaction():
+        report = _plan_rule_changes(library, rules, dry_run=False)
+        _write_rule_changes(library, report.changes, rules)
+    return report
+
+
+def _plan_rule_changes(library: Library, rules: RuleSet, *, dry_run: bool) -> TagRunReport:
     tagger = Tagger(rules.rules)
     manual = tags_by_work(library, MANUAL)
     current = tags_by_work(library, RULE)
@@ -113,12 +126,11 @@ def apply_rules(library: Library, rules: RuleSet, *, dry_run: bool = False) -> T
             after[str(work_id)] = computed
     before.update((str(work_id), tags) for work_id, tags in current.items())  # works gone
     changes = plan_tag_changes(before, after)
-    if not dry_run:
-        _write_rule_changes(library, changes, rules)
     return TagRunReport(rules, works, tuple(changes), dry_run)
 
 
 def _write_rule_changes(library: Library, changes: Sequence[TagChange], rules: RuleSet) -> None:
+    """Store planned rule tag changes (inside a transaction)."""
     source_of = {rule.tag: _rule_source(rule.origin, rule.query_text) for rule in rules.rules}
     stamp = now_iso()
     # In work id order (the plan is in text order: "10" before "9"), so that the rows go
@@ -128,15 +140,15 @@ def _write_rule_changes(library: Library, changes: Sequence[TagChange], rules: R
         (work_id, tag, source_of[tag], stamp)
         for work_id, tag in sorted((int(c.work), tag) for c in changes for tag in c.added)
     ]
-    with library.transaction() as conn:
-        conn.executemany(
-            "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'rule'", removed
-        )
-        conn.executemany(
-            "INSERT INTO work_tags (work_id, tag, origin, source, created_at)"
-            " VALUES (?, ?, 'rule', ?, ?)",
-            added,
-        )
+    conn = library.connection
+    conn.executemany(
+        "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'rule'", removed
+    )
+    conn.executemany(
+        "INSERT INTO work_tags (work_id, tag, origin, source, created_at)"
+        " VALUES (?, ?, 'rule', ?, ?)",
+        added,
+    )
 
 
 def _rule_source(origin: str, query: str) -> str:
@@ -156,9 +168,10 @@ def _check_tags(tags: Iterable[str]) -> list[str]:
 
 def add_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> list[str]:
     """Add manual tags to a work; returns the ones that were new."""
-    library.work(work_id)  # raises NotFoundError for an unknown work
     checked = _check_tags(tags)
     with library.transaction() as conn:
+        # Under the write lock: a merge that committed while this waited may have retired it.
+        library.work(work_id)  # raises NotFoundError for an unknown work
         added = [
             tag
             for tag in checked
@@ -176,16 +189,16 @@ def remove_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> l
 
     Rule tags cannot be removed by hand: change the rules instead.
     """
-    library.work(work_id)
     checked = _check_tags(tags)
-    manual = tags_by_work(library, MANUAL).get(work_id, set())
-    missing = [t for t in checked if t not in manual]
-    if missing:
-        raise NotFoundError(
-            f"work {work_id} has no manual tag {', '.join(missing)}; rule tags change only "
-            "with the rules (see `bims tag --explain ID`)"
-        )
     with library.transaction() as conn:
+        library.work(work_id)
+        manual = tags_by_work(library, MANUAL).get(work_id, set())
+        missing = [t for t in checked if t not in manual]
+        if missing:
+            raise NotFoundError(
+                f"work {work_id} has no manual tag {', '.join(missing)}; rule tags change only "
+                "with the rules (see `bims tag --explain ID`)"
+            )
         conn.executemany(
             "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'manual'",
             [(work_id, tag) for tag in checked],
