@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -111,21 +111,25 @@ def bims_command(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _debug_from(args: tuple[object, ...], kwargs: dict[str, object]) -> bool:
-    # typer hands commands its own Context class; anything with find_root() is one.
+def _context_from(args: tuple[object, ...], kwargs: dict[str, object]) -> typer.Context | None:
+    """The command's context among its arguments."""
+    # typer hands commands the click Context that typer.Context extends (same attributes);
+    # anything with find_root() is one.
     for value in (*args, *kwargs.values()):
-        find_root = getattr(value, "find_root", None)
-        if callable(find_root):
-            obj = find_root().obj
-            return isinstance(obj, AppState) and obj.debug
-    return False
+        if callable(getattr(value, "find_root", None)):
+            return cast(typer.Context, value)
+    return None
+
+
+def _debug_from(args: tuple[object, ...], kwargs: dict[str, object]) -> bool:
+    ctx = _context_from(args, kwargs)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return isinstance(obj, AppState) and obj.debug
 
 
 def _note_activity(args: tuple[object, ...], kwargs: dict[str, object]) -> None:
     """Keep what the command does in the global state, for writers that may wait for it."""
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, typer.Context):
-            obj = value.find_root().obj
-            if isinstance(obj, AppState):
-                obj.activity = command_activity(value)
-            return
+    ctx = _context_from(args, kwargs)
+    obj = ctx.find_root().obj if ctx is not None else None
+    if ctx is not None and isinstance(obj, AppState):
+        obj.activity = command_activity(ctx)
