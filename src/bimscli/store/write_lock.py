@@ -50,6 +50,7 @@ class LockHolder:
     host: str
     activity: str
     since: datetime
+    """When the process first took the write lock (an ingest takes it once per file)."""
     started: str | None = None
     """When the process started (Linux), so that a reused process id is not taken for it."""
 
@@ -189,7 +190,7 @@ class WriteLock:
         self.on_wait = on_wait
         self.patience = patience
         self._told: set[tuple[str, int, str | None] | None] = set()
-        self._since: datetime | None = None
+        self._entry: str | None = None
 
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[sqlite3.Connection]:
@@ -220,8 +221,9 @@ class WriteLock:
                 self._while_unknown(now - unknown_since)
         finally:
             conn.execute(f"PRAGMA busy_timeout = {usual}")
-        self._since = self._since or datetime.now(UTC)
-        self._record(this_process(self.activity, self._since))
+        if self._entry is None:  # one entry for all of this writer's transactions
+            self._entry = this_process(self.activity, datetime.now(UTC)).to_json()
+        self._record(self._entry)
 
     def end(self, *, commit: bool) -> None:
         """Clear the holder's entry (still under the lock), then commit or roll back."""
@@ -262,14 +264,14 @@ class WriteLock:
         if waited >= min(UNKNOWN_GRACE, self.patience / 2):
             self._tell(None)
 
-    def _record(self, holder: LockHolder) -> None:
+    def _record(self, entry: str) -> None:
         """Write the side file naming this process (atomically: a reader never sees half)."""
         if self.holder_file is None:
             return
-        temporary = self.holder_file.with_name(f"{self.holder_file.name}.{holder.pid}.tmp")
+        temporary = self.holder_file.with_name(f"{self.holder_file.name}.{os.getpid()}.tmp")
         # The entry only informs waiting writers: a folder that refuses it must not stop a write.
         with contextlib.suppress(OSError):
-            temporary.write_text(holder.to_json(), encoding="utf-8")
+            temporary.write_text(entry, encoding="utf-8")
             os.replace(temporary, self.holder_file)
 
 
