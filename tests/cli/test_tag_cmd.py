@@ -91,3 +91,18 @@ def test_eval_reports_precision_and_recall(tmp_path: Path) -> None:
     lines = {row[0]: row[1:] for row in rows}
     assert lines["treatment/sbrt"] == ["1", "0", "0", "1.00", "1.00"]
     assert lines["outcome/pain"] == ["0", "1", "1", "0.00", "0.00"]
+
+
+def test_tag_says_which_works_it_read_and_how_to_name_a_topic_set(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    _library(library)
+    first = _bims(library, "tag")
+    assert "the shipped rules 'design' on 2 works" in first
+    assert "for a topic set (bone-metastases): bims tag --rules NAME" in " ".join(first.split())
+    assert "on 0 new or changed works of 2" in _bims(library, "tag")
+    topic = _bims(library, "tag", "--rules", "bone-metastases")
+    assert "'design' + 'bone-metastases' on 2 works" in topic
+    assert "+treatment/radiotherapy" in topic
+    assert "on 2 works: changed 0 works" in _bims(
+        library, "tag", "--rules", "bone-metastases", "--all"
+    )

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bimscli.cli.context import bims_command, state
-from bimscli.errors import UsageError
+from bimscli.errors import BimsError, UsageError
 from bimscli.export.choices import ExportFormat, OutputFormat
 
 
@@ -91,12 +91,37 @@ def export_command(
         tags=tuple(tag or ()),
         query=query,
     )
+    if output is not None:
+        _check_output_folder(output)
     with state(ctx).open_library() as library:
         text = export_works(library, request)
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_whole(output, text)
+
+
+def _check_output_folder(output: Path) -> None:
+    """Refuse an output file in a folder that is not there before anything is exported."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"cannot write {output}: the folder {folder} does not exist; "
+            f"create it first (mkdir -p {folder})"
+        )
+
+
+def _write_whole(output: Path, text: str) -> None:
+    """Write the export beside its target and rename it over it: an export interrupted half-way
+    (Ctrl-C, a full disk) leaves the old file as it was, never half a bibliography."""
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    except OSError as error:
+        if partial.is_file():
+            partial.unlink()
+        raise BimsError(f"cannot write {output}: {error.strerror}") from error
 
 
 def register(app: typer.Typer) -> None:
