@@ -76,7 +76,11 @@ def test_ingest_shows_a_hostile_file_name_and_failure(hostile_library: tuple[Pat
         pytest.param(["failures", "--raw"], "refs␛[31m", id="failures"),
         pytest.param(["dedup", "--review"], "title␛[2J", id="dedup-review"),
         pytest.param(["dedup", "--explain", "1"], "␛[31mmetastases", id="dedup-explain"),
-        pytest.param(["tag", "--explain", "1"], "␛[31mmetastases", id="tag-explain"),
+        pytest.param(
+            ["tag", "--rules", "bone-metastases", "--explain", "1"],
+            "␛[31mmetastases",
+            id="tag-explain",
+        ),
     ],
 )
 def test_no_escape_sequence_from_data_reaches_the_terminal(
