@@ -213,21 +213,35 @@ def format_bibliography(
     output: OutputFormat = OutputFormat.TEXT,
     *,
     group_by_tag: bool = False,
+    section_tags: Sequence[str] = (),
 ) -> str:
     """A formatted bibliography; with ``group_by_tag``, one section per tag (a digest).
 
     A work with several tags appears under each; works without tags come last, under
-    :data:`UNTAGGED`.
+    :data:`UNTAGGED`. With ``section_tags`` (the tags an export was chosen by), the sections
+    are those tags, each holding its works with the tag or a tag below it.
     """
     items = list(items)
     if not group_by_tag:
         return _join(format_entries(items, style, output), output) + "\n"
-    tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
-    sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
-    sections.append((UNTAGGED, [i for i in items if not i.tags]))
+    if section_tags:
+        sections = [(tag, [i for i in items if _under(tag, i.tags)]) for tag in section_tags]
+    else:
+        tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
+        sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
+        sections.append((UNTAGGED, [i for i in items if not i.tags]))
     parts = [
         _heading(tag, output) + "\n\n" + _join(format_entries(group, style, output), output)
         for tag, group in sections
         if group
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _under(tag: str, tags: Iterable[str]) -> bool:
+    """True when one of ``tags`` is ``tag`` or a tag below it.
+
+    >>> _under("treatment", ["treatment/sbrt"]), _under("treatment", ["treatments"])
+    (True, False)
+    """
+    return any(t == tag or t.startswith(tag + "/") for t in tags)
