@@ -11,7 +11,8 @@ from bimscli.cli.config import SETTINGS, config_path, read_config, write_setting
 from bimscli.cli.context import bims_command, console
 
 config_app = typer.Typer(
-    help="Show or change the defaults in the config file (options and environment win).",
+    help="Show or change the defaults in the config file (options and environment win).\n\n"
+    "Example: bims config set mailto editor@example.org",
     no_args_is_help=True,
 )
 
