@@ -79,6 +79,10 @@ def _render(report: ingest.IngestReport) -> None:
         fmt = escape(f" [{file.format}]" if file.format else "")
         if file.status is ingest.FileStatus.UNCHANGED:
             console.print(f"{escape(file.name)}{fmt}: unchanged, {file.earlier}; nothing to do")
+        elif file.status is ingest.FileStatus.SKIPPED:
+            err_console.print(
+                f"[yellow]{escape(file.name)}: skipped:[/] {escape(file.error or '')}"
+            )
         elif file.status is ingest.FileStatus.FAILED:
             err_console.print(
                 f"[red]{escape(file.name)}{fmt}: not ingested:[/] {escape(file.error or '')}"
@@ -105,10 +109,12 @@ def _render(report: ingest.IngestReport) -> None:
     )
     failed = sum(1 for f in report.files if f.status is ingest.FileStatus.FAILED)
     entries_failed = sum(len(f.failures) for f in report.files)
+    skipped = sum(1 for f in report.files if f.status is ingest.FileStatus.SKIPPED)
     console.print(
         f"{_count(report.records, 'record')} from {_count(added, 'file')} added; "
         f"{_count(entries_failed, 'entry', 'entries')} failed to parse; "
-        f"{_count(failed, 'file')} not ingested."
+        f"{_count(failed, 'file')} not ingested"
+        + (f"; {_count(skipped, 'path')} skipped." if skipped else ".")
     )
 
 
@@ -145,6 +151,7 @@ def ingest_command(
 
     A failing entry is reported with its file and line while the rest of the file lands.
     Exit code: 0 all landed, 3 partly (some entries or files failed), 1 nothing landed.
+    In a directory, only regular files are read, and links only when they stay inside it.
 
     Example: bims ingest issue-2025-06-15.txt exports/ pubmed_result.xml.gz
     """
