@@ -174,12 +174,12 @@ class DecodedLines:
             marked = False
         except UnicodeEncodeError:
             size, marked = 0, True
-        if lines and not marked and not self._dropped and self._number > 0:
-            if max(map(len, lines)) <= limits.MAX_LINE_CHARS:  # the usual case, in bulk
-                self._number += len(lines)
-                self._offset += size
-                yield from lines
-                lines = []
+        clean = lines and not marked and not self._dropped and self._number > 0
+        if clean and max(map(len, lines)) <= limits.MAX_LINE_CHARS:  # the usual case, in bulk
+            self._number += len(lines)
+            self._offset += size
+            yield from lines
+            lines = []
         for line in lines:
             yield self._line(line, marked)
         if rest:
