@@ -71,13 +71,18 @@ MAKERS: dict[str, Callable[[int], str]] = {
 
 
 def _ingest(
-    library: Library, tmp_path: Path, name: str, data: bytes, encoding: str = "utf-8"
+    library: Library,
+    tmp_path: Path,
+    name: str,
+    data: bytes,
+    *,
+    encoding: str = "utf-8",
+    in_child: bool | None = None,
 ) -> FileReport:
     path = tmp_path / name
     path.write_bytes(data)
-    (report,) = ingest_sources(
-        library, [InputSource(str(path), path=path)], encoding=encoding
-    ).files
+    sources = [InputSource(str(path), path=path)]
+    (report,) = ingest_sources(library, sources, encoding=encoding, read_in_child=in_child).files
     return report
 
 
@@ -112,6 +117,30 @@ def test_one_bad_byte_costs_one_record(
     titles = {w.record.title for w in library.works()}
     assert f"Paper {BAD_RECORD} on bone metastases" not in titles
     assert len(titles) == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "landed", "line"),
+    [
+        pytest.param(
+            '@string{jn = "J Bone Oncol \xff"}\n\n'
+            + _bibtex(3).replace("year", "journal = jn,\n year"),
+            0,
+            1,
+            id="bibtex-macro-used-by-every-entry",
+        ),
+        pytest.param("% exported \xff\n\n" + _bibtex(3), 3, 1, id="bibtex-comment"),
+        pytest.param(_ris(3) + "stray \xff text\n", 3, 22, id="ris-stray-text"),
+    ],
+)
+def test_a_bad_byte_outside_an_entry_is_reported_where_it_is(
+    library: Library, tmp_path: Path, text: str, landed: int, line: int
+) -> None:
+    data = text.encode("utf-8").replace("\xff".encode(), b"\xff")
+    report = _ingest(library, tmp_path, "x.txt", data)
+    assert report.records == landed
+    assert report.failures
+    assert all(f"(line {line})" in f.message for f in report.failures), report.failures
 
 
 def test_an_invalid_byte_in_utf8_names_the_encoding_option(
@@ -198,13 +227,17 @@ def test_a_gz_failing_its_crc_stores_no_garbage(library: Library, tmp_path: Path
     assert any("gzip data damaged after byte 0: CRC check failed" in m for m in messages)
 
 
-def test_a_damaged_gz_member_costs_that_member_only(library: Library, tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_child", [False, True], ids=["one-process", "reading-process"])
+def test_a_damaged_gz_member_costs_that_member_only(
+    library: Library, tmp_path: Path, in_child: bool
+) -> None:
     text = _ris(300)
     first, second = text[: len(text) // 2], text[len(text) // 2 :]
     good = gzip.compress(first.encode(), mtime=0)
     damaged = bytearray(gzip.compress(second.encode(), mtime=0))
     damaged[-8] ^= 0xFF  # its CRC
-    report = _ingest(library, tmp_path, "two-members.ris.gz", good + bytes(damaged))
+    data = good + bytes(damaged)
+    report = _ingest(library, tmp_path, "two-members.ris.gz", data, in_child=in_child)
     complete = first.count("ER  - \n")
     assert report.records == complete
     assert any(
@@ -213,12 +246,14 @@ def test_a_damaged_gz_member_costs_that_member_only(library: Library, tmp_path: 
     )
 
 
+@pytest.mark.parametrize("in_child", [False, True], ids=["one-process", "reading-process"])
 @pytest.mark.parametrize("records", [pytest.param(3, id="small"), pytest.param(20000, id="large")])
 def test_trailing_junk_after_a_gz_is_reported_and_loses_nothing(
-    library: Library, tmp_path: Path, records: int
+    library: Library, tmp_path: Path, records: int, in_child: bool
 ) -> None:
     _, packed = _gz_records("ris", records)
-    report = _ingest(library, tmp_path, "junk.ris.gz", packed + b"this is not gzip data\n")
+    junk = packed + b"this is not gzip data\n"
+    report = _ingest(library, tmp_path, "junk.ris.gz", junk, in_child=in_child)
     assert report.records == records
     (failure,) = report.failures
     assert "22 bytes of trailing data after the gzip data" in failure.message

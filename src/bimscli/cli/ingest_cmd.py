@@ -150,8 +150,9 @@ def ingest_command(
     """Parse inputs of any known format and store their records, one transaction per file.
 
     A failing entry is reported with its file and line while the rest of the file lands.
-    Exit code: 0 all landed, 3 partly (some entries or files failed), 1 nothing landed.
-    In a directory, only regular files are read, and links only when they stay inside it.
+    Exit code: 0 all landed, 3 partly (some entries or files failed, at least one record
+    landed), 1 nothing landed. In a directory only regular files are read, and symbolic
+    links only when they stay inside it.
 
     Example: bims ingest issue-2025-06-15.txt exports/ pubmed_result.xml.gz
     """

@@ -134,6 +134,7 @@ class DecodedLines:
     _offset: int = 0
     _codec: str = ""
     _partial: list[str] = field(default_factory=list)
+    _partial_length: int = 0
     _dropped: int = 0
     """Bytes of the current line read past because it is too long."""
 
@@ -164,13 +165,16 @@ class DecodedLines:
         return self._number
 
     def _lines(self, text: str) -> Iterator[str]:
-        if self._partial:
-            text = "".join(self._partial) + text
-            self._partial.clear()
         lines, rest = _split_lines(text)
+        prefix = ""
+        if lines and self._partial:  # the line begun in earlier chunks ends here
+            prefix = "".join(self._partial)
+            lines[0] = prefix + lines[0]
+            self._partial.clear()
+            self._partial_length = 0
         whole = text[: len(text) - len(rest)]
         try:  # strict: a mark (a lone surrogate) cannot be encoded
-            size = len(whole) if whole.isascii() else len(whole.encode(self._codec))
+            size = self._strict_length(prefix) + self._strict_length(whole)
             marked = False
         except UnicodeEncodeError:
             size, marked = 0, True
@@ -183,10 +187,23 @@ class DecodedLines:
         for line in lines:
             yield self._line(line, marked)
         if rest:
-            self._partial.append(rest)
-            if len(rest) > limits.MAX_LINE_CHARS:
-                self._partial[:] = [rest[:_PREVIEW_CHARS]]
-                self._dropped += self._byte_length(rest[_PREVIEW_CHARS:])
+            self._keep_partial(rest)
+
+    def _strict_length(self, text: str) -> int:
+        return len(text) if text.isascii() else len(text.encode(self._codec))
+
+    def _keep_partial(self, rest: str) -> None:
+        """Keep the start of an unfinished line; past the limit, only count its bytes."""
+        if self._dropped:
+            self._dropped += self._byte_length(rest)
+            return
+        self._partial.append(rest)
+        self._partial_length += len(rest)
+        if self._partial_length > limits.MAX_LINE_CHARS:
+            kept = "".join(self._partial)
+            self._partial[:] = [kept[:_PREVIEW_CHARS]]
+            self._partial_length = _PREVIEW_CHARS
+            self._dropped += self._byte_length(kept[_PREVIEW_CHARS:])
 
     def _line(self, line: str, marked: bool, *, last: bool = False) -> str:
         """One whole line: numbered, checked, counted."""
