@@ -110,3 +110,12 @@ def test_skipped_paths_are_shown(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "passwd: skipped: a link to" in " ".join(result.output.split())
     assert "1 path skipped." in result.output
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "export.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nER  - \n")
+    args = ["--library", str(tmp_path / "l.sqlite"), "ingest", "--encoding", "latin-9x", str(path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "unknown encoding 'latin-9x'" in result.output

@@ -21,7 +21,7 @@ from bimscli import ingest
 from bimscli.cli import enrich_cmd
 from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.formats import format_names, get_format
-from bimscli.ingest.sources import collect_sources
+from bimscli.ingest.sources import check_encoding, collect_sources
 
 LARGE_INPUT = 4 * 1024 * 1024
 """Inputs at least this big show a progress bar (on a terminal only)."""
@@ -159,6 +159,7 @@ def ingest_command(
     app_state = state(ctx)
     if format_name is not None:
         get_format(format_name)  # an unknown name is a usage error before anything is read
+    check_encoding(encoding)
     sources = collect_sources(paths)
     with app_state.open_library() as library:
         report = ingest.ingest_sources(

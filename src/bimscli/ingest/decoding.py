@@ -40,8 +40,12 @@ _PREVIEW_CHARS = 200
 _LINE_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 _OTHER_BREAKS = frozenset("\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 """What :meth:`str.splitlines` also breaks at; a line break in no reference format."""
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE)
-_BOMS_BE = (codecs.BOM_UTF16_BE,)
+_DROPPED_BOMS = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+    "utf-8-sig": (codecs.BOM_UTF8,),
+}
+"""The byte-order marks a codec's decoder drops (its text then does not count them)."""
 
 
 def _split_lines(text: str) -> tuple[list[str], str]:
@@ -112,10 +116,8 @@ def _byte_length_codec(encoding: str) -> str:
 
 def _bom_length(head: bytes, encoding: str) -> int:
     """Bytes of byte-order mark the decoder drops (and the line's text will not count)."""
-    name = codecs.lookup(encoding).name
-    if name in ("utf-16", "utf-32", "utf-8-sig"):
-        return next((len(b) for b in (*_BOMS, *_BOMS_BE) if head.startswith(b)), 0)
-    return 0
+    boms = _DROPPED_BOMS.get(codecs.lookup(encoding).name, ())
+    return next((len(bom) for bom in boms if head.startswith(bom)), 0)
 
 
 @dataclass

@@ -223,6 +223,20 @@ _FILE_KINDS = {
 }
 
 
+def check_encoding(encoding: str) -> None:
+    """Raise :class:`UsageError` for an encoding Python does not know.
+
+    >>> check_encoding("latin-1")
+    >>> check_encoding("latin-9x")
+    Traceback (most recent call last):
+    bimscli.errors.UsageError: unknown encoding 'latin-9x'; try utf-8, latin-1 or cp1252
+    """
+    try:
+        codecs.getincrementaldecoder(encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding {encoding!r}; try utf-8, latin-1 or cp1252") from None
+
+
 def effective_encoding(source: InputSource, encoding: str) -> str:
     """The encoding to read a source with: UTF-16 when it starts with a UTF-16 byte-order mark
     and the user asked for nothing but the default UTF-8 (Windows tools write such files).
