@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bimscli.errors import BimsError
+from bimscli.query import Query, query_warnings
 from bimscli.store import Library, resolve_library_path
 
 P = ParamSpec("P")
@@ -46,6 +47,17 @@ def report_error(message: str) -> None:
     """Print a one-line error to stderr."""
     # The message is the user's text (queries contain [tiab]): never read it as markup.
     err_console.print(f"[bold red]bims: error:[/] {escape(message)}", markup=True, highlight=False)
+
+
+def report_warning(message: str) -> None:
+    """Print a one-line warning to stderr: something worked, but probably not as meant."""
+    err_console.print(f"[bold yellow]bims: warning:[/] {escape(message)}", markup=True)
+
+
+def report_query_warnings(query: Query, text: str, known_tags: Collection[str]) -> None:
+    """Warn about what looks wrong in a query that parsed (see :mod:`bimscli.query.checks`)."""
+    for warning in query_warnings(query, text, known_tags):
+        report_warning(warning)
 
 
 def bims_command(func: Callable[P, R]) -> Callable[P, R]:

@@ -55,7 +55,7 @@ def export_items(library: Library, request: ExportRequest) -> list[ExportItem]:
         if _has_any_tag(tags.get(w.id, set()), request.tags)
         and (search is None or search.matches(w.record, tags.get(w.id, ())))
     ]
-    if not works and (request.tags or request.query is not None):
+    if not works:
         raise NotFoundError(_nothing_selected(request))
     keys = assign_citation_keys(library, works, rekey=request.rekey)
     aliases = key_aliases(library)
@@ -67,6 +67,8 @@ def export_items(library: Library, request: ExportRequest) -> list[ExportItem]:
 
 def _nothing_selected(request: ExportRequest) -> str:
     """Why an export would be empty, and what to look at."""
+    if not request.tags and request.query is None:
+        return "the library has no works to export; add some first: bims ingest FILE"
     if request.tags and request.query is None:
         names = ", ".join(repr(t) for t in request.tags)
         return f"no work carries the tag {names} (or a sub-tag); see `bims tags`"
