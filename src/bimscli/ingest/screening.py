@@ -97,17 +97,12 @@ def screened_entries(
         if not damages:
             yield entry
         elif isinstance(entry, ParsedRecord):
-            if holds_marks(entry.raw) or holds_marks(entry.record):
-                why = attribution.blame(entry.position, entry.raw)
-                yield ParseFailure(
-                    entry.position, shown_raw(entry.raw), f"{why}; the entry was not imported"
-                )
-            else:
-                yield entry
+            yield _screened_record(entry, attribution)
         elif isinstance(entry, ParseFailure):
-            if holds_marks(entry.raw):
+            if holds_marks(entry.raw) or holds_marks(entry.message):
                 why = attribution.blame(entry.position, entry.raw)
-                yield ParseFailure(entry.position, shown_raw(entry.raw), f"{entry.message}; {why}")
+                message = f"{shown_raw(entry.message)}; {why}"
+                yield ParseFailure(entry.position, shown_raw(entry.raw), message)
             else:
                 yield entry
         else:
@@ -118,6 +113,16 @@ def screened_entries(
             "",
             f"{damage.message}; this text belongs to no entry and was not read",
         )
+
+
+def _screened_record(entry: ParsedRecord, attribution: _Attribution) -> Entry:
+    marked = (
+        holds_marks(entry.raw) or holds_marks(entry.record) or holds_marks(entry.source_key or "")
+    )
+    if not marked:
+        return entry
+    why = attribution.blame(entry.position, entry.raw)
+    return ParseFailure(entry.position, shown_raw(entry.raw), f"{why}; the entry was not imported")
 
 
 def _shown_header(header: DocumentHeader) -> DocumentHeader:
