@@ -252,9 +252,10 @@ def _check_tags(tags: Iterable[str]) -> list[str]:
 
 def add_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> list[str]:
     """Add manual tags to a work; returns the ones that were new."""
-    library.work(work_id)  # raises NotFoundError for an unknown work
     checked = _check_tags(tags)
     with library.transaction() as conn:
+        # Under the write lock: a merge that committed while this waited may have retired it.
+        library.work(work_id)  # raises NotFoundError for an unknown work
         added = [
             tag
             for tag in checked
@@ -273,16 +274,16 @@ def remove_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> l
 
     Rule tags cannot be removed by hand: change the rules instead.
     """
-    library.work(work_id)
     checked = _check_tags(tags)
-    manual = tags_by_work(library, MANUAL).get(work_id, set())
-    missing = [t for t in checked if t not in manual]
-    if missing:
-        raise NotFoundError(
-            f"work {work_id} has no manual tag {', '.join(missing)}; rule tags change only "
-            "with the rules (see `bims tag --explain ID`)"
-        )
     with library.transaction() as conn:
+        library.work(work_id)
+        manual = tags_by_work(library, MANUAL).get(work_id, set())
+        missing = [t for t in checked if t not in manual]
+        if missing:
+            raise NotFoundError(
+                f"work {work_id} has no manual tag {', '.join(missing)}; rule tags change only "
+                "with the rules (see `bims tag --explain ID`)"
+            )
         conn.executemany(
             "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'manual'",
             [(work_id, tag) for tag in checked],
