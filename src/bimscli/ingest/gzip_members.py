@@ -111,10 +111,12 @@ class _Checker:
         size = 0
         while not inflater.eof:
             if not self._pending and not self._more():
+                given = self.verified + size
+                before = "; the entries before the cut were read" if given else ""
                 return GzipDamage(
                     GzipDamageKind.CUT,
-                    f"the compressed file ends early (cut off after {self.verified + size:,} "
-                    "uncompressed bytes); the entries before the cut were read",
+                    f"the compressed file ends early (cut off after {given:,} uncompressed "
+                    f"bytes){before}",
                 )
             try:
                 size += len(inflater.decompress(self._pending, _OUT_BYTES))
