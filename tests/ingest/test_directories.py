@@ -59,12 +59,12 @@ def test_links_are_followed_only_inside_the_directory_named(tmp_path: Path) -> N
     assert found == {
         "broken.txt": "a broken symbolic link; skipped",
         "sub/a.txt": None,
-        "sub/loop": f"a link to {root.resolve()}, a folder already read; not followed",
+        "sub/loop": f"a link to {root.resolve()}, already read (through a link); not read",
         "to-a.txt": None,
-        "to-outside": f"a link to {outside.resolve()}, outside {root}; not followed "
+        "to-outside": f"a link to {outside.resolve()}, outside {root}; not read "
         "(name it on the command line to read it)",
         "to-secret.txt": f"a link to {(outside / 'secret.txt').resolve()}, outside {root}; "
-        "not followed (name it on the command line to read it)",
+        "not read (name it on the command line to read it)",
     }
     # Named on the command line, a link is the user's choice.
     (named,) = collect_sources([str(root / "to-secret.txt")])
@@ -84,3 +84,15 @@ def test_skipped_paths_are_reported_and_change_no_exit_code(
     assert "outside" in (report.files[1].error or "")
     assert report.exit_code == 0
     assert library.count_source_records() == 1
+
+
+def test_a_folder_reached_twice_is_read_once(tmp_path: Path) -> None:
+    root = tmp_path / "inbox"
+    (root / "2025-06").mkdir(parents=True)
+    (root / "2025-06" / "a.txt").write_text(GOOD)
+    (root / "0-latest").symlink_to(root / "2025-06")  # sorts first: read through the link
+    found = _by_name(root, [str(root)])
+    assert found == {
+        "0-latest/a.txt": None,
+        "2025-06": "a folder, already read (through a link); not read",
+    }

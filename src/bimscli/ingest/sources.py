@@ -183,7 +183,8 @@ def _directory_sources(root: Path) -> Iterator[InputSource]:
             if not target.is_relative_to(top):
                 yield _skipped(path, f"a link to {target}, outside {root}")
             elif target in seen:
-                yield _skipped(path, f"a link to {target}, a folder already read")
+                what = f"a link to {target}" if path.is_symlink() else "a folder"
+                yield _skipped(path, f"{what}, already read (through a link)")
             else:
                 seen.add(target)
                 kept.append(name)
@@ -194,7 +195,7 @@ def _directory_sources(root: Path) -> Iterator[InputSource]:
 
 def _skipped(path: Path, why: str) -> InputSource:
     follow = " (name it on the command line to read it)" if "outside" in why else ""
-    return InputSource(str(path), path=path, skipped=f"{why}; not followed{follow}")
+    return InputSource(str(path), path=path, skipped=f"{why}; not read{follow}")
 
 
 def _file_source(path: Path, top: Path, root: Path) -> InputSource:
