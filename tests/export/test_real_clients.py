@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from bibtexparser.entrypoint import parse_string as parse_bibtex
 from lxml import etree
+from markdown_it import MarkdownIt
 
-from bimscli.control_characters import drop_control_characters
+from bimscli.control_characters import CONTROL_CHARACTER, drop_control_characters
 from bimscli.export import ExportItem
 from bimscli.export.bibtex import Dialect, write_bibtex, written_fields
 from bimscli.export.choices import OutputFormat
@@ -24,6 +25,7 @@ from bimscli.formats import Sniff, detect_format
 from bimscli.model import Author, ParsedRecord, Record
 from tests.export.clients import (
     biber_tool_output,
+    require_tool,
     run_biber_validation,
     run_pandoc,
     run_pandoc_citeproc,
@@ -185,7 +187,9 @@ def test_pandoc_reads_the_injected_title_as_one_title(dialect: Dialect, tmp_path
     assert entry["title"].endswith("note = {INJECTED-NOTE}, pages = zz")
 
 
-def test_pandoc_renders_the_hostile_markdown_digest_without_html_or_links(tmp_path: Path) -> None:
+def test_pandoc_renders_the_hostile_markdown_digest_without_html_or_script_links(
+    tmp_path: Path,
+) -> None:
     items = HOSTILE_LIBRARY + generated_hostile_items(50)
     digest = tmp_path / "digest.md"
     digest.write_text(
@@ -194,5 +198,39 @@ def test_pandoc_renders_the_hostile_markdown_digest_without_html_or_links(tmp_pa
     )
     html = run_pandoc(digest, "markdown", "html")
     root = etree.fromstring(f"<body>{html}</body>")
-    assert {str(e.tag) for e in root.iter()} <= {"body", "p", "h2", "em", "strong", "sup", "sub"}
+    assert {str(e.tag) for e in root.iter()} <= {
+        "body",
+        "p",
+        "h2",
+        "em",
+        "strong",
+        "sup",
+        "sub",
+        "a",
+    }
+    for link in root.iter("a"):  # a DOI's or a URL's, never a script
+        assert str(link.get("href")).startswith(("https://", "http://")), etree.tostring(link)
     assert "<script" not in html
+
+
+@pytest.mark.parametrize("engine", ["pandoc", "citeproc-py"])
+def test_both_citeproc_engines_format_hostile_values_as_text(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandoc's citeproc (the default where pandoc is installed) and citeproc-py give a reading
+    list of the hostile works with no control character, no element and no link from data."""
+    if engine == "pandoc":
+        require_tool("pandoc")
+    monkeypatch.setenv("BIMS_CITEPROC", engine)
+    items = HOSTILE_LIBRARY + generated_hostile_items(30)
+    texts = {o: format_bibliography(items, "apa", o) for o in OutputFormat}
+    for text in texts.values():
+        assert CONTROL_CHARACTER.search(text) is None
+    html_root = etree.fromstring(f"<body>{texts[OutputFormat.HTML]}</body>")
+    rendered = MarkdownIt("commonmark", {"html": True}).render(texts[OutputFormat.MARKDOWN])
+    markdown_root = etree.fromstring(f"<body>{rendered}</body>")
+    allowed = {"body", "div", "p", "i", "b", "em", "strong", "sup", "sub", "span", "a"}
+    for root in (html_root, markdown_root):
+        assert {str(e.tag) for e in root.iter()} <= allowed
+        for link in root.iter("a"):
+            assert str(link.get("href")).startswith(("https://", "http://"))

