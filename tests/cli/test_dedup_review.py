@@ -149,6 +149,9 @@ def test_merge_and_unmerge_by_hand_take_pairs_off_the_review(reviewed: Path) -> 
     _bims(reviewed, "merge", "1", "3")
     _bims(reviewed, "unmerge", "1", "--record", "3", "--record", "4")
     assert _queue(reviewed) == []
+    explained = _bims(reviewed, "dedup", "--explain", "1")
+    assert "#1 ~ #3 (works 1 and 7): decided by a person on 20" in explained
+    assert ": review" not in explained
 
 
 def test_explain_prints_words_not_a_python_list(reviewed: Path) -> None:
