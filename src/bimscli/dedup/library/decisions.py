@@ -51,16 +51,13 @@ def merge_works(library: Library, work_ids: Sequence[int]) -> int:
     for work_id, group in zip(sorted(set(work_ids)), groups, strict=True):
         if not group:
             raise UsageError(f"no work {work_id}; see `bims list`")
-    _join(library, [r for g in groups for r in g], "merged by hand", work_ids)
-    return min(work_ids)
-
-
-def _join(library: Library, records: Sequence[int], reason: str, work_ids: Sequence[int]) -> None:
+    records = [r for g in groups for r in g]
     _remember(
         library, "must-link", [(a, b) for i, a in enumerate(records) for b in records[i + 1 :]]
     )
-    reasons = {r: (reason, json.dumps({"works": sorted(set(work_ids))})) for r in records}
+    reasons = {r: ("merged by hand", json.dumps({"works": sorted(set(work_ids))})) for r in records}
     apply_clusters(library, [tuple(records)], reasons)
+    return min(work_ids)
 
 
 def unmerge_work(library: Library, work_id: int, record_ids: Sequence[int] = ()) -> list[int]:

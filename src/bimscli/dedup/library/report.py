@@ -1,5 +1,7 @@
-"""What deduplication can tell a person: why a work holds its records, which pairs to review,
-and the groups in the benchmarks' format."""
+"""What deduplication can tell a person: why a work holds its records, the pairs the last run
+stored (flagged, borderline, linked), its evidence in words, and the groups in the
+benchmarks' format. :mod:`bimscli.dedup.library.review` turns the stored pairs into the
+review queue."""
 
 from __future__ import annotations
 
@@ -198,12 +200,6 @@ def explain_work(library: Library, work_id: int) -> WorkExplanation:
     )
     findings = tuple(stored_findings(library, records=ids))
     return WorkExplanation(work_id, members, pairs, decisions, findings)
-
-
-def pair_findings(library: Library, outcomes: Sequence[str]) -> list[PairFinding]:
-    """Stored pairs with one of ``outcomes`` (``review``, ``flag``, ``link``), one row per pair
-    of records (:func:`bimscli.dedup.library.review.review_queue` gives pairs of works)."""
-    return stored_findings(library, outcomes=outcomes)
 
 
 def duplicate_groups(library: Library) -> list[list[str]]:
