@@ -28,10 +28,11 @@ from bimscli.dedup.library.decisions import (
     Verdict,
     answer_pair,
     merge_works,
+    sides_now,
     unmerge_work,
 )
 from bimscli.dedup.library.report import WorkExplanation, duplicate_groups, explain_work
-from bimscli.dedup.library.review import pair_id, parse_pair_id, review_queue
+from bimscli.dedup.library.review import parse_pair_id, review_queue
 from bimscli.store import Library
 
 
@@ -89,17 +90,17 @@ def _answer_pairs(
     pairs = [(verdict, parse_pair_id(text)) for verdict, text in wanted]
     with library.transaction():
         answers = [answer_pair(library, works, verdict) for verdict, works in pairs]
+        now = [sides_now(library, answer) for answer in answers]
     if as_json:
-        typer.echo(json.dumps([_answer_json(a) for a in answers], indent=2))
+        rows = [_answer_json(a, works) for a, works in zip(answers, now, strict=True)]
+        typer.echo(json.dumps(rows, indent=2))
         return
-    for (_, works), answer in zip(pairs, answers, strict=True):
-        named = pair_id(*works)
+    for answer, (work_a, work_b) in zip(answers, now, strict=True):
         if answer.verdict is Verdict.ACCEPT:
-            console.print(f"accepted {named}: one work now, work {answer.work_a}")
+            console.print(f"accepted {answer.pair_id}: one work now, work {work_a}")
         else:
             console.print(
-                f"rejected {named}: different works ({answer.work_a} and {answer.work_b}),"
-                " never joined"
+                f"rejected {answer.pair_id}: different works ({work_a} and {work_b}), never joined"
             )
 
 
@@ -108,12 +109,12 @@ def _pair_texts(values: Sequence[str]) -> list[str]:
     return [t for v in values for t in v.replace(",", " ").split()]
 
 
-def _answer_json(answer: ReviewDecision) -> dict[str, object]:
+def _answer_json(answer: ReviewDecision, works_now: tuple[int, int]) -> dict[str, object]:
     return {
         "pair": answer.pair_id,
         "verdict": answer.verdict.value,
-        "works": [answer.work_a, answer.work_b],
         "records": [list(answer.records_a), list(answer.records_b)],
+        "works_now": list(works_now),
         "decided_at": answer.decided_at,
     }
 

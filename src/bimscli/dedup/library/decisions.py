@@ -96,7 +96,8 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ReviewDecision:
-    """An answer about a pair of works, with the records each work held when it was given."""
+    """An answer about a pair of works as the person named it (``work_a`` < ``work_b``), with
+    the records each side held when it was given (``records_a`` are ``work_a``'s side)."""
 
     id: int
     verdict: Verdict
@@ -127,9 +128,16 @@ def current_work(library: Library, work_id: int) -> int:
     return heir
 
 
+def sides_now(library: Library, answer: ReviewDecision) -> tuple[int, int]:
+    """The works the two sides of an answer are in now (the same work when accepted)."""
+    first_a, first_b = answer.records_a[0], answer.records_b[0]
+    where = membership(library, [first_a, first_b])
+    return where[first_a], where[first_b]
+
+
 def _was_found(library: Library, work_a: int, work_b: int) -> bool:
-    """True when a run found a pair of these works' records to review, or a person answered
-    about them before: only such pairs are answered by PAIR id (``bims merge`` joins any)."""
+    """True when the last run found a pair of these works' records to review: only such pairs
+    (or pairs answered before) are answered by PAIR id; ``bims merge`` joins any two works."""
     marks = ",".join("?" * len(REVIEWED_OUTCOMES))
     # Only "?" placeholders are formatted in; outcomes and ids are bound parameters.
     found = library.connection.execute(
@@ -139,14 +147,14 @@ def _was_found(library: Library, work_a: int, work_b: int) -> bool:
         " LIMIT 1",
         (*REVIEWED_OUTCOMES, work_a, work_b, work_b, work_a),
     ).fetchone()
-    return found is not None or _latest_answer(library, work_a, work_b) is not None
+    return found is not None
 
 
-def _latest_answer(library: Library, work_a: int, work_b: int) -> ReviewDecision | None:
+def _latest_answer(library: Library, named: tuple[int, int]) -> ReviewDecision | None:
     row = library.connection.execute(
         "SELECT id, verdict, work_a, work_b, records_a, records_b, decided_at"
         " FROM review_decisions WHERE work_a = ? AND work_b = ? ORDER BY id DESC LIMIT 1",
-        sorted((work_a, work_b)),
+        named,
     ).fetchone()
     if row is None:
         return None
@@ -163,79 +171,89 @@ def _latest_answer(library: Library, work_a: int, work_b: int) -> ReviewDecision
 
 
 def _record_answer(
-    library: Library, verdict: Verdict, works: tuple[int, int], sides: tuple[list[int], list[int]]
+    library: Library,
+    verdict: Verdict,
+    named: tuple[int, int],
+    sides: tuple[Sequence[int], Sequence[int]],
 ) -> ReviewDecision:
-    (work_a, records_a), (work_b, records_b) = sorted(zip(works, sides, strict=True))
     stamp = now_iso()
+    records_a, records_b = (sorted(side) for side in sides)
     cursor = library.connection.execute(
         "INSERT INTO review_decisions (work_a, work_b, verdict, records_a, records_b, decided_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (work_a, work_b, verdict.value, json.dumps(records_a), json.dumps(records_b), stamp),
+        (*named, verdict.value, json.dumps(records_a), json.dumps(records_b), stamp),
     )
-    return ReviewDecision(
-        int(cursor.lastrowid or 0),
-        verdict,
-        work_a,
-        work_b,
-        tuple(records_a),
-        tuple(records_b),
-        stamp,
-    )
+    rid = int(cursor.lastrowid or 0)
+    return ReviewDecision(rid, verdict, *named, tuple(records_a), tuple(records_b), stamp)
+
+
+def _works_now(library: Library, named: tuple[int, int]) -> tuple[int, int, ReviewDecision | None]:
+    """Where the two sides of a named pair are now. A pair answered before is followed by its
+    records (a rejection may have split an accepted work, so a named id may be stale); any
+    other by the works' ids, through merges."""
+    latest = _latest_answer(library, named)
+    if latest is not None:
+        return *sides_now(library, latest), latest
+    return current_work(library, named[0]), current_work(library, named[1]), None
 
 
 def answer_pair(library: Library, works: tuple[int, int], verdict: Verdict) -> ReviewDecision:
     """Accept (join) or reject (keep apart for ever) a pair of works from the review.
 
-    Inside a transaction. Either answer undoes the other; rejecting a pair accepted earlier
-    splits the work back into what the two works held. Raises :class:`UsageError` for works
-    the review never listed (join those with ``bims merge``).
+    Inside a transaction. The latest answer about a pair stands: either answer undoes the
+    other, and rejecting a pair accepted earlier splits the work back into what the two works
+    held. Raises :class:`UsageError` for works the review never listed (``bims merge`` joins
+    any two works).
     """
-    named = pair_id(*works)
-    work_a, work_b = (current_work(library, w) for w in works)
+    named = (min(works), max(works))
+    work_a, work_b, latest = _works_now(library, named)
     if work_a == work_b:
-        return _answer_one_work(library, works, work_a, verdict)
-    if not _was_found(library, work_a, work_b):
+        return _answer_one_work(library, named, work_a, verdict, latest)
+    if latest is None and not _was_found(library, work_a, work_b):
         raise UsageError(
-            f"works {work_a} and {work_b} ({named}) are not a pair to review;"
+            f"works {work_a} and {work_b} ({pair_id(*named)}) are not a pair to review;"
             f" see `bims dedup --review`, or join any two works with `bims merge {work_a} {work_b}`"
         )
     sides = (library.work_record_ids(work_a), library.work_record_ids(work_b))
     across = [(a, b) for a in sides[0] for b in sides[1]]
     if verdict is Verdict.REJECT:
         _remember(library, "cannot-link", across)
-        return _record_answer(library, verdict, (work_a, work_b), sides)
+        return _record_answer(library, verdict, named, sides)
     # Links across the two works are enough to keep every record together (links chain), and
     # are exactly what taking the answer back removes.
     _remember(library, "must-link", across)
     records = (*sides[0], *sides[1])
     reason = ("accepted in review", json.dumps({"works": [work_a, work_b]}))
     apply_clusters(library, [records], dict.fromkeys(records, reason))
-    return _record_answer(library, verdict, (work_a, work_b), sides)
+    return _record_answer(library, verdict, named, sides)
 
 
 def _answer_one_work(
-    library: Library, works: tuple[int, int], work: int, verdict: Verdict
+    library: Library,
+    named: tuple[int, int],
+    work: int,
+    verdict: Verdict,
+    latest: ReviewDecision | None,
 ) -> ReviewDecision:
-    """The two works are one now: a rejection splits an accepted pair back; else say so."""
-    accepted = _latest_answer(library, *works)
-    named = pair_id(*works)
-    if verdict is Verdict.ACCEPT or accepted is None or accepted.verdict is not Verdict.ACCEPT:
+    """The two works are one now: a rejection splits it along the sides of the last answer
+    about the pair; without one (or to accept), say what to do instead."""
+    if verdict is Verdict.ACCEPT or latest is None:
         raise UsageError(
-            f"works {named} are one work already (work {work}); see `bims dedup --explain {work}`"
+            f"works {pair_id(*named)} are one work already (work {work});"
+            f" see `bims dedup --explain {work}`"
             + ("" if verdict is Verdict.ACCEPT else f", split it with `bims unmerge {work}`")
         )
     members = library.work_record_ids(work)
-    leaving = [r for r in accepted.records_b if r in members]
+    leaving = [r for r in latest.records_b if r in members]
     staying = [r for r in members if r not in leaving]
     if not leaving or not staying:
-        raise UsageError(f"work {work} no longer holds both sides of {named}; see `bims unmerge`")
+        raise UsageError(
+            f"work {work} no longer holds both sides of {pair_id(*named)}; see `bims unmerge`"
+        )
     _remember(library, "cannot-link", [(a, b) for a in staying for b in leaving])
     reasons = {r: ("rejected in review", json.dumps({"from": work})) for r in leaving}
     apply_clusters(library, [tuple(staying), tuple(leaving)], reasons)
-    # The part with the lowest record keeps the work's id, whichever side that is.
-    now = membership(library, [staying[0], leaving[0]])
-    works_now = (now[staying[0]], now[leaving[0]])
-    return _record_answer(library, verdict, works_now, (staying, leaving))
+    return _record_answer(library, verdict, named, (staying, leaving))
 
 
 def undo_answer(library: Library, answer: ReviewDecision) -> tuple[int, int]:
@@ -253,5 +271,4 @@ def undo_answer(library: Library, answer: ReviewDecision) -> tuple[int, int]:
     if answer.verdict is Verdict.ACCEPT:
         reasons = dict.fromkeys(answer.records_b, ("undone in review", "{}"))
         apply_clusters(library, [answer.records_a, answer.records_b], reasons)
-    now = membership(library, [answer.records_a[0], answer.records_b[0]])
-    return now[answer.records_a[0]], now[answer.records_b[0]]
+    return sides_now(library, answer)
