@@ -137,7 +137,8 @@ def _review(
         except KeyboardInterrupt:
             console.print("\nstopped; every answer given so far is saved")
             raise typer.Exit(130) from None
-        console.print(session.summary())
+        if session.accepted or session.rejected or session.skipped:
+            console.print(session.summary())
         return
     _render_review(library, as_json=as_json)
 
