@@ -143,6 +143,8 @@ def add_command(
         console.print(f"{escape(given)}: already work {work_id}")
     for given in report.not_found:
         err_console.print(f"[yellow]{escape(given)}: not found in any service asked[/]")
+    for conflict in report.conflicts:
+        err_console.print(f"[yellow]conflict:[/] {escape(conflict)}")
     for problem in report.problems:
         err_console.print(f"[red]problem:[/] {escape(problem)}")
     if report.enrich is not None:
