@@ -27,7 +27,7 @@ def _settings(source: str, offline: bool, cache_days: float) -> enrich.EnrichSet
         cache_dir=default_cache_dir(),
         expire_after=timedelta(days=cache_days),
         offline=offline,
-    )
+    ).with_environment_limits()
     return enrich.EnrichSettings.from_environment(http, enrich.parse_services(source))
 
 

@@ -20,7 +20,7 @@ import email.utils
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,17 @@ from bimscli.errors import (
     NotCachedError,
     ServiceUnavailableError,
     UnusableAnswerError,
+    UsageError,
 )
 from bimscli.net._attempt import RETRY_STATUSES, Failure, Limits, Sender, out_of_time
 from bimscli.net.cache import AnswerCache, StoredAnswer
-from bimscli.net.secrets import SECRET_PARAMETERS, public_url, redact, redact_answer
+from bimscli.net.secrets import (
+    SECRET_PARAMETERS,
+    RedactingLogFilter,
+    public_url,
+    redact,
+    redact_answer,
+)
 
 __all__ = [
     "RETRY_STATUSES",
@@ -104,6 +111,36 @@ class HttpSettings:
     user_agent: str = USER_AGENT
     deadline: float = DEFAULT_DEADLINE
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+
+    def with_environment_limits(self, environ: Mapping[str, str] = os.environ) -> HttpSettings:
+        """These settings with the limits set in ``BIMS_HTTP_TIMEOUT`` (seconds),
+        ``BIMS_HTTP_DEADLINE`` (seconds) and ``BIMS_HTTP_MAX_ANSWER_MB`` (MiB), where set.
+
+        >>> limits = HttpSettings().with_environment_limits({"BIMS_HTTP_MAX_ANSWER_MB": "0.5"})
+        >>> limits.max_answer_bytes, limits.deadline
+        (524288, 120.0)
+        """
+        timeout = _positive(environ, "BIMS_HTTP_TIMEOUT", self.timeout)
+        deadline = _positive(environ, "BIMS_HTTP_DEADLINE", self.deadline)
+        mebibytes = _positive(environ, "BIMS_HTTP_MAX_ANSWER_MB", self.max_answer_bytes / 2**20)
+        return replace(
+            self, timeout=timeout, deadline=deadline, max_answer_bytes=int(mebibytes * 2**20)
+        )
+
+
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise UsageError(
+            f"{name} must be a positive number, not {text!r}; unset it for the default"
+        )
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +233,8 @@ class HttpClient:
         self._sleep = sleep
         self._limiters: dict[str, RateLimiter] = {}
         self._secrets: set[str] = set()
+        self._log_filter = RedactingLogFilter(self._secrets)
+        self._log_filter.install()
 
     @property
     def network_requests(self) -> int:
@@ -210,6 +249,7 @@ class HttpClient:
 
     def close(self) -> None:
         """Close the session and the cache file."""
+        self._log_filter.remove()
         self._sender.close()
         if self._cache is not None:
             self._cache.close()

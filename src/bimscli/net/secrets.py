@@ -8,7 +8,8 @@ request as provenance and messages show it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Collection, Iterable, Mapping
 from urllib.parse import quote, quote_plus, unquote_plus, urlencode, urlsplit, urlunsplit
 
 SECRET_PARAMETERS = ("api_key", "email", "mailto", "tool", "x-api-key", "Authorization")
@@ -79,3 +80,33 @@ def public_url(url: str, params: Mapping[str, str] | None = None) -> str:
     existing = parts.query
     encoded = "&".join(q for q in (existing, urlencode(query)) if q)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, encoded, ""))
+
+
+class RedactingLogFilter(logging.Filter):
+    """Takes the secrets out of log records: urllib3 logs each request line, query and all, at
+    DEBUG level, which a program using bims as a library may well show."""
+
+    LOGGERS = ("urllib3.connectionpool", "urllib3.connection", "urllib3.response")
+
+    def __init__(self, secrets: Collection[str]) -> None:
+        super().__init__()
+        self.secrets = secrets  # shared with the HTTP client: keys it learns later count too
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record, its message without secrets."""
+        if self.secrets:
+            message = record.getMessage()
+            cleaned = redact(message, self.secrets)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return True
+
+    def install(self) -> None:
+        """Filter the records of urllib3's loggers."""
+        for name in self.LOGGERS:
+            logging.getLogger(name).addFilter(self)
+
+    def remove(self) -> None:
+        """Stop filtering."""
+        for name in self.LOGGERS:
+            logging.getLogger(name).removeFilter(self)
