@@ -23,7 +23,7 @@ from bimscli.net._body import (
     UnknownEncodingError,
     read_body,
 )
-from bimscli.net._deadline import DeadlineAdapter, Watch, watching
+from bimscli.net._deadline import DeadlineAdapter, Watch, Watchdog
 from bimscli.net._redirects import REDIRECT_STATUSES, Hop, RedirectRefusedError, next_hop
 from bimscli.net.cache import StoredAnswer
 from bimscli.net.secrets import redact_answer
@@ -139,11 +139,13 @@ class Sender:
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = user_agent
         self.session.headers["Accept-Encoding"] = ACCEPTED_ENCODINGS
+        self.watchdog = Watchdog()
         self.sent = 0
 
     def close(self) -> None:
-        """Close the session's connections."""
+        """Close the session's connections and end the watchdog."""
         self.session.close()
+        self.watchdog.close()
 
     def attempt(
         self,
@@ -154,7 +156,7 @@ class Sender:
     ) -> StoredAnswer | Failure:
         """One attempt at ``first`` (sent with the caller's ``headers``), redirects followed."""
         # The exceptions' texts may hold the URL with its key: only their type is ever shown.
-        with watching(deadline) as watch:
+        with self.watchdog.watching(deadline) as watch:
             try:
                 return self._exchange(first, headers, secrets, watch)
             except (DeadlinePassedError, *_REFUSALS, *_TIMEOUTS, *_BROKEN) as exc:

@@ -1,10 +1,11 @@
 """A deadline for a whole request: connection, headers and body, not only each read.
 
 A socket timeout bounds each read; a server that sends one byte a second never trips it. While
-a request is *watched* (:func:`watching`), every connection that starts waiting for an answer
-hands its socket to the watch, and when the deadline passes the watch shuts that socket down:
-the blocked read returns at once, whether it waits for headers or for the body. The requests
-session must send through :class:`DeadlineAdapter`, whose connections do the handing over.
+a request is watched (:meth:`Watchdog.watching`), every connection that starts waiting for an
+answer hands its socket to the watch, and when the deadline passes the watchdog shuts that
+socket down: the blocked read returns at once, whether it waits for headers or for the body.
+The requests session must send through :class:`DeadlineAdapter`, whose connections do the
+handing over.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.response import BaseHTTPResponse
 
 
 class Watch:
@@ -32,8 +32,6 @@ class Watch:
         self._sockets: list[socket.socket] = []
         self._armed = True
         self.expired = False
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
-        self._timer.daemon = True
 
     def follow(self, sock: socket.socket | None) -> None:
         """Watch ``sock`` too (shut it at once when the deadline has already passed)."""
@@ -49,7 +47,8 @@ class Watch:
         """Seconds left before the deadline (0 once it has passed)."""
         return max(0.0, self.deadline - time.monotonic())
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """The deadline has passed: shut every socket followed, unless the request is over."""
         with self._lock:
             if not self._armed:
                 return
@@ -57,13 +56,8 @@ class Watch:
             for sock in self._sockets:
                 _shut(sock)
 
-    def start(self) -> None:
-        """Start the clock."""
-        self._timer.start()
-
     def stop(self) -> None:
         """The request is over: its sockets are no longer this watch's to shut."""
-        self._timer.cancel()
         with self._lock:
             self._armed = False
             self._sockets.clear()
@@ -77,17 +71,56 @@ def _shut(sock: socket.socket) -> None:
 _current = threading.local()
 
 
-@contextmanager
-def watching(deadline: float) -> Iterator[Watch]:
-    """Watch every connection this thread waits on until the block ends or ``deadline``."""
-    watch = Watch(deadline)
-    _current.watch = watch
-    watch.start()
-    try:
-        yield watch
-    finally:
-        watch.stop()
-        _current.watch = None
+class Watchdog:
+    """One thread that expires the watch of the request in flight when its deadline passes.
+
+    One thread for all the requests of a client, rather than a timer thread per request:
+    starting a thread costs about a millisecond, as much as a request to a local server.
+    """
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._watch: Watch | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @contextmanager
+    def watching(self, deadline: float) -> Iterator[Watch]:
+        """Watch every connection this thread waits on until the block ends or ``deadline``."""
+        watch = Watch(deadline)
+        with self._wake:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="bims-deadline", daemon=True)
+                self._thread.start()
+            self._watch = watch
+            self._wake.notify()
+        _current.watch = watch
+        try:
+            yield watch
+        finally:
+            _current.watch = None
+            watch.stop()
+            with self._wake:
+                if self._watch is watch:
+                    self._watch = None
+
+    def close(self) -> None:
+        """End the thread."""
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+
+    def _run(self) -> None:
+        with self._wake:
+            while not self._closed:
+                watch = self._watch
+                if watch is None:
+                    self._wake.wait()
+                elif watch.remaining() > 0:
+                    self._wake.wait(watch.remaining())
+                else:
+                    watch.expire()
+                    self._watch = None
 
 
 def _follow_current(sock: socket.socket | None) -> None:
@@ -140,9 +173,3 @@ class DeadlineAdapter(HTTPAdapter):
         if type(manager) is urllib3.ProxyManager:
             manager.pool_classes_by_scheme = _POOLS
         return manager
-
-
-def connection_of(raw: BaseHTTPResponse) -> HTTPConnection | None:
-    """The connection a streamed answer is read from, if urllib3 still holds it."""
-    connection = getattr(raw, "connection", None)
-    return connection if isinstance(connection, HTTPConnection) else None
