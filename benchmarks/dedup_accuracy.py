@@ -23,13 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bimscli.clustering import dedup_library
 from bimscli.dedup import DEFAULT_THRESHOLD, RecordFeatures, deduplicate, features_from_record
-from bimscli.dedup_report import duplicate_groups
+from bimscli.dedup.library.clustering import dedup_library
+from bimscli.dedup.library.report import duplicate_groups
 from bimscli.formats.csv_table import FORMAT
 from bimscli.ingest import ingest_sources
+from bimscli.ingest.sources import InputSource
 from bimscli.model import ParsedRecord, Record
-from bimscli.sources import InputSource
 from bimscli.store import Library
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "dedup"

@@ -33,10 +33,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bimscli.clustering import dedup_library, dedup_new_records
-from bimscli.collector import collector_paused
 from bimscli.dedup import build_index, deduplicate, features_from_record, match_new
+from bimscli.dedup.collector import collector_paused
 from bimscli.dedup.features import RecordFeatures
+from bimscli.dedup.library.clustering import dedup_library, dedup_new_records
 from bimscli.formats import get_format
 from bimscli.model import Author, Identifiers, ParsedRecord, PartialDate, Position, Record
 from bimscli.store import Library

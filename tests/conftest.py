@@ -80,15 +80,15 @@ def library(library_path: Path) -> Iterator[Library]:
 @pytest.fixture
 def child_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the inputs an ingest reads in a child process during the test (a spy)."""
-    import bimscli.ingest  # noqa: PLC0415 - only tests that spy on the reading process need it
-    import bimscli.reading_process  # noqa: PLC0415
+    import bimscli.ingest.reading_process  # noqa: PLC0415
+    import bimscli.ingest.run  # noqa: PLC0415 - only tests that spy on the reading process need it
 
     names: list[str] = []
-    real = bimscli.reading_process.batches_read_in_process
+    real = bimscli.ingest.reading_process.batches_read_in_process
 
     def spy(source: Any, *args: Any, **kwargs: Any) -> Any:
         names.append(source.name)
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(bimscli.ingest, "batches_read_in_process", spy)
+    monkeypatch.setattr(bimscli.ingest.run, "batches_read_in_process", spy)
     return names

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bimscli.model import Entry
-from bimscli.serialize import dumps_pretty, entry_to_builtins
+from bimscli.store.serialize import dumps_pretty, entry_to_builtins
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REGENERATE = os.environ.get("BIMS_REGENERATE_GOLDEN") == "1"

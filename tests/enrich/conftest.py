@@ -10,8 +10,8 @@ import pytest
 import bimscli.formats
 from bimscli.formats.base import SourceFormat
 from bimscli.ingest import ingest_sources
+from bimscli.ingest.sources import collect_sources
 from bimscli.model import Entry
-from bimscli.sources import collect_sources
 from bimscli.store import Library
 from tests.replay_server import SEED_DOIS, replay_server, services_env
 

@@ -21,8 +21,8 @@ from bimscli.enrich import (
 )
 from bimscli.errors import UsageError
 from bimscli.ingest import ingest_sources
+from bimscli.ingest.sources import collect_sources
 from bimscli.net.http import HttpSettings
-from bimscli.sources import collect_sources
 from bimscli.store import Library
 from tests.replay_server import SEED_DOIS, ReplayServer
 
@@ -33,7 +33,7 @@ CROSSREF_ONLY = (Service.CROSSREF,)
 def _settings(
     cache: Path, services: tuple[Service, ...] = CROSSREF_ONLY, **http: object
 ) -> EnrichSettings:
-    options: dict[str, object] = {"cache_dir": cache, "timeout": 2.0, "backoff": 0.05}
+    options: dict[str, object] = {"cache_dir": cache, "timeout": 10.0, "backoff": 0.05}
     options.update(http)
     return EnrichSettings(HttpSettings(**options), services)  # type: ignore[arg-type]
 

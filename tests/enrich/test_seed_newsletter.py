@@ -9,12 +9,12 @@ import itertools
 from pathlib import Path
 
 import bimscli.formats
-from bimscli.clustering import dedup_library
+from bimscli.dedup.library.clustering import dedup_library
 from bimscli.enrich import ALL_SERVICES, EnrichSettings, enrich_targets, select_targets
 from bimscli.enrich.run import FORMAT_OF
 from bimscli.ingest import ingest_sources
+from bimscli.ingest.sources import collect_sources, sniff
 from bimscli.net.http import HttpSettings
-from bimscli.sources import collect_sources, sniff
 from bimscli.store import Library
 from tests.golden import FIXTURES
 from tests.replay_server import SEED_DOIS, ReplayServer

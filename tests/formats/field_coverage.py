@@ -14,7 +14,7 @@ from typing import Any
 from bimscli.formats._months import month_number
 from bimscli.identifiers import normalize_doi
 from bimscli.model import ParsedRecord
-from bimscli.serialize import record_to_builtins
+from bimscli.store.serialize import record_to_builtins
 
 
 def _words(text: str) -> set[str]:

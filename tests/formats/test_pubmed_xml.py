@@ -163,7 +163,7 @@ def test_unsafe_documents_are_refused_quickly(data: bytes) -> None:
     started = time.perf_counter()
     with pytest.raises(UnsafeInputError, match="never expands XML entities"):
         parse_bytes(data)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 5  # an expansion would take minutes, not seconds
 
 
 def test_doctype_beyond_the_head_is_still_refused() -> None:
@@ -180,7 +180,7 @@ def test_pubmed_doctype_is_read_without_fetching_the_dtd() -> None:
     started = time.perf_counter()
     entries = parse_bytes((doctype + article_set(7) + "</PubmedArticleSet>").encode())
     assert list(records(entries)) == ["7"]
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 5  # an expansion would take minutes, not seconds
 
 
 @pytest.mark.parametrize(

@@ -23,13 +23,18 @@ def cache_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_client(cache_dir: Path) -> Iterator[MakeClient]:
-    """Builds HTTP clients with short timeouts and backoff, closed after the test."""
+    """Builds HTTP clients with short backoff, closed after the test.
+
+    The timeout is generous: the tests run on busy machines, where a local answer can take a
+    second to arrive. Tests about timeouts pass their own short ``timeout`` and stall the server
+    for much longer than it.
+    """
     clients: list[HttpClient] = []
 
     def make(**overrides: object) -> HttpClient:
         settings: dict[str, object] = {
             "cache_dir": cache_dir,
-            "timeout": 0.5,
+            "timeout": 10.0,
             "backoff": 0.05,
             "max_retries": 3,
             "max_wait": 5.0,

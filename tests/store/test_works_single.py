@@ -14,8 +14,8 @@ from bimscli.model import (
     Record,
     RelatedWork,
 )
-from bimscli.serialize import record_to_json
-from bimscli.works import Member, _derive_many, _derive_single, derive_work
+from bimscli.store.serialize import record_to_json
+from bimscli.store.works import Member, _derive_many, _derive_single, derive_work
 
 # Empty strings, None and words that differ only by case: what the two paths treat specially.
 texts = st.sampled_from(["", "Tumour", "tumour", "TUMOUR", "Cell", "x"])

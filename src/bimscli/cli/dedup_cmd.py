@@ -10,11 +10,11 @@ from rich.table import Table
 from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, state
-from bimscli.clustering import ClusterChanges, dedup_library
-from bimscli.decisions import merge_works, unmerge_work
 from bimscli.dedup import DEFAULT_THRESHOLD
 from bimscli.dedup.engine import groups_csv
-from bimscli.dedup_report import (
+from bimscli.dedup.library.clustering import ClusterChanges, dedup_library
+from bimscli.dedup.library.decisions import merge_works, unmerge_work
+from bimscli.dedup.library.report import (
     WorkExplanation,
     duplicate_groups,
     explain_work,

@@ -21,7 +21,7 @@ from bimscli import ingest
 from bimscli.cli import enrich_cmd
 from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.formats import format_names, get_format
-from bimscli.sources import collect_sources
+from bimscli.ingest.sources import collect_sources
 
 LARGE_INPUT = 4 * 1024 * 1024
 """Inputs at least this big show a progress bar (on a terminal only)."""
@@ -35,7 +35,7 @@ class _RichProgress(ingest.Progress):
     """A progress bar on stderr for large inputs; silent when stderr is not a terminal.
 
     The bar is redrawn as bytes are read, not by rich's refresh thread: an ingest forks a
-    reading process only when it runs no other thread (:mod:`bimscli.reading_process`).
+    reading process only when it runs no other thread (:mod:`bimscli.ingest.reading_process`).
     """
 
     def __init__(self) -> None:

@@ -15,9 +15,9 @@ from itertools import combinations
 from rapidfuzz.distance import Indel
 from rapidfuzz.process import extract
 
-from bimscli.collector import collector_paused
 from bimscli.dedup.blocking import BlockingIndex
 from bimscli.dedup.cluster import NO_DECISIONS, ConstrainedUnionFind, UserDecisions
+from bimscli.dedup.collector import collector_paused
 from bimscli.dedup.features import RecordFeatures
 from bimscli.dedup.match import (
     DEFAULT_THRESHOLD,

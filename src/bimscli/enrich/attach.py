@@ -16,8 +16,8 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz
 
-from bimscli.clustering import dedup_new_records
-from bimscli.decisions import remember_link
+from bimscli.dedup.library.clustering import dedup_new_records
+from bimscli.dedup.library.decisions import remember_link
 from bimscli.formats import get_format
 from bimscli.identifiers import normalize_doi
 from bimscli.model import DocumentHeader, ParsedRecord, Record
@@ -25,7 +25,7 @@ from bimscli.net.services import Payload
 from bimscli.store import Library
 from bimscli.store.dedup_index import index_records
 from bimscli.store.prepared import create_single_record_works
-from bimscli.works import Member, derive_work
+from bimscli.store.works import Member, derive_work
 
 REPORTED_FIELDS = ("title", "authors", "journal", "abstract", "date", "volume", "pages")
 TITLE_SIMILARITY = 90.0

@@ -4,6 +4,9 @@ formatted bibliographies.
 Every writer takes an iterable of :class:`ExportItem` values (a stored citation key, the work's
 record and its tags) and returns text. Writers are pure: no library access, no files; choosing
 what to export and assigning keys (see :mod:`bimscli.export.citekeys`) happen before.
+:mod:`bimscli.export.stored_keys` gives each work its citation key on its first export and keeps
+it in the library, and :mod:`bimscli.export.library_export` chooses the works to export; these
+two read the store, so export sits above the store and tagging.
 """
 
 from __future__ import annotations

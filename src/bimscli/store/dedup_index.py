@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from bimscli.collector import collector_paused
 from bimscli.dedup import RecordFeatures, features_from_record
 from bimscli.dedup.blocking import MAX_BLOCK, MAX_ID_BLOCK, blocking_keys
+from bimscli.dedup.collector import collector_paused
 from bimscli.model import Record
-from bimscli.serialize import features_from_msgpack, features_to_msgpack, record_from_json
 from bimscli.store.library import Library
+from bimscli.store.serialize import features_from_msgpack, features_to_msgpack, record_from_json
 
 FEATURES_VERSION = "1"
 """Bump when :func:`features_from_record` changes: stored features are then rebuilt."""

@@ -1,6 +1,6 @@
 """Storing new source records, each in a work of its own, with their deduplication index.
 
-What is stored is computed beforehand (:mod:`bimscli.prepare`, possibly in another process);
+What is stored is computed beforehand (:mod:`bimscli.store.prepare`, possibly in another process);
 here are only the inserts, one ``executemany`` per table and batch.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Iterator, Sequence
 from bimscli.errors import LibraryError
 from bimscli.formats.base import SourceFormat
 from bimscli.model import ParsedRecord
-from bimscli.prepare import PreparedRecord, WorkColumns, single_work_columns
 from bimscli.store.dedup_index import store_index
 from bimscli.store.library import Library, now_iso
+from bimscli.store.prepare import PreparedRecord, WorkColumns, single_work_columns
 
 
 def store_prepared(library: Library, input_id: int, batch: Sequence[PreparedRecord]) -> None:

@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from bimscli.model import DocumentHeader, Record
-from bimscli.serialize import record_from_json
-from bimscli.works import Member, derive_work
+from bimscli.store.serialize import record_from_json
+from bimscli.store.works import Member, derive_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,9 @@ class FailureRow:
     line: int
     raw: str
     message: str
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    """What resolved it: ``input N`` (the same bytes ingested cleanly) or ``by hand``."""
 
 
 def input_row(row: sqlite3.Row | tuple[object, ...]) -> InputRow:

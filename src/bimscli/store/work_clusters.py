@@ -3,8 +3,8 @@
 Work ids are stable: when records join, the work with the lowest id survives and takes over
 the tags and citation key rows of the works that emptied (their keys stay as aliases, their
 ids are remembered and never reused); when a work is split, the part with its lowest record
-keeps the id. Deduplication runs (:mod:`bimscli.clustering`) and people's merges and
-separations (:mod:`bimscli.decisions`) both end here.
+keeps the id. Deduplication runs (:mod:`bimscli.dedup.library.clustering`) and people's merges and
+separations (:mod:`bimscli.dedup.library.decisions`) both end here.
 """
 
 from __future__ import annotations

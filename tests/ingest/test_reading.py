@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from tests.golden import FIXTURES
 
 from bimscli.errors import LibraryError
 from bimscli.formats import detect_format
+from bimscli.ingest.reading import (
+    encoded_batches,
+    prepare_encoded_batch,
+    prepared_batches,
+    read_entries,
+)
+from bimscli.ingest.sources import InputSource, sniff
 from bimscli.model import (
     DocumentHeader,
     Entry,
@@ -15,17 +23,9 @@ from bimscli.model import (
     Position,
     Record,
 )
-from bimscli.prepare import prepare_record
-from bimscli.reading import (
-    encoded_batches,
-    prepare_encoded_batch,
-    prepared_batches,
-    read_entries,
-)
-from bimscli.sources import InputSource, sniff
 from bimscli.store import Library
+from bimscli.store.prepare import prepare_record
 from bimscli.store.prepared import store_prepared
-from tests.golden import FIXTURES
 
 
 def _parsed(n: int) -> ParsedRecord:

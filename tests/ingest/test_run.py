@@ -8,15 +8,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from tests.conftest import TEST_FORMAT
+from tests.golden import FIXTURES
 
 import bimscli.formats
 from bimscli.formats.base import SourceFormat
 from bimscli.ingest import FileStatus, ingest_sources
+from bimscli.ingest.sources import InputSource, collect_sources
 from bimscli.model import Entry
-from bimscli.sources import InputSource, collect_sources
 from bimscli.store import Library
-from tests.conftest import TEST_FORMAT
-from tests.golden import FIXTURES
 
 GOOD = "#testlines\na|First paper|10.1000/a\nb|Second paper|doi:10.1000/B\n"
 

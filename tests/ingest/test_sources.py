@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bimscli.errors import InputError, UsageError
-from bimscli.sources import InputSource, collect_sources, decode_text, iter_lines, sniff
+from bimscli.ingest.sources import InputSource, collect_sources, decode_text, iter_lines, sniff
 
 
 def test_directories_are_read_recursively_in_name_order(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 Parsing a record takes more CPU than preparing, storing and matching it together, and needs
 nothing from the library. For a large input a forked child therefore parses and sends each
 batch of records through a pipe as plain values, their records as JSON; the ingest prepares
-(:mod:`bimscli.prepare`) and stores a batch while the child parses the next. The two run on
+(:mod:`bimscli.store.prepare`) and stores a batch while the child parses the next. The two run on
 two cores, so an ingest takes little more wall time than its parser alone. The JSON gives back
 exactly the parsed record, so the library is the same as when one process does everything.
 
@@ -28,14 +28,14 @@ from typing import Literal, TypeAlias
 
 from bimscli.errors import BimsError
 from bimscli.formats.base import SourceFormat
-from bimscli.reading import (
+from bimscli.ingest.reading import (
     Batch,
     EncodedBatch,
     encoded_batches,
     prepare_encoded_batch,
     read_entries,
 )
-from bimscli.sources import InputSource
+from bimscli.ingest.sources import InputSource
 
 
 class InReadingProcessError(Exception):
@@ -203,7 +203,7 @@ def batches_read_in_process(
     on_read: Callable[[int], None],
     first_id: int,
 ) -> Iterator[Iterator[Batch]]:
-    """The batches :func:`bimscli.reading.read_batches` gives, parsed by a forked child.
+    """The batches :func:`bimscli.ingest.reading.read_batches` gives, parsed by a forked child.
 
     Leaving the block stops the child if it is still running, whatever ended the block.
     """

@@ -14,9 +14,9 @@ from typing import NamedTuple
 from bimscli.dedup import features_from_record
 from bimscli.dedup.blocking import blocking_keys
 from bimscli.model import ParsedRecord, Record
-from bimscli.serialize import features_to_msgpack, record_from_json, record_to_json
 from bimscli.store.raw_text import stored_raw
-from bimscli.works import Member, derive_work
+from bimscli.store.serialize import features_to_msgpack, record_from_json, record_to_json
+from bimscli.store.works import Member, derive_work
 
 
 class WorkColumns(NamedTuple):

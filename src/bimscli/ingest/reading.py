@@ -1,7 +1,7 @@
-"""Reading an input into batches of prepared records (:mod:`bimscli.prepare`).
+"""Reading an input into batches of prepared records (:mod:`bimscli.store.prepare`).
 
 The input is streamed when its format's parser can stream, and a batch at a time is held, so
-memory stays flat however big the file. A reading process (:mod:`bimscli.reading_process`)
+memory stays flat however big the file. A reading process (:mod:`bimscli.ingest.reading_process`)
 sends batches of encoded records instead, which the ingest then prepares: the same batches.
 """
 
@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bimscli.formats.base import SourceFormat
+from bimscli.ingest.sources import InputSource, decode_text, iter_lines, stream_damage
 from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure, Position
-from bimscli.prepare import (
+from bimscli.store.prepare import (
     EncodedRecord,
     PreparedRecord,
     encode_parsed,
     prepare_encoded,
     prepare_record,
 )
-from bimscli.sources import InputSource, decode_text, iter_lines, stream_damage
 
 T = TypeVar("T")
 

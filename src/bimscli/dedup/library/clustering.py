@@ -2,8 +2,9 @@
 
 The matching itself is :mod:`bimscli.dedup` (pure). This module runs it over the library:
 the whole library (``bims dedup``), or new records against the records that share a blocking
-key with them (each ingested file), taking what people decided (:mod:`bimscli.decisions`) as
-given; :mod:`bimscli.store.work_clusters` applies the clusters found to the works.
+key with them (each ingested file), taking what people decided
+(:mod:`bimscli.dedup.library.decisions`) as given; :mod:`bimscli.store.work_clusters` applies
+the clusters found to the works.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bimscli.collector import collector_paused
 from bimscli.dedup import (
     DEFAULT_THRESHOLD,
     DedupResult,
@@ -24,6 +24,7 @@ from bimscli.dedup import (
     UserDecisions,
     deduplicate,
 )
+from bimscli.dedup.collector import collector_paused
 from bimscli.dedup.engine import joined_library_groups, judge_blocks, resolve, vetoes_among
 from bimscli.model import Record
 from bimscli.store import Library

@@ -13,20 +13,21 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bimscli.clustering import dedup_indexed_records
-from bimscli.collector import collector_relaxed
+from bimscli.dedup.collector import collector_relaxed
+from bimscli.dedup.library.clustering import dedup_indexed_records
 from bimscli.errors import BimsError
 from bimscli.formats import detect_format, get_format
 from bimscli.formats.base import SourceFormat
-from bimscli.model import DocumentHeader, ParseFailure
-from bimscli.reading import Batch, read_batches
-from bimscli.reading_process import batches_read_in_process, can_read_in_process
-from bimscli.sources import (
+from bimscli.ingest.reading import Batch, read_batches
+from bimscli.ingest.reading_process import batches_read_in_process, can_read_in_process
+from bimscli.ingest.sources import (
     InputSource,
     effective_encoding,
     sniff,
 )
+from bimscli.model import DocumentHeader, ParseFailure
 from bimscli.store import Library
+from bimscli.store.failures import resolve_failures_of_same_bytes
 from bimscli.store.prepared import store_prepared
 
 DEDUP_WINDOW = 20_000
@@ -37,7 +38,8 @@ touches."""
 
 CHILD_READS_FROM = 1 << 20
 """Inputs of at least this many stored bytes are read by a child process while the ingest
-stores (:mod:`bimscli.reading_process`); below it the fork is not worth its few milliseconds."""
+stores (:mod:`bimscli.ingest.reading_process`); below it the fork is not worth its few
+milliseconds."""
 
 
 class FileStatus(StrEnum):
@@ -233,45 +235,83 @@ def _store_input(
     )
     # Record ids are handed out from here on: the write lock keeps them free.
     first_id = library.next_ids("source_records", 1)[0]
-    header: DocumentHeader | None = None
-    failures: list[ParseFailure] = []
-    records = 0
     matcher = _WindowMatcher(library, first_id) if dedup else None
-    with _batches(
+    batches = _batches(
         source,
         fmt=fmt,
         encoding=encoding,
         on_read=progress.advance,
         first_id=first_id,
         in_child=read_in_child,
-    ) as batches:
-        for batch in batches:
+    )
+    stored = _store_batches(library, input_id, batches, first_id, matcher)
+    library.add_failures(input_id, stored.failures)
+    library.finish_input(input_id, stored.header, stored.records, len(stored.failures))
+    if stored.records and not stored.failures:
+        resolve_failures_of_same_bytes(library, input_id, sha256)
+    return _file_report(
+        library, source=source, fmt=fmt, input_id=input_id, stored=stored, matcher=matcher
+    )
+
+
+@dataclass
+class _StoredInput:
+    """What the batches of one input left in the library."""
+
+    records: int = 0
+    failures: list[ParseFailure] = field(default_factory=list)
+    header: DocumentHeader | None = None
+
+
+def _store_batches(
+    library: Library,
+    input_id: int,
+    batches: AbstractContextManager[Iterator[Batch]],
+    first_id: int,
+    matcher: _WindowMatcher | None,
+) -> _StoredInput:
+    """Store every batch as it comes, matching each full window of new records as it lands."""
+    stored = _StoredInput()
+    with batches as each:
+        for batch in each:
             store_prepared(library, input_id, batch.records)
-            records += len(batch.records)
-            failures += batch.failures
-            header = batch.header or header
+            stored.records += len(batch.records)
+            stored.failures += batch.failures
+            stored.header = batch.header or stored.header
             if matcher is not None:
-                matcher.stored(first_id + records - 1)
+                matcher.stored(first_id + stored.records - 1)
     if matcher is not None:
-        matcher.stored(first_id + records - 1, final=True)
-    library.add_failures(input_id, failures)
-    library.finish_input(input_id, header, records, len(failures))
-    status = FileStatus.PARTIAL if failures else FileStatus.ADDED
-    reported = tuple(FailureReport(f.position.line, f.position.entry, f.message) for f in failures)
+        matcher.stored(first_id + stored.records - 1, final=True)
+    return stored
+
+
+def _file_report(
+    library: Library,
+    *,
+    source: InputSource,
+    fmt: SourceFormat,
+    input_id: int,
+    stored: _StoredInput,
+    matcher: _WindowMatcher | None,
+) -> FileReport:
+    """The report of an input just stored: its records, the works they are in, its failures."""
     works = library.connection.execute(
         "SELECT DISTINCT m.work_id FROM work_members m JOIN source_records s"
         " ON s.id = m.record_id WHERE s.input_id = ? ORDER BY m.work_id",
         (input_id,),
     )
+    failures = stored.failures
     return FileReport(
         source.name,
-        status,
+        FileStatus.PARTIAL if failures else FileStatus.ADDED,
         fmt.name,
-        records,
+        stored.records,
         tuple(int(w) for (w,) in works),
         merged=matcher.merged if matcher else 0,
         flagged=matcher.flagged if matcher else 0,
-        failures=reported,
+        failures=tuple(
+            FailureReport(f.position.line, f.position.entry, f.message) for f in failures
+        ),
     )
 
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-import bimscli.clustering
-import bimscli.ingest
-from bimscli.clustering import dedup_library
+import bimscli.dedup.library.clustering
+import bimscli.ingest.run
 from bimscli.dedup.blocking import MAX_BLOCK
-from bimscli.dedup_report import duplicate_groups
+from bimscli.dedup.library.clustering import dedup_library
+from bimscli.dedup.library.report import duplicate_groups
 from bimscli.ingest import ingest_sources
+from bimscli.ingest.sources import InputSource
 from bimscli.model import Author, Identifiers, ParsedRecord, PartialDate, Position, Record
-from bimscli.sources import InputSource
 from bimscli.store import Library
 from bimscli.store.dedup_index import index_records, touched_blocks
 
@@ -44,11 +44,11 @@ def test_files_ingested_one_after_another_find_the_works_a_full_dedup_finds(
     # Tiny chunks, so that blocks are streamed in many chunks and a record is read in several;
     # small windows, so that a file's later records meet its earlier ones as library records.
     monkeypatch.setattr(
-        bimscli.clustering,
+        bimscli.dedup.library.clustering,
         "touched_blocks",
         functools.partial(touched_blocks, chunk_members=40),
     )
-    monkeypatch.setattr(bimscli.ingest, "DEDUP_WINDOW", 70)
+    monkeypatch.setattr(bimscli.ingest.run, "DEDUP_WINDOW", 70)
     parts = _deal(tmp_path, 800, 4)
     report = ingest_sources(library, [InputSource(str(p), path=p) for p in parts])
     assert report.records == 800

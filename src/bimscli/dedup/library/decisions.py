@@ -1,8 +1,8 @@
 """What people decide about works: ``bims merge`` and ``bims unmerge``, remembered.
 
 Decisions are stored as must-link and cannot-link pairs of source records; every automatic
-deduplication run (:mod:`bimscli.clustering`) takes them as given, so no later run undoes
-what a person decided. The latest decision about a pair wins.
+deduplication run (:mod:`bimscli.dedup.library.clustering`) takes them as given, so no later
+run undoes what a person decided. The latest decision about a pair wins.
 """
 
 from __future__ import annotations

@@ -16,25 +16,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import TEST_FORMAT
+from tests.golden import FIXTURES
 
 import bimscli
 import bimscli.formats
-import bimscli.ingest
-import bimscli.reading_process
+import bimscli.ingest.reading_process
+import bimscli.ingest.run
 import bimscli.store.prepared
 from bimscli.formats.base import SourceFormat
 from bimscli.ingest import FileStatus, Progress, ingest_sources
-from bimscli.model import Entry
-from bimscli.reading_process import (
+from bimscli.ingest.reading_process import (
     ChildFailure,
     InReadingProcessError,
     can_read_in_process,
 )
-from bimscli.sources import InputSource
+from bimscli.ingest.sources import InputSource
+from bimscli.model import Entry
 from bimscli.store import Library
 from bimscli.store.raw_text import raw_from_stored
-from tests.conftest import TEST_FORMAT
-from tests.golden import FIXTURES
 
 # Inputs of every streaming and whole-text kind, with failures (broken entries) and a header
 # (the newsletter issue), some of them duplicates of each other.
@@ -201,7 +201,7 @@ def test_ctrl_c_while_storing_stops_the_child_and_leaves_nothing(
         if len(stored) == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(bimscli.ingest, "store_prepared", interrupted)
+    monkeypatch.setattr(bimscli.ingest.run, "store_prepared", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ingest_sources(library, [_lines_file(tmp_path, 20_000)], read_in_child=True)
     assert multiprocessing.active_children() == []
@@ -212,7 +212,7 @@ def test_ctrl_c_while_storing_stops_the_child_and_leaves_nothing(
 def test_large_inputs_are_read_in_a_child_by_default(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_reads: list[str]
 ) -> None:
-    monkeypatch.setattr(bimscli.ingest, "CHILD_READS_FROM", 10_000)
+    monkeypatch.setattr(bimscli.ingest.run, "CHILD_READS_FROM", 10_000)
     small = _source_text(tmp_path, "small.txt", 10)
     large = _source_text(tmp_path, "large.txt", 400)
     report = ingest_sources(library, [small, large])
@@ -263,10 +263,10 @@ _STUCK_PARENT = """
 import dataclasses, itertools, multiprocessing, sys, time
 from pathlib import Path
 
-import bimscli.formats, bimscli.ingest
+import bimscli.formats, bimscli.ingest.run
 from bimscli.ingest import ingest_sources
 from bimscli.model import ParsedRecord, Position, Record
-from bimscli.sources import InputSource
+from bimscli.ingest.sources import InputSource
 from bimscli.store import Library
 from tests.conftest import TEST_FORMAT
 
@@ -280,7 +280,7 @@ def stuck(*args):
 
 fmt = dataclasses.replace(TEST_FORMAT, parse_lines=endless)
 bimscli.formats.FORMATS = (*bimscli.formats.FORMATS, fmt)
-bimscli.ingest.store_prepared = stuck
+bimscli.ingest.run.store_prepared = stuck
 path = Path(sys.argv[1]) / "in.txt"
 path.write_text("#testlines\\nk|a title|10.1000/1\\n", encoding="utf-8")
 with Library.open(Path(sys.argv[1]) / "library.sqlite") as library:
