@@ -7,7 +7,7 @@ which error to raise when it cannot. The retries around attempts are the HTTP cl
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -153,12 +153,14 @@ class Sender:
         headers: Mapping[str, str],
         secrets: Collection[str],
         deadline: float,
+        pace: Callable[[], None] = lambda: None,
     ) -> StoredAnswer | Failure:
-        """One attempt at ``first`` (sent with the caller's ``headers``), redirects followed."""
+        """One attempt at ``first`` (sent with the caller's ``headers``), redirects followed;
+        ``pace`` is called right before each request goes out (a rate limiter's wait)."""
         # The exceptions' texts may hold the URL with its key: only their type is ever shown.
         with self.watchdog.watching(deadline) as watch:
             try:
-                return self._exchange(first, headers, secrets, watch)
+                return self._exchange(first, headers, secrets, (watch, pace))
             except (DeadlinePassedError, *_REFUSALS, *_TIMEOUTS, *_BROKEN) as exc:
                 return self._failure_of(exc, watch)
 
@@ -177,16 +179,18 @@ class Sender:
         first: requests.PreparedRequest,
         headers: Mapping[str, str],
         secrets: Collection[str],
-        watch: Watch,
+        clock: tuple[Watch, Callable[[], None]],
     ) -> StoredAnswer | Failure:
-        """Send ``first`` and follow its redirects to an answer."""
+        """Send ``first`` and follow its redirects to an answer (``clock``: the request's watch
+        and the pace of its service)."""
+        watch, pace = clock
         body = first.body.encode("utf-8") if isinstance(first.body, str) else first.body
         content_type = first.headers.get("Content-Type")
         sent_headers = {**headers, **({"Content-Type": content_type} if content_type else {})}
         hop = Hop(first.method or "GET", first.url or "", sent_headers, body)
         prepared = first
         while True:
-            response = self._send(prepared, watch)
+            response = self._send(prepared, watch, pace)
             with response:
                 if response.status_code not in REDIRECT_STATUSES:
                     return self._answer_of(response, secrets, watch)
@@ -203,7 +207,10 @@ class Sender:
         request = requests.Request(hop.method, hop.url, headers=headers, data=hop.body)
         return self.session.prepare_request(request)
 
-    def _send(self, prepared: requests.PreparedRequest, watch: Watch) -> requests.Response:
+    def _send(
+        self, prepared: requests.PreparedRequest, watch: Watch, pace: Callable[[], None]
+    ) -> requests.Response:
+        pace()
         wait = min(self.limits.timeout, watch.remaining())
         if wait <= 0:
             raise DeadlinePassedError

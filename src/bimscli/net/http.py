@@ -328,8 +328,8 @@ class HttpClient:
         for attempt in range(self.settings.max_retries + 1):
             if attempt:
                 self._wait_to_retry(attempt, failure, call, deadline)
-            self._limiter(call.service).wait()
-            outcome = self._sender.attempt(first, call.headers, self._secrets, deadline)
+            pace = self._limiter(call.service).wait  # each hop, right before it goes out
+            outcome = self._sender.attempt(first, call.headers, self._secrets, deadline, pace)
             if isinstance(outcome, StoredAnswer):
                 return outcome
             if outcome.final is not None:
