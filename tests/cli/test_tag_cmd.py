@@ -119,6 +119,7 @@ def test_list_counts_the_matches_beyond_its_limit(tmp_path: Path) -> None:
         library, "list", "--query", "myeloma"
     )
     empty = tmp_path / "empty.sqlite"
+    Library.open(empty).close()
     assert "The library has no works yet" in _bims(empty, "list")
 
 

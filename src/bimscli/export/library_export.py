@@ -108,6 +108,10 @@ def export_works(library: Library, request: ExportRequest) -> str:
     items = export_items(library, request)
     if request.format is ExportFormat.BIBLIOGRAPHY:
         return format_bibliography(
-            items, request.style, request.output, group_by_tag=request.group_by_tag
+            items,
+            request.style,
+            request.output,
+            group_by_tag=request.group_by_tag,
+            section_tags=request.tags,
         )
     return _WRITERS[request.format](items)
