@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from bibtexparser import model as bib
 from bibtexparser.splitter import Splitter
@@ -30,6 +30,16 @@ _MONTH_MACROS = {
     for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 }
 _BLOCK_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+
+FIELD_MAX_CHARS = 100_000
+"""The longest field value read, in characters, after ``@string`` macros are expanded. A
+longer one fails its entry: decoding LaTeX costs about 5 microseconds a character, no real
+value comes near, and macros that double each other would otherwise grow exponentially (the
+BibTeX form of an XML entity bomb)."""
+
+
+class FieldTooLongError(ValueError):
+    """A field value (or ``@string`` macro) longer than :data:`FIELD_MAX_CHARS`."""
 
 
 def _pieces(value: str) -> list[str]:
@@ -49,22 +59,32 @@ def _pieces(value: str) -> list[str]:
     return [p.strip() for p in pieces]
 
 
-def resolve_bibtex_value(value: str, macros: dict[str, str]) -> str:
+def resolve_bibtex_value(value: str, macros: Mapping[str, str | None]) -> str:
     """A raw field value with its delimiters removed, macros expanded and ``#`` joined.
 
-    Inner braces stay: they protect capitals and names until LaTeX decoding.
+    Inner braces stay: they protect capitals and names until LaTeX decoding. Raises
+    :class:`FieldTooLongError` past :data:`FIELD_MAX_CHARS`, or for a macro that was too long
+    (None in ``macros``), before building the value.
 
     >>> resolve_bibtex_value('jcp # " Suppl"', {"jcp": "J. Clin. Path."})
     'J. Clin. Path. Suppl'
     >>> resolve_bibtex_value("{{BRCA1} mutations}", {}), resolve_bibtex_value("jan", {})
     ('{BRCA1} mutations', 'jan')
     """
-    out = []
+    out: list[str] = []
     for piece in _pieces(value):
+        name = piece.lower()
         if len(piece) >= 2 and (piece[0], piece[-1]) in (("{", "}"), ('"', '"')):
             out.append(piece[1:-1])
+        elif name in macros:
+            expanded = macros[name]
+            if expanded is None:
+                raise FieldTooLongError(f"the @string {piece} is too long")
+            out.append(expanded)
         else:
-            out.append(macros.get(piece.lower(), _MONTH_MACROS.get(piece.lower(), piece)))
+            out.append(_MONTH_MACROS.get(name, piece))
+    if sum(map(len, out)) > FIELD_MAX_CHARS:
+        raise FieldTooLongError(f"a value is longer than {FIELD_MAX_CHARS:,} characters")
     return "".join(out)
 
 
@@ -109,7 +129,7 @@ def _reason(block: bib.Block | Exception) -> str:
 
 def parse_bibtex(text: str) -> Iterator[Entry]:
     """Records and failures from a BibTeX or BibLaTeX document."""
-    macros: dict[str, str] = {}
+    macros: dict[str, str | None] = {}
     entry = 0
     for start_line, found, raw in _safe_blocks(text.removeprefix("\ufeff")):
         line = start_line + 1
@@ -123,12 +143,20 @@ def parse_bibtex(text: str) -> Iterator[Entry]:
                 yield _failure(line, entry, raw, _reason(found))
                 continue
         if isinstance(block, bib.String):
-            macros[block.key.lower()] = resolve_bibtex_value(block.value, macros)
+            try:
+                macros[block.key.lower()] = resolve_bibtex_value(block.value, macros)
+            except FieldTooLongError:
+                macros[block.key.lower()] = None  # the entries that use it fail
         elif isinstance(block, bib.Entry):
             entry += 1
-            fields = [
-                (f.key.lower(), resolve_bibtex_value(str(f.value), macros)) for f in block.fields
-            ]
+            try:
+                fields = [
+                    (f.key.lower(), resolve_bibtex_value(str(f.value), macros))
+                    for f in block.fields
+                ]
+            except FieldTooLongError as error:
+                yield _failure(line, entry, raw[:FIELD_MAX_CHARS], str(error))
+                continue
             record = bibtex_record(block.entry_type.lower(), fields)
             yield ParsedRecord(record, Position(line, entry), raw, block.key)
 
