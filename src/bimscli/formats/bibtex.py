@@ -38,8 +38,21 @@ value comes near, and macros that double each other would otherwise grow exponen
 BibTeX form of an XML entity bomb)."""
 
 
+ENTRY_MAX_CHARS = 1_000_000
+"""The longest entry read, in characters from its ``@`` to the next one. A longer one is a
+failure (its raw text cut to :data:`FIELD_MAX_CHARS`): bibtexparser's splitter takes about a
+microsecond a character in Python, and a few megabytes of braces in one entry took seconds."""
+
+
 class FieldTooLongError(ValueError):
     """A field value (or ``@string`` macro) longer than :data:`FIELD_MAX_CHARS`."""
+
+
+class EntryTooLongError(ValueError):
+    """An entry longer than :data:`ENTRY_MAX_CHARS`."""
+
+    def __init__(self) -> None:
+        super().__init__(f"it is longer than {ENTRY_MAX_CHARS:,} characters")
 
 
 def _pieces(value: str) -> list[str]:
@@ -89,20 +102,32 @@ def resolve_bibtex_value(value: str, macros: Mapping[str, str | None]) -> str:
 
 
 def _safe_blocks(text: str) -> Iterator[tuple[int, bib.Block | Exception, str]]:
-    """Blocks with their 0-based line; if the splitter breaks, each ``@`` chunk on its own."""
+    """Blocks with their 0-based line; if the splitter breaks, or a block is longer than
+    :data:`ENTRY_MAX_CHARS`, each ``@`` chunk on its own."""
+    starts = [m.start() for m in _BLOCK_START.finditer(text)]
+    spans = list(zip(starts, [*starts[1:], len(text)][: len(starts)], strict=True))
+    if any(end - start > ENTRY_MAX_CHARS for start, end in spans):
+        yield from _chunked_blocks(text, spans)
+        return
     try:
         library = Splitter(text).split()
     except Exception:  # a splitter bug must cost one entry, not the whole file
-        yield from _chunked_blocks(text)
+        yield from _chunked_blocks(text, spans)
         return
     for block in library.blocks:
         yield block.start_line or 0, block, block.raw or ""
 
 
-def _chunked_blocks(text: str) -> Iterator[tuple[int, bib.Block | Exception, str]]:
-    starts = [m.start() for m in _BLOCK_START.finditer(text)]
-    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        chunk, line = text[start:end], text.count("\n", 0, start)
+def _chunked_blocks(
+    text: str, spans: list[tuple[int, int]]
+) -> Iterator[tuple[int, bib.Block | Exception, str]]:
+    line, counted = 0, 0
+    for start, end in spans:
+        line, counted = line + text.count("\n", counted, start), start
+        chunk = text[start:end]
+        if len(chunk) > ENTRY_MAX_CHARS:
+            yield line, EntryTooLongError(), chunk[:FIELD_MAX_CHARS]
+            continue
         try:
             blocks = Splitter(chunk).split().blocks
         except Exception as error:  # see _safe_blocks
