@@ -56,6 +56,7 @@ _MARKUP = re.compile(
 )
 _CLOSERS = {b"<?": b"?>", b"<!--": b"-->"}
 _TAG_END = re.compile(rb"/?>")
+_NAME_ENDS = frozenset(b" \t\r\n/>")
 _OVERLAP = 64
 """Bytes searched again after a read, so that a tag cut in two by a read is still found."""
 
@@ -96,6 +97,14 @@ class _Buffer:
         self.line += taken.count(b"\n")
         del self.data[:end]
         return taken
+
+    def find(self, needle: bytes, start: int, limit: int) -> int:
+        """Where ``needle`` is from ``start``, reading on until found, the end of the stream,
+        or more than ``limit`` bytes held; -1 when not found."""
+        at = self.data.find(needle, start)
+        while at == -1 and len(self.data) <= limit and self.more():
+            at = self.data.find(needle, max(start, len(self.data) - _READ_BYTES - len(needle)))
+        return at
 
     def search(self, pattern: re.Pattern[bytes], start: int, limit: int) -> re.Match[bytes] | None:
         """The first match of ``pattern`` from ``start``, reading on until found, the end of
@@ -141,13 +150,35 @@ def _element(buffer: _Buffer, tag: bytes) -> Piece:
     start_tag = buffer.search(_TAG_END, 0, ARTICLE_MAX_BYTES)
     if start_tag is not None and start_tag.group() == b"/>":
         return Piece(name, line, buffer.cut(start_tag.end()))  # <PubmedArticle/>
-    boundary = buffer.search(_boundary(tag), 1, ARTICLE_MAX_BYTES)
-    if boundary is None and not buffer.ended:
+    end_tag = b"</" + tag + b">"
+    end = buffer.find(end_tag, 1, ARTICLE_MAX_BYTES)
+    following = _next_start(buffer.data, tag, len(buffer.data) if end == -1 else end)
+    if following != -1:
+        return Piece(name, line, buffer.cut(following), f"breaks off (no </{name}>)")
+    if end == -1 and not buffer.ended:
         return _oversized(buffer, name, _boundary(tag))
-    if boundary is None or boundary.group("end") is None:
-        end = len(buffer.data) if boundary is None else boundary.start()
-        return Piece(name, line, buffer.cut(end), f"breaks off (no </{name}>)")
-    return Piece(name, line, buffer.cut(boundary.end()))
+    if end == -1:
+        return Piece(name, line, buffer.cut(len(buffer.data)), f"breaks off (no </{name}>)")
+    return Piece(name, line, buffer.cut(end + len(end_tag)))
+
+
+def _next_start(data: bytearray, tag: bytes, end: int) -> int:
+    """Where another article starts in ``data[1:end]`` (see :func:`_boundary`), or -1. A few
+    byte searches: a regular expression tried at every ``<`` of an article is much slower."""
+    starts = {b"PubmedArticle", b"PubmedBookArticle", b"DeleteCitation", tag}
+    found = [_tag_start(data, b"<" + name, end) for name in starts]
+    return min((at for at in found if at != -1), default=-1)
+
+
+def _tag_start(data: bytearray, opener: bytes, end: int) -> int:
+    """Where ``opener`` (``<Name``) starts a tag of that name in ``data[1:end]``, or -1."""
+    at = data.find(opener, 1, end)
+    while at != -1:
+        after = at + len(opener)
+        if after < len(data) and data[after] in _NAME_ENDS:
+            return at
+        at = data.find(opener, at + 1, end)
+    return -1
 
 
 def _oversized(buffer: _Buffer, name: str, boundary: re.Pattern[bytes]) -> Piece:
