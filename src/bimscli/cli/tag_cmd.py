@@ -10,11 +10,21 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from bimscli.cli.context import bims_command, console, err_console, state
+from bimscli.cli.context import bims_command, console, err_console, report_warning, state
+from bimscli.cli.progress import CountProgressBar
 from bimscli.errors import InputError
+from bimscli.query import query_warnings
 from bimscli.query.explain import Span
 from bimscli.store import Library
-from bimscli.tagging import RuleExplanation, Tagger, read_labels, score_tags
+from bimscli.tagging import (
+    RuleExplanation,
+    RuleSet,
+    Tagger,
+    load_default_rules,
+    read_labels,
+    score_tags,
+    topic_rule_sets,
+)
 from bimscli.tagging.library_tags import (
     MANUAL,
     TagRunReport,
@@ -33,10 +43,20 @@ _CONTEXT = 60
 
 def _print_report(report: TagRunReport) -> None:
     verb = "would change" if report.dry_run else "changed"
+    if report.full:
+        scope = f"{report.works:,} works"
+    else:
+        scope = f"{report.works:,} new or changed works of {report.library_works:,}"
     console.print(
-        f"{len(report.rules.rules)} rules from {report.rules.origin} on {report.works} works: "
-        f"{verb} {len(report.changes)} works (+{report.added} tags, -{report.removed} stale)"
+        f"{len(report.rules.rules)} rules from {report.rules.origin} on {scope}: "
+        f"{verb} {len(report.changes):,} works (+{report.added:,} tags, -{report.removed:,} stale)"
     )
+    if report.rules.origin == load_default_rules().origin:
+        topics = ", ".join(topic_rule_sets())
+        console.print(
+            f"(the general rules only; for a topic set ({topics}): bims tag --rules NAME)",
+            style="dim",
+        )
     for change in report.changes[:_SHOWN_CHANGES]:
         parts = [f"+{t}" for t in sorted(change.added)] + [f"-{t}" for t in sorted(change.removed)]
         console.print(f"  work {change.work}: {' '.join(parts)}")
@@ -114,6 +134,7 @@ def _ratio(value: float | None) -> str:
 
 def tag_command(
     ctx: typer.Context,
+    *,
     rules: Annotated[
         Path | None,
         typer.Option(
@@ -132,6 +153,13 @@ def tag_command(
             "--explain", help="Show which rules fire on a work, and on what text.", metavar="ID"
         ),
     ] = None,
+    every_work: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Re-tag every work, not only those changed since the last run with these rules.",
+        ),
+    ] = False,
     evaluate: Annotated[
         Path | None,
         typer.Option(
@@ -142,8 +170,9 @@ def tag_command(
         ),
     ] = None,
 ) -> None:
-    """Apply the tag rules to every work: rule tags are recomputed (stale ones removed),
-    manual tags are never touched.
+    """Apply the tag rules: rule tags are recomputed (stale ones removed), manual tags are
+    never touched. Only works that changed since the last run with the same rules are read
+    again; new rules (or --all) re-tag every work.
 
     Example: bims tag --rules my-rules.toml --dry-run
     """
@@ -155,7 +184,26 @@ def tag_command(
         elif evaluate is not None:
             _evaluate(library, rules, evaluate)
         else:
-            _print_report(apply_rules(library, rules_for_library(library, rules), dry_run=dry_run))
+            rule_set = rules_for_library(library, rules)
+            _warn_about_rules(library, rule_set)
+            report = apply_rules(
+                library,
+                rule_set,
+                dry_run=dry_run,
+                every_work=every_work,
+                progress=CountProgressBar("tagging"),
+            )
+            _print_report(report)
+
+
+def _warn_about_rules(library: Library, rule_set: RuleSet) -> None:
+    """Rules that parse but look wrong: a reversed range, a lower-case operator, a ``[tag]``
+    that no rule sets and no work carries."""
+    known = {tag for tags in tags_by_work(library).values() for tag in tags}
+    known.update(rule_set.tags)
+    for rule in rule_set.rules:
+        for warning in query_warnings(rule.query, rule.query_text, known):
+            report_warning(f"rule {rule.tag!r} in {rule.origin}: {warning}")
 
 
 def add_command(
