@@ -10,6 +10,12 @@ or URLs) is refused as a whole with :class:`~bimscli.errors.UnsafeInputError` be
 is parsed; PubMed's own ``<!DOCTYPE PubmedArticleSet PUBLIC ... "https://dtd.nlm.nih.gov/...">``
 has no declarations and is read as usual (the DTD is not fetched).
 
+Damage costs one article: the document is fed to the parser block by block, so every article
+finished before an XML error is read, and from the error on the rest is cut at article
+boundaries and read one article at a time (:mod:`bimscli.formats._pubmed_resync`): a damaged
+or oversized article, or stray text (after ``</PubmedArticleSet>``, say), is a failure with its
+line, and a second document appended to the first is read too.
+
 How PubMed's fields land in a :class:`Record` (see :mod:`bimscli.formats._pubmed_article`):
 
 - Inline markup in titles, abstracts and keywords stays as literal ``<i>``, ``<b>``,
