@@ -66,3 +66,19 @@ def test_a_3_mb_entry_fails_quickly_and_the_next_lands() -> None:
     entries = parse(f"@article{{huge, title = {{{'{' * (3 << 20)}}}}}\n" + GOOD)
     assert kinds(entries) == ["failure", "record"]
     assert time.perf_counter() - started < 30  # well under a second; the splitter took 5 s
+
+
+def test_the_entry_bound_holds_with_cr_only_line_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the fuzzing: with old Mac line ends no entry start was seen, and a 4 MB
+    entry went to the splitter whole (5 s)."""
+    monkeypatch.setattr(bibtex, "ENTRY_MAX_CHARS", 1_000)
+    text = GOOD + f"@article{{long, title = {{{'{' * 2_000}}}}}\n" + GOOD.replace("good", "g2")
+    entries = parse(text.replace("\n", "\r"))
+    assert kinds(entries) == ["record", "failure", "record"]
+
+
+def test_a_long_comment_before_the_first_entry_is_no_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bibtex, "ENTRY_MAX_CHARS", 1_000)
+    assert kinds(parse("% a comment " * 200 + "\n" + GOOD)) == ["record"]

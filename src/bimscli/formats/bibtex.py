@@ -29,7 +29,7 @@ _MONTH_MACROS = {
     m: m
     for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 }
-_BLOCK_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_BLOCK_START = re.compile(r"(?:^|(?<=\r))[ \t]*@", re.MULTILINE)  # \r: old Mac line ends
 
 FIELD_MAX_CHARS = 100_000
 """The longest field value read, in characters, after ``@string`` macros are expanded. A
@@ -106,7 +106,8 @@ def _safe_blocks(text: str) -> Iterator[tuple[int, bib.Block | Exception, str]]:
     :data:`ENTRY_MAX_CHARS`, each ``@`` chunk on its own."""
     starts = [m.start() for m in _BLOCK_START.finditer(text)]
     spans = list(zip(starts, [*starts[1:], len(text)][: len(starts)], strict=True))
-    if any(end - start > ENTRY_MAX_CHARS for start, end in spans):
+    before_first = starts[0] if starts else len(text)  # comments to bibtexparser
+    if before_first > ENTRY_MAX_CHARS or any(end - start > ENTRY_MAX_CHARS for start, end in spans):
         yield from _chunked_blocks(text, spans)
         return
     try:
