@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from bimscli.formats import limits
 from bimscli.formats._ris_record import KNOWN_TAGS, ris_record
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position
@@ -52,10 +53,21 @@ class _OpenRecord:
     continued: list[str] = field(default_factory=list)
     """The continuation lines of the last field, joined once when it ends: adding each to
     the value as it comes would copy the value again for every line (quadratic time)."""
+    size: int = 0
+    """Characters read, kept or not."""
+
+    @property
+    def too_long(self) -> bool:
+        """True once the record has passed :data:`~bimscli.formats.limits.MAX_ENTRY_CHARS`:
+        its further lines are read past, not kept."""
+        return self.size > limits.MAX_ENTRY_CHARS
 
     def add_line(self, line: str, tagged: tuple[str, str] | None) -> None:
         """Take one line of the record: a tag line (``tagged`` by :func:`split_ris_tag`) or a
         continuation line."""
+        self.size += len(line) + 1
+        if self.too_long:
+            return
         self.raw.append(line)
         if tagged is not None:
             self.join_continued()
@@ -140,7 +152,14 @@ def parse_ris_lines(lines: Iterable[str]) -> Iterator[Entry]:
         yield _unterminated(record, entry + 1, "the end of the file")
 
 
-def _finished(record: _OpenRecord, entry: int) -> ParsedRecord:
+def _finished(record: _OpenRecord, entry: int) -> ParsedRecord | ParseFailure:
+    if record.too_long:
+        return ParseFailure(
+            Position(record.line, entry),
+            record.text,
+            f"RIS record starting at line {record.line} is longer than "
+            f"{limits.MAX_ENTRY_CHARS:,} characters; it was not imported (its start is kept)",
+        )
     record.join_continued()
     parsed, source_key = ris_record(record.fields)
     return ParsedRecord(parsed, Position(record.line, entry), record.text, source_key)
