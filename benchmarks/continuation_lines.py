@@ -20,7 +20,7 @@ from bimscli.formats import medline, ris
 from bimscli.formats.base import SourceFormat
 
 SIZES = (100_000, 1_000_000)
-CONTINUATION = "      more words of an abstract that a tool wrapped over many lines\n"
+CONTINUATION = "      more words of an abstract, wrapped over many lines\n"  # 10^6: under 64 Mi
 RECORDS: dict[SourceFormat, Callable[[int], str]] = {
     ris.FORMAT: lambda n: "TY  - JOUR\nAB  - start\n" + CONTINUATION * n + "ER  - \n",
     medline.FORMAT: lambda n: "PMID- 1\nAB  - start\n" + CONTINUATION * n + "\n",
