@@ -76,6 +76,13 @@ def test_ingest_shows_a_hostile_file_name_and_failure(hostile_library: tuple[Pat
         pytest.param(["failures", "--raw"], "refs␛[31m", id="failures"),
         pytest.param(["dedup", "--review"], "title␛[2J", id="dedup-review"),
         pytest.param(["dedup", "--explain", "1"], "␛[31mmetastases", id="dedup-explain"),
+        pytest.param(["dedup", "--review", "--json"], "\\u009b2J", id="dedup-review-json"),
+        pytest.param(["dedup", "--explain", "1", "--json"], "\\u009b2J", id="dedup-explain-json"),
+        pytest.param(
+            ["tag", "--rules", "bone-metastases", "--explain", "1", "--json"],
+            '"tag": "treatment/radiotherapy/sbrt"',  # the spans, not the whole title
+            id="tag-explain-json",
+        ),
         pytest.param(
             ["tag", "--rules", "bone-metastases", "--explain", "1"],
             "␛[31mmetastases",
