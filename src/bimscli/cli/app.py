@@ -13,7 +13,10 @@ from bimscli.cli import (
     export_cmd,
     ingest_cmd,
     inputs_cmd,
+    issue_cmd,
+    status_cmd,
     tag_cmd,
+    triage_cmd,
     works_cmd,
 )
 from bimscli.cli.context import AppState
@@ -73,6 +76,9 @@ works_cmd.register(app)
 dedup_cmd.register(app)
 tag_cmd.register(app)
 export_cmd.register(app)
+status_cmd.register(app)
+triage_cmd.register(app)
+issue_cmd.register(app)
 
 
 def main() -> None:

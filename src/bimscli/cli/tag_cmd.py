@@ -15,6 +15,7 @@ from bimscli.errors import InputError
 from bimscli.query import query_warnings
 from bimscli.query.explain import Span
 from bimscli.store import Library
+from bimscli.store.curation import status_of
 from bimscli.tagging import (
     RuleExplanation,
     RuleSet,
@@ -94,7 +95,8 @@ def _explain(library: Library, rules_path: Path | None, work_id: int) -> None:
     rules = rules_for_library(library, rules_path)
     work = library.work(work_id)
     manual = tags_by_work(library, MANUAL).get(work_id, set())
-    _print_explanations(work_id, Tagger(rules.rules).explain(work.record, manual))
+    status = status_of(library, work_id)
+    _print_explanations(work_id, Tagger(rules.rules).explain(work.record, manual, status))
 
 
 def _evaluate(library: Library, rules_path: Path | None, labels_path: Path) -> None:
