@@ -181,7 +181,8 @@ def test_decisions_survive_merge_and_unmerge(library: Library) -> None:
     assert (kept, status_of(library, kept)) == (first, "maybe")
     with library.transaction():
         works = unmerge_work(library, first)
-    assert first in works and len(works) == 2
+    assert first in works
+    assert len(works) == 2
     assert {status_of(library, w) for w in works} == {"maybe"}
     (split_off,) = [w for w in works if w != first]
     assert [e.action for e in history(library, split_off)] == ["split"]
