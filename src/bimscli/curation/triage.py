@@ -24,7 +24,7 @@ from bimscli.tagging.library_tags import (
     MANUAL,
     add_manual_tags,
     rules_for_library,
-    tags_by_work,
+    work_tag_origins,
 )
 
 
@@ -142,7 +142,9 @@ class TriageSession:
     def card(self, work_id: int) -> TriageCard:
         """The card of one work, with the words that fired tag rules marked."""
         record = self.library.work(work_id).record
-        manual = tags_by_work(self.library, MANUAL).get(work_id, set())
+        # Only this work's tags: a card must not cost a pass over the library's tags.
+        origins = work_tag_origins(self.library, work_id)
+        manual = {tag for tag, kinds in origins.items() if MANUAL in kinds}
         status = status_of(self.library, work_id)
         spans = [
             s
@@ -160,7 +162,7 @@ class TriageSession:
             date=_date(record),
             authors=tuple(a.display_name for a in record.authors),
             abstract=_abstract(record, [s for s in spans if s.source is Source.ABSTRACT]),
-            tags=tuple(sorted(tags_by_work(self.library).get(work_id, set()))),
+            tags=tuple(sorted(origins)),
             status=status,
         )
 
