@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import select
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -103,3 +108,42 @@ def test_triage_of_one_watch_and_of_nothing(new_works: tuple[Path, list[int]]) -
     path, _ = new_works
     assert "[1/4]" in _triage(path, "q\n", "--watch", "bone")
     assert "no new works to triage" in _triage(path, "", "--watch", "other")
+
+
+def _read_until(fd: int, marker: bytes, seen: bytearray, timeout: float = 60.0) -> None:
+    """Read the terminal's output until ``marker`` shows (or fail after ``timeout`` s)."""
+    deadline = time.monotonic() + timeout
+    while marker not in seen:
+        assert time.monotonic() < deadline, f"no {marker!r} in {bytes(seen)!r}"
+        ready, _, _ = select.select([fd], [], [], 1.0)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:  # the terminal closed: the process ended
+                return
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
+def test_in_a_terminal_one_key_press_acts(new_works: tuple[Path, list[int]]) -> None:
+    path, (_, _, w2023, w2024, _) = new_works
+    controller, terminal = os.openpty()
+    command = [sys.executable, "-m", "bimscli", "--library", str(path), "triage", "--by", "ed"]
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    process = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        _read_until(controller, b"Exercise study of 2024", seen)
+        os.write(controller, b"r")  # no Enter: one key press is enough
+        _read_until(controller, b"Exercise study of 2023", seen)
+        os.write(controller, b"q")
+        _read_until(controller, b"0 selected, 1 rejected", seen)
+        assert process.wait(timeout=60) == 0, bytes(seen)
+    finally:  # a failed check must not leave a triage waiting for a key
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(controller)
+    with Library.open(path) as library:
+        assert current_statuses(library)[w2024] == "rejected"
+        assert current_statuses(library)[w2023] == "new"

@@ -7,8 +7,13 @@ saved as it is pressed (see :mod:`bimscli.curation.triage`).
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
+
+if sys.platform != "win32":  # the terminal's modes; Windows reads keys with typer.getchar
+    import termios
+    import tty
 
 import typer
 from rich.text import Text
@@ -60,13 +65,36 @@ def _print_card(card: TriageCard, progress: str, *, plain: bool) -> None:
 
 
 class _Keys:
-    """Where keys come from: single key presses in a terminal, else lines of standard input."""
+    """Where keys come from: single key presses in a terminal, else lines of standard input.
+
+    In a terminal the loop puts it in cbreak mode once, for its whole run (and puts it back
+    at the end): a key typed while a card is still being printed is kept for the next read,
+    where a mode switch at each read (as ``click.getchar`` does) would flush it away.
+    """
 
     def __init__(self) -> None:
         self.plain = not (sys.stdin.isatty() and sys.stdout.isatty())
+        self._saved: list[Any] | None = None
+
+    def __enter__(self) -> _Keys:
+        if not self.plain and sys.platform != "win32":
+            fd = sys.stdin.fileno()
+            self._saved = termios.tcgetattr(fd)
+            tty.setcbreak(fd, termios.TCSANOW)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._restore()
+
+    def _restore(self) -> None:
+        if self._saved is not None:
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._saved)
 
     def key(self) -> str | None:
-        """The next key, or ``None`` at the end of the input."""
+        """The next key, or ``None`` at the end of the input (Ctrl-D in a terminal)."""
+        if self._saved is not None:
+            char = os.read(sys.stdin.fileno(), 1).decode("utf-8", "replace")
+            return None if char in ("", "\x04") else char
         if not self.plain:
             return typer.getchar()
         console.print("key> ", end="")
@@ -74,11 +102,16 @@ class _Keys:
         return None if line == "" else line
 
     def tag(self) -> str | None:
-        """A tag name typed after ``t``."""
-        if not self.plain:
-            return str(typer.prompt("tag"))
-        console.print("tag> ", end="")
-        return sys.stdin.readline().strip() or None
+        """A tag name typed after ``t`` (a line, with the terminal's editing and echo)."""
+        if self.plain:
+            console.print("tag> ", end="")
+            return sys.stdin.readline().strip() or None
+        self._restore()
+        try:
+            return str(typer.prompt("tag")).strip() or None
+        finally:
+            if self._saved is not None:
+                tty.setcbreak(sys.stdin.fileno(), termios.TCSANOW)
 
 
 def _report(change: StatusChange | list[str] | None, work_id: int | None) -> None:
@@ -131,7 +164,8 @@ def triage_command(
             console.print("no new works to triage; `bims watch run` brings new ones")
             return
         try:
-            _run(session, _Keys())
+            with _Keys() as keys:
+                _run(session, keys)
         finally:
             console.print(Text(session.progress(), style="bold"))
 
