@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from bimscli.cli.app import app
 from bimscli.formats.base import SourceFormat
+from bimscli.store import Library
 from tests.golden import FIXTURES
 
 runner = CliRunner()
@@ -61,7 +62,12 @@ def test_rekey_regenerates_on_request_only(ingested: Path) -> None:
 
 def test_explicit_works_to_a_file(ingested: Path, tmp_path: Path) -> None:
     out = tmp_path / "refs.json"
-    assert _bims(ingested, "export", "--csl-json", "-o", str(out), "2") == ""
+    result = runner.invoke(
+        app, ["--library", str(ingested), "export", "--csl-json", "-o", str(out), "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # the export went to the file; stderr says so
+    assert "wrote 1 work to" in result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     schema = json.loads((FIXTURES / "schemas" / "csl-data.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
@@ -158,6 +164,7 @@ def test_a_broken_query_is_a_one_line_error_with_a_caret(ingested: Path) -> None
     ],
 )
 def test_an_empty_library_says_so(library_path: Path, args: list[str]) -> None:
+    Library.open(library_path).close()
     result = runner.invoke(app, ["--library", str(library_path), "export", *args])
     assert result.exit_code == 2, result.output
     assert "the library has no works to export; add some first: bims ingest FILE" in " ".join(
@@ -178,3 +185,33 @@ def test_an_export_replaces_its_file_whole(ingested: Path, tmp_path: Path) -> No
     assert result.exit_code == 1, result.output
     assert f"cannot write {target}" in " ".join(result.output.split())
     assert target.read_text(encoding="utf-8").startswith("@")
+
+
+def test_a_digest_chosen_by_tag_has_the_chosen_tags_as_its_sections(ingested: Path) -> None:
+    _bims(ingested, "tag", "add", "1", "treatment/radiotherapy", "design/rct")
+    _bims(ingested, "tag", "add", "2", "rehabilitation")
+    digest = _bims(
+        ingested, "export", "--style", "vancouver", "--format", "markdown", "--by-tag",
+        "--tag", "treatment",
+    )  # fmt: skip
+    headings = [line for line in digest.splitlines() if line.startswith("## ")]
+    assert headings == ["## treatment"]
+    assert "Bone pain relief after SBRT" in digest
+    everything = _bims(
+        ingested, "export", "--style", "vancouver", "--format", "markdown", "--by-tag"
+    )
+    assert [line for line in everything.splitlines() if line.startswith("## ")] == [
+        "## design/rct", "## rehabilitation", "## treatment/radiotherapy"
+    ]  # fmt: skip
+
+
+def test_an_export_to_a_file_says_what_it_wrote(ingested: Path, tmp_path: Path) -> None:
+    target = tmp_path / "refs.ris"
+    said = runner.invoke(app, ["--library", str(ingested), "export", "--ris", "-o", str(target)])
+    assert said.exit_code == 0, said.output
+    assert f"wrote 2 works to {target}" in " ".join(said.output.split())
+    summary = json.loads(_bims(ingested, "export", "--ris", "-o", str(target), "--json"))
+    assert summary == {"file": str(target), "format": "ris", "works": 2}
+    stdout = runner.invoke(app, ["--library", str(ingested), "export", "--ris", "--json"])
+    assert stdout.exit_code == 2
+    assert "add -o FILE" in stdout.output

@@ -202,3 +202,22 @@ def test_issue_entries_follow_their_work_through_a_merge(seed_issue: Path) -> No
     assert f"#{second}" not in shown
     assert "  8. #" in shown
     assert "  9. #" not in shown
+
+
+def test_the_config_file_gives_defaults_before_the_last_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'report = "bims-rebome"\neditor = "Alberto Selvanetti, Azienda Ospedaliera"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("BIMS_CONFIG", str(config))
+    library = tmp_path / "lib.sqlite"
+    _bims(library, "ingest", str(SEED))
+    assert "bims-rebome, (no topic), Alberto Selvanetti" in _bims(
+        library, "issue", "new", "2025-06-15"
+    )
+    _bims(library, "issue", "new", "2025-06-22", "--report", "bims-other", "--topic", "Pain")
+    # The topic comes from the last issue; the report from the config file, not the last issue.
+    assert "bims-rebome, Pain, Alberto Selvanetti" in _bims(library, "issue", "new", "2025-06-29")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -27,10 +28,12 @@ from bimscli.store.curation import current_statuses
 Number = Annotated[int, typer.Argument(help="The issue's number, as `bims issue list` shows it.")]
 
 
-def config_defaults() -> IssueDefaults | None:
-    """Defaults for new issues from a configuration file: none yet (another issue adds the
-    file); the latest issue's header is used instead."""
-    return None
+def config_defaults(settings: Mapping[str, str]) -> IssueDefaults:
+    """Defaults for new issues from the config file (``bims config set report|topic|editor``);
+    what it does not say comes from the latest issue."""
+    editor = settings.get("editor")
+    name, affiliation = split_editor_line(editor) if editor else (None, None)
+    return IssueDefaults(settings.get("report"), settings.get("topic"), name, affiliation)
 
 
 def new_command(
@@ -46,7 +49,8 @@ def new_command(
         str | None, typer.Option("--editor", help='"NAME, AFFILIATION" of the editor.')
     ] = None,
 ) -> None:
-    """Start a new newsletter issue; what is not given comes from the latest issue.
+    """Start a new newsletter issue; what is not given comes from the config file (`bims
+    config set report|topic|editor`), else from the latest issue.
 
     Example: bims issue new 2025-06-15 --report bims-rebome --topic "Rehabilitation of bone
     metastases" --editor "Alberto Selvanetti, Azienda Ospedaliera San Giovanni Addolorata"
@@ -54,7 +58,7 @@ def new_command(
     name, affiliation = split_editor_line(editor) if editor else (None, None)
     given = IssueDefaults(report, topic, name, affiliation)
     with state(ctx).open_library() as library:
-        issue = create_issue(library, issue_date, given, config_defaults())
+        issue = create_issue(library, issue_date, given, config_defaults(state(ctx).settings))
     header = issue.header
     console.print(
         Text(f"issue {issue.number} of {issue.issue_date}: {header.report_id or '(no report)'}, ")

@@ -17,7 +17,7 @@ from functools import partial
 
 from bimscli.enrich.attach import Conflict, Outcome, attach_record
 from bimscli.enrich.targets import WorkTarget
-from bimscli.errors import NetworkError, UsageError
+from bimscli.errors import NetworkError, UnusableAnswerError, UsageError
 from bimscli.formats import format_names
 from bimscli.model import ParsedRecord, ParseFailure
 from bimscli.net.http import HttpClient, HttpSettings, NotCachedError, ServiceUnavailableError
@@ -30,6 +30,7 @@ from bimscli.net.services import (
     PubMedClient,
     SemanticScholarClient,
 )
+from bimscli.progress import Progress
 from bimscli.store import Library
 
 
@@ -92,19 +93,6 @@ class EnrichSettings:
         )
 
 
-class Progress:
-    """Receives progress of a run; the CLI subclasses it to draw a progress bar."""
-
-    def start(self, total: int) -> None:
-        """``total`` work lookups are planned."""
-
-    def advance(self, done: int) -> None:
-        """``done`` more lookups are finished."""
-
-    def finish(self) -> None:
-        """The run is over."""
-
-
 @dataclass
 class EnrichReport:
     """What one run did: records added, gaps filled, conflicts, problems."""
@@ -148,7 +136,12 @@ class _Run:
         if isinstance(result, NotFound):
             self.report.not_found.append((result.service, result.query))
             return
-        for entry in result.entries():
+        try:
+            entries = result.entries()
+        except UnusableAnswerError as refused:  # one paper of a batch: the others still count
+            self.report.problems.append(str(refused))
+            return
+        for entry in entries:
             if isinstance(entry, ParseFailure):
                 self.report.problems.append(
                     f"{result.service} answer for {result.query} not understood: {entry.message}"

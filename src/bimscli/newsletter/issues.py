@@ -5,8 +5,9 @@ with (report id, topic, issue date, editor and affiliation). A work appears in a
 most once; when deduplication merges two works, the entry moves to the surviving work like
 every row that belongs to a work (:mod:`bimscli.store.work_clusters`).
 
-Defaults for the report, topic and editor come from :class:`IssueDefaults`: the caller may
-pass its own (the hook for a configuration file), else those of the latest issue are used.
+Defaults for the report, topic and editor come from :class:`IssueDefaults`: the caller passes
+the config file's (``bims config set report|topic|editor``), and what they leave open comes
+from the latest issue.
 """
 
 from __future__ import annotations
