@@ -153,11 +153,18 @@ def mark_new(library: Library, work_ids: Iterable[int], *, origin: str | None = 
     from (``watch:NAME``, ``search:pubmed``); ``bims triage --watch NAME`` reads it. Returns
     the ids marked.
     """
-    marked = []
-    for work_id in dict.fromkeys(work_ids):
-        if status_of(library, work_id) is None:
-            _append(library, work_id, "new", (None, CurationStatus.NEW.value), origin=origin)
-            marked.append(work_id)
+    # In bulk: a watch's first run may bring tens of thousands of works.
+    wanted = list(dict.fromkeys(work_ids))
+    decided = current_statuses(library, wanted)
+    marked = [w for w in wanted if w not in decided]
+    stamp = now_iso()
+    new = CurationStatus.NEW.value
+    library.connection.executemany(
+        "INSERT INTO curation_log (work_id, origin_work, action, status, at, origin)"
+        " VALUES (?, ?, 'new', ?, ?, ?)",
+        [(w, w, new, stamp, origin) for w in marked],
+    )
+    library.connection.executemany("DELETE FROM tagged_works WHERE id = ?", [(w,) for w in marked])
     return marked
 
 
