@@ -84,3 +84,13 @@ def test_dedup_warns_about_conflicting_decisions(tmp_path: Path) -> None:
     assert f"work {first}" in conflicts
     assert "kept selected" in conflicts
     assert _listed(library, "--status", "selected") == [first]
+
+
+def test_an_export_can_choose_by_status(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    _, second, _ = _library(library)
+    _bims(library, "select", str(second))
+    exported = _bims(library, "export", "--csl-json", "--query", "selected[status]")
+    assert [item["DOI"] for item in json.loads(exported)] == ["10.1000/b"]
+    nothing = _bims(library, "export", "--csl-json", "--query", "maybe[status]", code=2)
+    assert "no work matches the query" in nothing
