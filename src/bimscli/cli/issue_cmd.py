@@ -25,7 +25,9 @@ from bimscli.newsletter.issues import (
 )
 from bimscli.store.curation import current_statuses
 
-Number = Annotated[int, typer.Argument(help="The issue's number, as `bims issue list` shows it.")]
+Number = Annotated[
+    int, typer.Argument(help="The issue's number, as `bims issue list` shows it.", metavar="N")
+]
 
 
 def config_defaults(settings: Mapping[str, str]) -> IssueDefaults:
@@ -39,14 +41,18 @@ def config_defaults(settings: Mapping[str, str]) -> IssueDefaults:
 def new_command(
     ctx: typer.Context,
     issue_date: Annotated[
-        str | None, typer.Argument(help="The issue date, 2025-06-15 (default: today).")
+        str | None,
+        typer.Argument(help="The issue date, 2025-06-15 (default: today).", metavar="DATE"),
     ] = None,
     report: Annotated[
-        str | None, typer.Option("--report", help="The report id, e.g. bims-rebome.")
+        str | None, typer.Option("--report", help="The report id, e.g. bims-rebome.", metavar="ID")
     ] = None,
-    topic: Annotated[str | None, typer.Option("--topic", help="The report's topic.")] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="The report's topic.", metavar="TEXT")
+    ] = None,
     editor: Annotated[
-        str | None, typer.Option("--editor", help='"NAME, AFFILIATION" of the editor.')
+        str | None,
+        typer.Option("--editor", help="The editor and affiliation.", metavar='"NAME, AFFILIATION"'),
     ] = None,
 ) -> None:
     """Start a new newsletter issue; what is not given comes from the config file (`bims
@@ -69,7 +75,9 @@ def new_command(
 def add_command(
     ctx: typer.Context,
     number: Number,
-    work_ids: Annotated[list[int] | None, typer.Argument(help="Work ids to add.")] = None,
+    work_ids: Annotated[
+        list[int] | None, typer.Argument(help="Work ids to add.", metavar="ID...")
+    ] = None,
     selected: Annotated[
         bool, typer.Option("--selected", help="Add every selected work not yet in an issue.")
     ] = False,
@@ -93,7 +101,7 @@ def add_command(
 def remove_command(
     ctx: typer.Context,
     number: Number,
-    work_ids: Annotated[list[int], typer.Argument(help="Work ids to take out.")],
+    work_ids: Annotated[list[int], typer.Argument(help="Work ids to take out.", metavar="ID...")],
 ) -> None:
     """Take works out of an issue.
 
@@ -152,7 +160,7 @@ def export_command(
     ctx: typer.Context,
     number: Number,
     format_name: Annotated[
-        IssueFormat, typer.Option("--format", "-f", help="biomednews, markdown or html.")
+        IssueFormat, typer.Option("--format", "-f", help="The layout to write.")
     ] = IssueFormat.BIOMEDNEWS,
     by_tag: Annotated[
         bool,
@@ -162,7 +170,8 @@ def export_command(
         ),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE instead of stdout.", metavar="FILE"),
     ] = None,
 ) -> None:
     """Write an issue out: biomednews (the plain-text layout bims reads back), markdown for a

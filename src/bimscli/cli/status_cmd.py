@@ -12,7 +12,9 @@ from bimscli.cli.context import bims_command, console, state
 from bimscli.curation.decisions import default_curator, set_status, undo_status
 from bimscli.store.curation import StatusChange, history, status_conflicts, status_of
 
-WorkIds = Annotated[list[int], typer.Argument(help="Work ids, as `bims list` shows them.")]
+WorkIds = Annotated[
+    list[int], typer.Argument(help="Work ids, as `bims list` shows them.", metavar="ID...")
+]
 By = Annotated[
     str | None,
     typer.Option("--by", help="Who decides (default: your login name).", metavar="NAME"),
@@ -66,7 +68,7 @@ def maybe_command(ctx: typer.Context, work_ids: WorkIds, by: By = None) -> None:
 
 def undo_command(
     ctx: typer.Context,
-    work_id: Annotated[int, typer.Argument(help="The work's id.")],
+    work_id: Annotated[int, typer.Argument(help="The work's id.", metavar="ID")],
     by: By = None,
 ) -> None:
     """Undo a work's latest status change: its previous status comes back.
@@ -79,7 +81,8 @@ def undo_command(
 
 
 def show_command(
-    ctx: typer.Context, work_id: Annotated[int, typer.Argument(help="The work's id.")]
+    ctx: typer.Context,
+    work_id: Annotated[int, typer.Argument(help="The work's id.", metavar="ID")],
 ) -> None:
     """A work's status and its whole history: who decided what, and when.
 
