@@ -80,3 +80,12 @@ def test_bibtex_exports_hold_one_title_and_one_author_list(library: Path, flag: 
     assert fields.count("title") == 1
     assert "author = {Doe, {John and Jane}}," in text
     assert CONTROL_CHARACTER.search(text) is None
+
+
+@pytest.mark.parametrize("layout", ["biomednews", "markdown", "html"])
+def test_a_newsletter_issue_holds_no_control_character(library: Path, layout: str) -> None:
+    _bims(library, "issue", "new", "2025-06-15", "--report", "bims-x", "--topic", "Bone")
+    _bims(library, "issue", "add", "1", "1")
+    text = _bims(library, "issue", "export", "1", "--format", layout)
+    assert CONTROL_CHARACTER.search(text) is None
+    assert "[31mred" in text
