@@ -47,3 +47,7 @@ class RuleError(UsageError):
 
 class NetworkError(BimsError):
     """An online service could not be reached or answered badly."""
+
+
+class QueryRejectedError(UsageError):
+    """An online service refused a search query (a syntax error, an unknown field)."""
