@@ -13,7 +13,9 @@ from bimscli.cli import (
     export_cmd,
     ingest_cmd,
     inputs_cmd,
+    search_cmd,
     tag_cmd,
+    watch_cmd,
     works_cmd,
 )
 from bimscli.cli.context import AppState
@@ -73,6 +75,8 @@ works_cmd.register(app)
 dedup_cmd.register(app)
 tag_cmd.register(app)
 export_cmd.register(app)
+search_cmd.register(app)
+watch_cmd.register(app)
 
 
 def main() -> None:
