@@ -105,7 +105,7 @@ class SimulatedPubMed:
     articles: list[SimulatedArticle] = field(default_factory=list)
     rejected: dict[str, str] = field(default_factory=dict)
     history_limit: int = 10_000
-    histories: dict[str, list[int]] = field(default_factory=dict)
+    histories: dict[str, list[SimulatedArticle]] = field(default_factory=dict)
     terms: list[str] = field(default_factory=list)
 
     def __call__(
@@ -142,7 +142,7 @@ class SimulatedPubMed:
             result: dict[str, object] = {"ERROR": self.rejected[base]}
             return _json({"header": _HEADER, "esearchresult": result})
         webenv = f"MCID_{len(self.histories) + 1:08d}"
-        self.histories[webenv] = [a.pmid for a in found]
+        self.histories[webenv] = found
         result = {
             "count": str(len(found)),
             "retmax": str(min(retmax, len(found))),
@@ -159,14 +159,13 @@ class SimulatedPubMed:
         return _json({"header": _HEADER, "esearchresult": result})
 
     def efetch(self, webenv: str, start: int, retmax: int) -> Answer:
-        pmids = self.histories.get(webenv)
-        if pmids is None or start >= self.history_limit:
-            why = "Unable to obtain query #1" if pmids is None else "Cannot retrieve records"
+        found = self.histories.get(webenv)
+        if found is None or start >= self.history_limit:
+            why = "Unable to obtain query #1" if found is None else "Cannot retrieve records"
             body = f"<eFetchResult><ERROR>{why}</ERROR></eFetchResult>"
             return Answer(200, body.encode(), "text/xml; charset=UTF-8")
-        by_pmid = {a.pmid: a for a in self.articles}
-        page = pmids[start : min(start + retmax, self.history_limit)]
-        xml = _HEAD + "\n".join(by_pmid[p].xml() for p in page) + "\n</PubmedArticleSet>\n"
+        page = found[start : min(start + retmax, self.history_limit)]
+        xml = _HEAD + "\n".join(a.xml() for a in page) + "\n</PubmedArticleSet>\n"
         return Answer(200, xml.encode("utf-8"), "text/xml; charset=UTF-8")
 
 
