@@ -178,3 +178,21 @@ def test_an_export_replaces_its_file_whole(ingested: Path, tmp_path: Path) -> No
     assert result.exit_code == 1, result.output
     assert f"cannot write {target}" in " ".join(result.output.split())
     assert target.read_text(encoding="utf-8").startswith("@")
+
+
+def test_a_digest_chosen_by_tag_has_the_chosen_tags_as_its_sections(ingested: Path) -> None:
+    _bims(ingested, "tag", "add", "1", "treatment/radiotherapy", "design/rct")
+    _bims(ingested, "tag", "add", "2", "rehabilitation")
+    digest = _bims(
+        ingested, "export", "--style", "vancouver", "--format", "markdown", "--by-tag",
+        "--tag", "treatment",
+    )  # fmt: skip
+    headings = [line for line in digest.splitlines() if line.startswith("## ")]
+    assert headings == ["## treatment"]
+    assert "Bone pain relief after SBRT" in digest
+    everything = _bims(
+        ingested, "export", "--style", "vancouver", "--format", "markdown", "--by-tag"
+    )
+    assert [line for line in everything.splitlines() if line.startswith("## ")] == [
+        "## design/rct", "## rehabilitation", "## treatment/radiotherapy"
+    ]  # fmt: skip

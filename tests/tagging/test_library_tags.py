@@ -9,6 +9,7 @@ import pytest
 from bimscli.dedup.library.decisions import merge_works, unmerge_work
 from bimscli.errors import NotFoundError, RuleError, UsageError
 from bimscli.model import AbstractSection, Identifiers, ParsedRecord, Position, Record
+from bimscli.progress import Progress
 from bimscli.store import Library
 from bimscli.store.serialize import record_to_json
 from bimscli.tagging import parse_rules
@@ -259,3 +260,32 @@ def test_a_topic_set_is_used_only_when_named(library: Library, tmp_path: Path) -
     assert set(general.tags) < set(named.tags)
     with pytest.raises(RuleError, match=r"no such file; --rules also takes .*bone-metastases"):
         rules_for_library(library, tmp_path / "bone-metastasis")
+
+
+class _Recorder(Progress):
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def start(self, total: int) -> None:
+        self.calls.append(("start", total))
+
+    def advance(self, done: int) -> None:
+        self.calls.append(("advance", done))
+
+    def finish(self) -> None:
+        self.calls.append(("finish", 0))
+
+
+def test_tagging_reports_progress_over_the_works_it_reads(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bimscli.tagging.library_tags._PROGRESS_STEP", 2)
+    for n in range(5):
+        add_work(library, f"Work {n} on SBRT.", f"10.1000/p{n}")
+    rules = parse_rules(RULES_V1, "v1")
+    first = _Recorder()
+    apply_rules(library, rules, progress=first)
+    assert first.calls == [("start", 5), ("advance", 2), ("advance", 2), ("finish", 0)]
+    again = _Recorder()
+    apply_rules(library, rules, progress=again)
+    assert again.calls == [("start", 0), ("finish", 0)]

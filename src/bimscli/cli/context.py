@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from rich.markup import escape
 from bimscli.errors import BimsError
 from bimscli.query import Query, query_warnings
 from bimscli.store import Library, resolve_library_path
+from bimscli.store.write_lock import LockHolder
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,10 +30,52 @@ class AppState:
 
     library: str | None = None
     debug: bool = False
+    activity: str = "a bims command"
+    """The command being run, as other writers waiting for it are told."""
 
     def open_library(self) -> Library:
-        """Open the library these options name."""
-        return Library.open(resolve_library_path(self.library))
+        """Open the library these options name, for the command being run."""
+        return Library.open(
+            resolve_library_path(self.library), activity=self.activity, on_wait=report_waiting
+        )
+
+
+ACTIVITY_LENGTH = 80
+"""How much of a command line other writers are shown while they wait for it."""
+
+
+def describe_command(command_path: str, arguments: Sequence[object]) -> str:
+    """What a command does, as writers waiting for it are told: its name and arguments.
+
+    >>> describe_command("bims ingest", ["big.xml", "more.ris"])
+    'ingest big.xml more.ris'
+    >>> describe_command("bims tag", [])
+    'tag'
+    """
+    text = " ".join([*command_path.split()[1:], *map(str, arguments)]) or "a bims command"
+    return text if len(text) <= ACTIVITY_LENGTH else text[: ACTIVITY_LENGTH - 1] + "…"
+
+
+def command_activity(ctx: typer.Context) -> str:
+    """The command ``ctx`` runs, with the values of its arguments (not its options)."""
+    arguments: list[object] = []
+    for param in ctx.command.params:
+        if param.param_type_name == "argument":
+            value = ctx.params.get(param.name or "")
+            arguments.extend(value if isinstance(value, list | tuple) else [value])
+    return describe_command(ctx.command_path, [a for a in arguments if a is not None])
+
+
+def report_waiting(holder: LockHolder | None) -> None:
+    """Say on stderr, once per holder, that this command waits for another writer."""
+    if holder is None:
+        message = "waiting for another program to finish writing to the library"
+    else:
+        message = f"waiting for another bims to finish: {holder.describe()}"
+    # Command lines hold file names, and file names may hold escape sequences: never pass
+    # one to the terminal.
+    printable = "".join(c if c.isprintable() else "?" for c in message)
+    err_console.print(printable, markup=False, highlight=False)
 
 
 def state(ctx: typer.Context) -> AppState:
@@ -65,6 +108,7 @@ def bims_command(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        _note_activity(args, kwargs)
         try:
             return func(*args, **kwargs)
         except BimsError as exc:
@@ -72,18 +116,32 @@ def bims_command(func: Callable[P, R]) -> Callable[P, R]:
                 raise
             report_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # also while waiting for another writer: nothing begun yet
             report_error("interrupted; nothing half-written was kept")
             raise typer.Exit(130) from None
 
     return wrapper
 
 
-def _debug_from(args: tuple[object, ...], kwargs: dict[str, object]) -> bool:
-    # typer hands commands its own Context class; anything with find_root() is one.
+def _context_from(args: tuple[object, ...], kwargs: dict[str, object]) -> typer.Context | None:
+    """The command's context among its arguments."""
+    # typer hands commands the click Context that typer.Context extends (same attributes);
+    # anything with find_root() is one.
     for value in (*args, *kwargs.values()):
-        find_root = getattr(value, "find_root", None)
-        if callable(find_root):
-            obj = find_root().obj
-            return isinstance(obj, AppState) and obj.debug
-    return False
+        if callable(getattr(value, "find_root", None)):
+            return cast(typer.Context, value)
+    return None
+
+
+def _debug_from(args: tuple[object, ...], kwargs: dict[str, object]) -> bool:
+    ctx = _context_from(args, kwargs)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return isinstance(obj, AppState) and obj.debug
+
+
+def _note_activity(args: tuple[object, ...], kwargs: dict[str, object]) -> None:
+    """Keep what the command does in the global state, for writers that may wait for it."""
+    ctx = _context_from(args, kwargs)
+    obj = ctx.find_root().obj if ctx is not None else None
+    if ctx is not None and isinstance(obj, AppState):
+        obj.activity = command_activity(ctx)

@@ -82,11 +82,15 @@ def _window(since: str | None, until: str | None) -> search.DateWindow:
 
 def _run(ctx: typer.Context, request: search.SearchRequest, dry_run: bool) -> search.SearchReport:
     from bimscli import search
-    from bimscli.cli.search_progress import SearchProgressBar
+    from bimscli.cli.progress import CountProgressBar
 
     with state(ctx).open_library() as library:
         return search.run_search(
-            library, request, search_settings(), progress=SearchProgressBar(), dry_run=dry_run
+            library,
+            request,
+            search_settings(),
+            progress=CountProgressBar("fetching"),
+            dry_run=dry_run,
         )
 
 

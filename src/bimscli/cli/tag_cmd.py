@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, err_console, report_warning, state
+from bimscli.cli.progress import CountProgressBar
 from bimscli.errors import InputError
 from bimscli.query import query_warnings
 from bimscli.query.explain import Span
@@ -185,7 +186,14 @@ def tag_command(
         else:
             rule_set = rules_for_library(library, rules)
             _warn_about_rules(library, rule_set)
-            _print_report(apply_rules(library, rule_set, dry_run=dry_run, every_work=every_work))
+            report = apply_rules(
+                library,
+                rule_set,
+                dry_run=dry_run,
+                every_work=every_work,
+                progress=CountProgressBar("tagging"),
+            )
+            _print_report(report)
 
 
 def _warn_about_rules(library: Library, rule_set: RuleSet) -> None:

@@ -124,11 +124,15 @@ def run_command(
     Example: bims watch run spine-ect --dry-run
     """
     from bimscli import search
-    from bimscli.cli.search_progress import SearchProgressBar
+    from bimscli.cli.progress import CountProgressBar
 
     with state(ctx).open_library() as library:
         runs = search.run_watches(
-            library, names or (), search_settings(), progress=SearchProgressBar(), dry_run=dry_run
+            library,
+            names or (),
+            search_settings(),
+            progress=CountProgressBar("fetching"),
+            dry_run=dry_run,
         )
     for run in runs:
         if run.report is not None:

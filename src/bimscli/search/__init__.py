@@ -6,8 +6,8 @@ them again for what is new (:mod:`bimscli.search.watches`).
 
 from __future__ import annotations
 
+from bimscli.progress import Progress
 from bimscli.search.run import (
-    Progress,
     SearchReport,
     SearchRequest,
     SearchSettings,

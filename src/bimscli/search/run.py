@@ -20,6 +20,7 @@ from bimscli.model import DocumentHeader
 from bimscli.net.http import HttpClient, HttpSettings
 from bimscli.net.searches import EUROPEPMC_PAGE, EuropePmcClient, PubMedSearch, SearchHistory
 from bimscli.net.services import EFETCH_BATCH
+from bimscli.progress import Progress
 from bimscli.search.runs import finish_run, start_run
 from bimscli.search.storing import BatchOutcome, RunInput, held_keys, store_batch
 from bimscli.search.windows import DateWindow, europepmc_query, pubmed_term
@@ -114,19 +115,6 @@ class SearchReport:
         self.failures += outcome.failures
         self.merged += outcome.merged
         self.input_id = outcome.input_id or self.input_id
-
-
-class Progress:
-    """Receives progress of a run; the CLI subclasses it to draw a progress bar."""
-
-    def start(self, total: int) -> None:
-        """``total`` records are to be fetched."""
-
-    def advance(self, done: int) -> None:
-        """``done`` more records were fetched and stored."""
-
-    def finish(self) -> None:
-        """The run is over."""
 
 
 def run_search(

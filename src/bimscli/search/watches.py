@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bimscli.errors import BimsError, NotFoundError, UsageError
+from bimscli.progress import Progress
 from bimscli.search.run import (
-    Progress,
     SearchReport,
     SearchRequest,
     SearchSettings,
