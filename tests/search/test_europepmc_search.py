@@ -5,7 +5,15 @@ from __future__ import annotations
 from bimscli.ingest import ingest_sources
 from bimscli.ingest.sources import InputSource
 from bimscli.model import WorkType
-from bimscli.search import SearchRequest, SearchSettings, Service, run_search
+from bimscli.search import (
+    SearchRequest,
+    SearchSettings,
+    Service,
+    add_watch,
+    get_watch,
+    run_search,
+    run_watch,
+)
 from bimscli.store import Library
 from tests.replay_server import REPLAY, ReplayServer
 from tests.search_replay import RecordedEuropePmc
@@ -73,3 +81,27 @@ def test_a_europepmc_record_joins_the_pubmed_work_of_the_same_paper(
         " ON s.id = m.record_id WHERE s.pmid = '40481101'"
     ).fetchone()
     assert len(library.members(work_id)) == 2
+
+
+def test_a_europepmc_watch_asks_by_first_index_date_and_stores_nothing_twice(
+    library: Library,
+    settings: SearchSettings,
+    recorded_europepmc: RecordedEuropePmc,
+    services_env: ReplayServer,
+) -> None:
+    add_watch(library, "ect", Service.EUROPEPMC, QUERY)
+    first = run_watch(library, get_watch(library, "ect"), _small_pages(settings))
+    second = run_watch(library, get_watch(library, "ect"), _small_pages(settings))
+    assert (first.stored, second.stored, second.already_held) == (5, 0, 5)
+    queries = [r.query["query"][0] for r in services_env.requests_to("/europepmc/search")]
+    assert queries[0] == QUERY
+    assert queries[-1].startswith(f"({QUERY}) AND (FIRST_IDATE:[")
+
+
+def test_a_dry_run_counts_what_europepmc_found(
+    library: Library, settings: SearchSettings, recorded_europepmc: RecordedEuropePmc
+) -> None:
+    request = SearchRequest(Service.EUROPEPMC, QUERY)
+    report = run_search(library, request, _small_pages(settings), dry_run=True)
+    assert (report.found, report.would_store, report.stored) == (5, None, 0)
+    assert library.inputs() == []

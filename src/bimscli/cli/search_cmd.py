@@ -46,10 +46,14 @@ def render_report(report: search.SearchReport, label: str | None = None) -> None
     if report.found == 0:
         console.print(f"{head}no records found in {where}; nothing stored")
     elif report.dry_run:
-        new = report.would_store if report.would_store is not None else report.found
+        new = (
+            f"{report.would_store} would be new"
+            if report.would_store is not None
+            else "those already in the library would be skipped"
+        )
         console.print(
-            f"{head}{_count(report.found, 'record')} found in {where}; "
-            f"{new} would be new. Dry run: nothing was stored."
+            f"{head}{_count(report.found, 'record')} found in {where}; {new}. "
+            "Dry run: nothing was stored."
         )
     else:
         _render_stored(report, head, where)

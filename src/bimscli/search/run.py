@@ -87,6 +87,7 @@ class SearchReport:
     failures: int = 0
     merged: int = 0
     would_store: int | None = None
+    """In a dry run, how many found records the library lacks (None: not known)."""
     problem: str | None = None
     input_id: int | None = None
     dry_run: bool = False
@@ -255,8 +256,7 @@ def _search_europepmc(
     query = europepmc_query(request.query, request.window)
     page = client.search_page(query, "*", _room(report, settings.europepmc_page) or 1)
     report.found = page.hit_count
-    if report.dry_run:
-        report.would_store = page.hit_count
+    if report.dry_run:  # which of them the library holds would take fetching them all
         return
     progress.start(_room(report, page.hit_count))
     run = _run_input(report, "europepmc", page.payload.provenance.url)
