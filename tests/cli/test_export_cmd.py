@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from bimscli.cli.app import app
 from bimscli.formats.base import SourceFormat
+from bimscli.store import Library
 from tests.golden import FIXTURES
 
 runner = CliRunner()
@@ -158,6 +159,7 @@ def test_a_broken_query_is_a_one_line_error_with_a_caret(ingested: Path) -> None
     ],
 )
 def test_an_empty_library_says_so(library_path: Path, args: list[str]) -> None:
+    Library.open(library_path).close()
     result = runner.invoke(app, ["--library", str(library_path), "export", *args])
     assert result.exit_code == 2, result.output
     assert "the library has no works to export; add some first: bims ingest FILE" in " ".join(

@@ -81,7 +81,10 @@ def test_a_query_error_is_one_line(
     assert result.exit_code == code, result.output
     assert message in result.output
     assert "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    lines = result.output.strip().splitlines()
+    assert [line for line in lines if not line.startswith("created a new library")] == [
+        lines[-1]
+    ]  # one line for the error (a new library says so too)
 
 
 def test_an_empty_result(env: Path, simulated_pubmed: SimulatedPubMed) -> None:
@@ -146,11 +149,24 @@ def test_the_watch_loop(env: Path, simulated_pubmed: SimulatedPubMed) -> None:
         pytest.param(["watch", "add", "x", "--pubmed", "a", "--europepmc", "b"], "one of",
                      id="two-queries"),
         pytest.param(["watch", "run", "nope"], "no watch called 'nope'", id="unknown"),
-        pytest.param(["watch", "run"], "no watches yet", id="none"),
     ],
 )  # fmt: skip
 def test_watch_mistakes_are_one_line(env: Path, args: list[str], message: str) -> None:
+    runner.invoke(app, ["watch", "add", "other", "--pubmed", TOPIC])  # makes the library
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_running_no_watches_says_how_to_add_one(env: Path) -> None:
+    missing = runner.invoke(app, ["watch", "run"])
+    assert missing.exit_code == 2, missing.output
+    assert "no library at" in _flat(missing.output)
+    runner.invoke(app, ["watch", "add", "x", "--pubmed", TOPIC])
+    runner.invoke(app, ["watch", "remove", "x"])
+    result = runner.invoke(app, ["watch", "run"])
+    assert result.exit_code == 2, result.output
+    assert "no watches yet; add one with bims watch add NAME --pubmed 'QUERY'" in _flat(
+        result.output
+    )

@@ -114,11 +114,17 @@ def test_list_counts_the_matches_beyond_its_limit(tmp_path: Path) -> None:
     _library(library)
     shown = " ".join(_bims(library, "list", "-n", "1", "--query", "sbrt OR radiotherapy").split())
     assert "1 of 2 matching (2 in the library)" in shown
-    assert "1 of 2 works" in " ".join(_bims(library, "list", "-n", "1").split())
+    one = " ".join(_bims(library, "list", "-n", "1").split())
+    assert "1 of 2 works" in one
+    assert "(1 more; --limit 0 lists them all)" in one
+    every = " ".join(_bims(library, "list", "-n", "0").split())
+    assert "2 of 2 works" in every
+    assert "more;" not in every
     assert "No work matches the query (2 works in the library)." in _bims(
         library, "list", "--query", "myeloma"
     )
     empty = tmp_path / "empty.sqlite"
+    Library.open(empty).close()
     assert "The library has no works yet" in _bims(empty, "list")
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from bimscli.errors import BimsError
+from bimscli.errors import BimsError, NotFoundError
 from bimscli.query import Query, query_warnings
 from bimscli.store import Library, resolve_library_path
+from bimscli.store.location import LIBRARY_ENV
 from bimscli.store.write_lock import LockHolder
 
 P = ParamSpec("P")
@@ -30,14 +31,29 @@ class AppState:
 
     library: str | None = None
     debug: bool = False
+    settings: dict[str, str] = field(default_factory=dict)
+    """The config file's settings (:mod:`bimscli.cli.config`)."""
     activity: str = "a bims command"
     """The command being run, as other writers waiting for it are told."""
 
-    def open_library(self) -> Library:
-        """Open the library these options name, for the command being run."""
-        return Library.open(
-            resolve_library_path(self.library), activity=self.activity, on_wait=report_waiting
-        )
+    def open_library(self, *, create: bool = False) -> Library:
+        """Open the library these options name, for the command being run.
+
+        Only commands that add to a library (``create``) may make a new one, and they say so;
+        any other command on a path with no library fails naming the path, so that a mistyped
+        ``--library`` never shows an empty library as if it were the user's.
+        """
+        path = resolve_library_path(self.library)
+        existed = path.exists()
+        if not existed and not create:
+            raise NotFoundError(
+                f"no library at {path}; check --library (or {LIBRARY_ENV}), or make one by "
+                "adding works: bims ingest FILE"
+            )
+        library = Library.open(path, activity=self.activity, on_wait=report_waiting)
+        if not existed:
+            err_console.print(f"created a new library at {escape(str(path))}", style="dim")
+        return library
 
 
 ACTIVITY_LENGTH = 80

@@ -70,6 +70,9 @@ def export_command(
 
     Example: bims export --bibtex -o refs.bib --tag treatment/radiotherapy
     """
+    configured = state(ctx).settings.get("style")
+    if style is None and configured and (by_tag or output_format is not OutputFormat.TEXT):
+        style = configured  # a formatted bibliography asked for without naming its style
     fmt = _chosen_format(
         {
             ExportFormat.BIBTEX: bibtex,

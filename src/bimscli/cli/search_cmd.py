@@ -88,7 +88,7 @@ def _run(ctx: typer.Context, request: search.SearchRequest, dry_run: bool) -> se
     from bimscli import search
     from bimscli.cli.progress import CountProgressBar
 
-    with state(ctx).open_library() as library:
+    with state(ctx).open_library(create=True) as library:
         return search.run_search(
             library,
             request,

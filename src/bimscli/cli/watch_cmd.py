@@ -43,7 +43,7 @@ def add_command(
         raise UsageError("give the query with one of --pubmed 'QUERY' or --europepmc 'QUERY'")
     service = search.Service.PUBMED if pubmed is not None else search.Service.EUROPEPMC
     start = search.parse_day(since) if since else None
-    with state(ctx).open_library() as library:
+    with state(ctx).open_library(create=True) as library:
         watch = search.add_watch(library, name, service, pubmed or europepmc or "", start)
     console.print(
         f"watch {escape(watch.name)} added ({watch.service.value}); "

@@ -30,6 +30,7 @@ _MONTH_MACROS = {
     for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 }
 _BLOCK_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _pieces(value: str) -> list[str]:
@@ -111,7 +112,11 @@ def parse_bibtex(text: str) -> Iterator[Entry]:
     """Records and failures from a BibTeX or BibLaTeX document."""
     macros: dict[str, str] = {}
     entry = 0
-    for start_line, found, raw in _safe_blocks(text.removeprefix("\ufeff")):
+    # The splitter counts lines and finds the next entry after a broken one by LF only: old
+    # Mac files (a lone CR ends each line) would be one line, and an unbalanced brace would
+    # swallow every entry after it.
+    text = _LONE_CR.sub("\n", text.removeprefix("\ufeff"))
+    for start_line, found, raw in _safe_blocks(text):
         line = start_line + 1
         block = found
         if isinstance(found, bib.ParsingFailedBlock | Exception):

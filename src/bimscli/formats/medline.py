@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from bimscli.formats import limits
 from bimscli.formats._medline_record import medline_record
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position
@@ -27,8 +28,19 @@ class _Chunk:
     lines: list[str] = field(default_factory=list)
     fields: list[tuple[str, str]] = field(default_factory=list)
     garbage: list[int] = field(default_factory=list)
+    size: int = 0
+    """Characters read, kept or not."""
+
+    @property
+    def too_long(self) -> bool:
+        """True once the record has passed :data:`~bimscli.formats.limits.MAX_ENTRY_CHARS`:
+        its further lines are read past, not kept."""
+        return self.size > limits.MAX_ENTRY_CHARS
 
     def add(self, number: int, text: str) -> None:
+        self.size += len(text) + 1
+        if self.too_long:
+            return
         self.lines.append(text)
         if text[:1] in (" ", "\t"):
             if self.fields:
@@ -67,6 +79,13 @@ def _chunks(lines: Iterable[str]) -> Iterator[_Chunk]:
 def _read_chunk(chunk: _Chunk, entry: int) -> Entry:
     position = Position(chunk.line, entry)
     raw = "\n".join(chunk.lines) + "\n"
+    if chunk.too_long:
+        return ParseFailure(
+            position,
+            raw,
+            f"MEDLINE record starting at line {chunk.line} is longer than "
+            f"{limits.MAX_ENTRY_CHARS:,} characters; it was not imported (its start is kept)",
+        )
     if chunk.garbage:
         return ParseFailure(
             position,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from bimscli.formats import limits
 from bimscli.formats._ris_record import KNOWN_TAGS, ris_record
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position
@@ -49,9 +50,20 @@ class _OpenRecord:
     line: int
     fields: list[tuple[str, str]] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
+    size: int = 0
+    """Characters read, kept or not."""
+
+    @property
+    def too_long(self) -> bool:
+        """True once the record has passed :data:`~bimscli.formats.limits.MAX_ENTRY_CHARS`:
+        its further lines are read past, not kept."""
+        return self.size > limits.MAX_ENTRY_CHARS
 
     def add_line(self, line: str) -> None:
         """Take one line of the record: a tag line or a continuation line."""
+        self.size += len(line) + 1
+        if self.too_long:
+            return
         self.raw.append(line)
         tagged = split_ris_tag(line)
         if tagged is not None:
@@ -127,7 +139,14 @@ def parse_ris_lines(lines: Iterable[str]) -> Iterator[Entry]:
         yield _unterminated(record, entry + 1, "the end of the file")
 
 
-def _finished(record: _OpenRecord, entry: int) -> ParsedRecord:
+def _finished(record: _OpenRecord, entry: int) -> ParsedRecord | ParseFailure:
+    if record.too_long:
+        return ParseFailure(
+            Position(record.line, entry),
+            record.text,
+            f"RIS record starting at line {record.line} is longer than "
+            f"{limits.MAX_ENTRY_CHARS:,} characters; it was not imported (its start is kept)",
+        )
     parsed, source_key = ris_record(record.fields)
     return ParsedRecord(parsed, Position(record.line, entry), record.text, source_key)
 
