@@ -23,9 +23,9 @@ from bimscli.net.services import (
     Payload,
     Provenance,
     PubMedClient,
-    _json_ok,
-    _xml_ok,
+    json_problem,
     service_url,
+    xml_problem,
 )
 
 EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
@@ -89,7 +89,7 @@ class PubMedSearch(PubMedClient):
             "usehistory": "y",
             "retmax": str(with_pmids),
         }
-        response = self._get("esearch.fcgi", params, _json_ok)
+        response = self._get("esearch.fcgi", params, json_problem)
         result = _esearch_result(response.text, response.url)
         rejected = _rejection(result)
         if rejected is not None:
@@ -124,7 +124,7 @@ class PubMedSearch(PubMedClient):
             "retmax": str(min(size, EFETCH_BATCH)),
             "retmode": "xml",
         }
-        response = self._get("efetch.fcgi", params, _xml_ok)
+        response = self._get("efetch.fcgi", params, xml_problem)
         error = _EFETCH_ERROR.search(response.text[:2000])
         if error is not None or "<PubmedArticleSet" not in response.text[:2000]:
             why = error.group(1).strip() if error else "no PubmedArticleSet"
@@ -170,7 +170,7 @@ class EuropePmcClient:
             "format": "json",
         }
         response = self.http.request(
-            self.policy, "GET", f"{self.base_url}/search", params=params, valid=_json_ok
+            self.policy, "GET", f"{self.base_url}/search", params=params, valid=json_problem
         )
         document = json.loads(response.text) if response.status == 200 else None
         if not isinstance(document, dict) or not str(document.get("hitCount", "")).isdigit():
