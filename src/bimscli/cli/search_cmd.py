@@ -26,7 +26,8 @@ def search_settings() -> search.SearchSettings:
     from bimscli import search
     from bimscli.net.http import HttpSettings
 
-    return search.SearchSettings.from_environment(HttpSettings(cache_dir=None))
+    http = HttpSettings(cache_dir=None).with_environment_limits()
+    return search.SearchSettings.from_environment(http)
 
 
 def _count(number: int, one: str, many: str | None = None) -> str:
