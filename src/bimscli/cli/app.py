@@ -22,6 +22,7 @@ from bimscli.cli import (
 )
 from bimscli.cli.config import apply_to_environment, config_path, read_config
 from bimscli.cli.context import AppState, report_error
+from bimscli.cli.help_names import use_readable_help_names
 from bimscli.errors import BimsError
 from bimscli.store.location import LIBRARY_ENV, default_library_path
 
@@ -33,6 +34,7 @@ The library is a SQLite file: --library PATH, else ${LIBRARY_ENV}, else the conf
 Example: bims ingest newsletter.txt pubmed.xml && bims list
 """
 
+use_readable_help_names()
 app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
