@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def test_every_subcommand_has_help_with_an_example(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example: bims" in result.output
+    assert not re.search(r"\{\w+\}|<\w+(\[\w+\])?>", result.output)  # names a person reads
 
 
 def test_search_pubmed_stores_and_says_so(env: Path, simulated_pubmed: SimulatedPubMed) -> None:

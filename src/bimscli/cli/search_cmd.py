@@ -102,10 +102,11 @@ def _run(ctx: typer.Context, request: search.SearchRequest, dry_run: bool) -> se
 def pubmed_command(  # noqa: PLR0917 - typer maps each option to a parameter
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A PubMed query, as in PubMed's search box.")],
-    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
-    until: Annotated[str | None, typer.Option("--until", help=UNTIL_HELP)] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP, metavar="DATE")] = None,
+    until: Annotated[str | None, typer.Option("--until", help=UNTIL_HELP, metavar="DATE")] = None,
     max_records: Annotated[
-        int | None, typer.Option("--max", min=1, help="Fetch at most this many records.")
+        int | None,
+        typer.Option("--max", min=1, help="Fetch at most this many records.", metavar="N"),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
 ) -> None:
@@ -130,10 +131,11 @@ def pubmed_command(  # noqa: PLR0917 - typer maps each option to a parameter
 def europepmc_command(  # noqa: PLR0917 - typer maps each option to a parameter
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A Europe PMC query (preprints included).")],
-    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
-    until: Annotated[str | None, typer.Option("--until", help=UNTIL_HELP)] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP, metavar="DATE")] = None,
+    until: Annotated[str | None, typer.Option("--until", help=UNTIL_HELP, metavar="DATE")] = None,
     max_records: Annotated[
-        int | None, typer.Option("--max", min=1, help="Fetch at most this many records.")
+        int | None,
+        typer.Option("--max", min=1, help="Fetch at most this many records.", metavar="N"),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
 ) -> None:

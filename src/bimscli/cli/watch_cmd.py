@@ -20,13 +20,17 @@ if TYPE_CHECKING:  # the commands load the search stage (and requests) only when
 def add_command(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A short name for the watch.")],
-    pubmed: Annotated[str | None, typer.Option("--pubmed", help="A PubMed query.")] = None,
+    pubmed: Annotated[
+        str | None, typer.Option("--pubmed", help="A PubMed query.", metavar="QUERY")
+    ] = None,
     europepmc: Annotated[
-        str | None, typer.Option("--europepmc", help="A Europe PMC query.")
+        str | None, typer.Option("--europepmc", help="A Europe PMC query.", metavar="QUERY")
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="The first run fetches from this day (default: all)."),
+        typer.Option(
+            "--since", help="The first run fetches from this day (default: all).", metavar="DATE"
+        ),
     ] = None,
 ) -> None:
     """Save a search; `bims watch run` then fetches what is new each time.
@@ -109,7 +113,7 @@ def run_command(
     ctx: typer.Context,
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="Watches to run (default: every watch).", metavar="[NAME]..."),
+        typer.Argument(help="Watches to run (default: every watch).", metavar="NAME"),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say how many records would come; store nothing.")
