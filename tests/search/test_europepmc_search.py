@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bimscli.curation.decisions import set_status
 from bimscli.ingest import ingest_sources
 from bimscli.ingest.sources import InputSource
 from bimscli.model import WorkType
@@ -15,6 +16,7 @@ from bimscli.search import (
     run_watch,
 )
 from bimscli.store import Library
+from bimscli.store.curation import new_works_newest_first, status_of
 from tests.replay_server import REPLAY, ReplayServer
 from tests.search_replay import RecordedEuropePmc
 
@@ -105,3 +107,16 @@ def test_a_dry_run_counts_what_europepmc_found(
     report = run_search(library, request, _small_pages(settings), dry_run=True)
     assert (report.found, report.would_store, report.stored) == (5, None, 0)
     assert library.inputs() == []
+
+
+def test_a_decided_work_keeps_its_status_when_a_search_brings_it_again(
+    library: Library, settings: SearchSettings, recorded_europepmc: RecordedEuropePmc
+) -> None:
+    path = REPLAY / "eutils" / "efetch" / "40481101.xml"
+    ingest_sources(library, [InputSource(path.name, path=path)])
+    (work_id,) = [w for (w,) in library.connection.execute("SELECT id FROM works")]
+    set_status(library, [work_id], "selected", by="editor")
+    report = run_search(library, SearchRequest(Service.EUROPEPMC, QUERY), _small_pages(settings))
+    assert report.new_works == 4
+    assert status_of(library, work_id) == "selected"
+    assert len(new_works_newest_first(library, "search:europepmc")) == 4

@@ -23,6 +23,7 @@ from bimscli.search import (
 from bimscli.search.runs import search_runs
 from bimscli.search.windows import pubmed_term
 from bimscli.store import Library
+from bimscli.store.curation import new_works_newest_first
 from tests.replay_server import ReplayServer
 from tests.search.conftest import efetch_fails_from, pubmed_counts
 from tests.search_replay import SimulatedArticle, SimulatedPubMed, generated_articles
@@ -185,3 +186,14 @@ def test_the_term_asks_for_both_entry_dates() -> None:
     term = pubmed_term(TOPIC, DateWindow(date(2025, 6, 7)))
     assert '"2025/06/07"[EDAT]' in term
     assert '"2025/06/07"[CRDT]' in term
+
+
+def test_the_works_a_watch_brings_wait_for_triage(
+    library: Library, settings: SearchSettings, simulated_pubmed: SimulatedPubMed
+) -> None:
+    simulated_pubmed.articles = _recent(20, days_ago=3)
+    add_watch(library, "spine", Service.PUBMED, TOPIC)
+    report = run_watch(library, get_watch(library, "spine"), settings)
+    waiting = new_works_newest_first(library, "watch:spine")
+    assert report.new_works == len(waiting) == 20
+    assert new_works_newest_first(library, "watch:other") == []

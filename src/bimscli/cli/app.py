@@ -15,8 +15,11 @@ from bimscli.cli import (
     export_cmd,
     ingest_cmd,
     inputs_cmd,
+    issue_cmd,
     search_cmd,
+    status_cmd,
     tag_cmd,
+    triage_cmd,
     watch_cmd,
     works_cmd,
 )
@@ -92,6 +95,9 @@ dedup_cmd.register(app)
 tag_cmd.register(app)
 export_cmd.register(app)
 config_cmd.register(app)
+status_cmd.register(app)
+triage_cmd.register(app)
+issue_cmd.register(app)
 search_cmd.register(app)
 watch_cmd.register(app)
 

@@ -73,8 +73,13 @@ def _render_stored(report: search.SearchReport, head: str, where: str) -> None:
             f"[red]{head}stopped after {report.fetched} of {report.found}:[/] "
             f"{escape(report.problem)}; what was stored is kept; run again to fetch the rest"
         )
-    if report.stored:
-        console.print("run `bims tag` to apply the tag rules to the new works")
+    if report.new_works:
+        console.print(
+            f"{_count(report.new_works, 'work')} now wait for a decision: run `bims tag`, "
+            "then `bims triage`"
+        )
+    elif report.stored:
+        console.print("run `bims tag` to apply the tag rules to the new records' works")
 
 
 def _window(since: str | None, until: str | None) -> search.DateWindow:

@@ -86,6 +86,8 @@ class SearchReport:
     already_held: int = 0
     failures: int = 0
     merged: int = 0
+    new_works: int = 0
+    """Works marked ``new`` for triage by this run."""
     would_store: int | None = None
     """In a dry run, how many found records the library lacks (None: not known)."""
     problem: str | None = None
@@ -115,6 +117,7 @@ class SearchReport:
         self.already_held += outcome.already_held
         self.failures += outcome.failures
         self.merged += outcome.merged
+        self.new_works += outcome.marked_new
         self.input_id = outcome.input_id or self.input_id
 
 
@@ -175,12 +178,14 @@ def _run_input(report: SearchReport, format_name: str, url: str) -> RunInput:
         ("url", url),
     ]
     name = f"{request.service.value} search: {request.query} ({request.window.describe()})"
+    origin = f"search:{request.service.value}"
     return RunInput(
         run_id=report.run_id or 0,
         format_name=format_name,
         name=name,
-        origin=f"search:{request.service.value}",
+        origin=origin,
         header=DocumentHeader(tuple((k, v) for k, v in fields if v)),
+        arrived_from=f"watch:{request.watch}" if request.watch else origin,
     )
 
 

@@ -6,7 +6,8 @@ the date window, the number found, the time). Each batch is stored in its own tr
 run cut off half-way keeps every batch it finished. A record the library already holds from
 the same service (the same PMID from PubMed, the same ``SOURCE:ID`` from Europe PMC) is not
 stored again, so overlapping windows and re-runs double nothing. The new records are then
-matched against the library like any ingested file's.
+matched against the library like any ingested file's, and the works they are in wait for
+triage as ``new`` (a work that already has a status keeps it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bimscli.dedup.library.clustering import dedup_indexed_records
 from bimscli.formats import get_format
 from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure
 from bimscli.store import Library
+from bimscli.store.curation import mark_new
 from bimscli.store.prepare import prepare_record
 from bimscli.store.prepared import store_prepared
 
@@ -35,6 +37,8 @@ class RunInput:
     name: str
     origin: str
     header: DocumentHeader
+    arrived_from: str
+    """Where its works arrived from, for triage (``watch:NAME``, ``search:pubmed``)."""
 
     @property
     def sha256(self) -> str:
@@ -51,6 +55,7 @@ class BatchOutcome:
     failures: int
     merged: int
     input_id: int | None
+    marked_new: int = 0
 
 
 def record_key(parsed: ParsedRecord, format_name: str) -> str | None:
@@ -123,11 +128,23 @@ def store_batch(library: Library, run: RunInput, entries: Sequence[Entry]) -> Ba
         store_prepared(library, input_id, prepared)
         library.add_failures(input_id, failures)
         _count_into_input(library, input_id, run.header, len(fresh), len(failures))
-        merged = 0
+        merged = marked = 0
         if fresh:
-            changes = dedup_indexed_records(library, [(first_id, first_id + len(fresh) - 1)])
+            last_id = first_id + len(fresh) - 1
+            changes = dedup_indexed_records(library, [(first_id, last_id)])
             merged = sum(len(rids) for _, rids in changes.merged)
-    return BatchOutcome(len(fresh), total - len(fresh), len(failures), merged, input_id)
+            arrived = _works_of(library, first_id, last_id)
+            marked = len(mark_new(library, arrived, origin=run.arrived_from))
+    return BatchOutcome(len(fresh), total - len(fresh), len(failures), merged, input_id, marked)
+
+
+def _works_of(library: Library, first_id: int, last_id: int) -> list[int]:
+    """The works the records ``first_id`` to ``last_id`` are in (after deduplication)."""
+    rows = library.connection.execute(
+        "SELECT DISTINCT work_id FROM work_members WHERE record_id BETWEEN ? AND ?",
+        (first_id, last_id),
+    )
+    return [int(w) for (w,) in rows]
 
 
 def _count_into_input(
