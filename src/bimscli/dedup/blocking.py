@@ -9,6 +9,7 @@ times the (bounded) block sizes, close to linearly.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 
 from bimscli.dedup.features import RecordFeatures
@@ -26,6 +27,12 @@ def blocking_keys(f: RecordFeatures) -> tuple[str, ...]:
     ('tp:a b c', 'ts:c d e', 'ay:smith:2001', 'at:smith:a')
     """
     return (*identifier_keys(f), *field_keys(f))
+
+
+def stored_keys(f: RecordFeatures) -> tuple[str, ...]:
+    """The keys a library stores for a record: its blocking keys and its exact-duplicate keys
+    (:func:`exact_keys`)."""
+    return (*blocking_keys(f), *exact_keys(f))
 
 
 def identifier_keys(f: RecordFeatures) -> list[str]:
@@ -65,6 +72,30 @@ def field_keys(f: RecordFeatures) -> list[str]:
     return keys
 
 
+def exact_keys(f: RecordFeatures) -> tuple[str, ...]:
+    """Keys that only exact duplicates share: the same normalised title, authors, year and
+    venue (``ex:``), or the same identifiers and title (``ei:``). Records sharing one always
+    merge, however many share it; a record without a title has none.
+
+    >>> a = RecordFeatures("a", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"}))
+    >>> [k[:3] for k in exact_keys(a)], exact_keys(a) == exact_keys(RecordFeatures("b", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"})))
+    (['ex:', 'ei:'], True)
+    """  # noqa: E501
+    if not f.title_key:
+        return ()
+    kind = f"{f.type_class}|{f.notice}|{f.is_preprint}|{f.title_key}"
+    venue = f"{f.authors}|{f.year}|{f.journal[:1]}|{f.volume}|{f.issue}|{f.page}"
+    keys = ["ex:" + _digest(kind + "|" + venue)]
+    if f.dois or f.pmids or f.pmcids:
+        ids = f"{sorted(f.dois)}|{sorted(f.pmids)}|{sorted(f.pmcids)}"
+        keys.append("ei:" + _digest(kind + "|" + ids))
+    return tuple(keys)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+
+
 _ID_PREFIXES = ("doi:", "pmid:", "pmc:")
 MAX_ID_BLOCK = 1000
 """An identifier shared by more records than this is junk (a supplement's DOI): no pairs."""
@@ -96,6 +127,7 @@ class BlockingIndex:
         self._blocks: dict[int, int | list[int]] = {}
         self._id_blocks: dict[int, int | list[int]] = {}
         self._positions: dict[str, int] = {}
+        self._exact: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -118,12 +150,28 @@ class BlockingIndex:
         if features.dois or features.pmids or features.pmcids:
             _add_to_blocks(self._id_blocks, identifier_keys(features), number)
         _add_to_blocks(self._blocks, field_keys(features), number)
+        self._add_exact(features, number)
         return number
+
+    def _add_exact(self, features: RecordFeatures, number: int) -> None:
+        for key in exact_keys(features):
+            self._exact.setdefault(hash(key), number)
+
+    def exact_partners(self, number: int) -> list[int]:
+        """The first-indexed record of each exact-duplicate key of record ``number`` (not
+        itself): pairing each record with it joins any number of exact duplicates."""
+        partners: list[int] = []
+        for key in exact_keys(self.features(number)):
+            first = self._exact.get(hash(key))
+            if first is not None and first != number and first not in partners:
+                partners.append(first)
+        return partners
 
     def add_all(self, features: Iterable[RecordFeatures]) -> None:
         """Index many records: :meth:`add` for each, with the loop kept tight for a million."""
         blocks, id_blocks, positions = self._blocks, self._id_blocks, self._positions
         numbered = self._features
+        exact = self._exact
         for f in features:
             if f.record_id in positions:
                 self.remove(f.record_id)
@@ -141,6 +189,9 @@ class BlockingIndex:
                     blocks[hashed] = [members, number]
                 else:
                     members.append(number)
+            if f.title_key:
+                for key in exact_keys(f):
+                    exact.setdefault(hash(key), number)
 
     def remove(self, record_id: str) -> None:
         """Forget a record (its number is not reused)."""
@@ -149,6 +200,9 @@ class BlockingIndex:
         self._features[number] = None
         if features is None:
             return
+        for key in exact_keys(features):
+            if self._exact.get(hash(key)) == number:
+                del self._exact[hash(key)]
         for key in blocking_keys(features):
             table = self._table(key)
             members = table.get(hash(key))
@@ -156,6 +210,10 @@ class BlockingIndex:
                 del table[hash(key)]
             elif isinstance(members, list) and number in members:
                 members.remove(number)
+
+    def has(self, number: int) -> bool:
+        """True when record ``number`` is indexed (was not removed)."""
+        return self._features[number] is not None
 
     def features(self, number: int) -> RecordFeatures:
         """The features of record ``number``."""

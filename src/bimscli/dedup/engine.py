@@ -18,6 +18,8 @@ from rapidfuzz.process import extract
 from bimscli.dedup.blocking import BlockingIndex
 from bimscli.dedup.cluster import NO_DECISIONS, ConstrainedUnionFind, UserDecisions
 from bimscli.dedup.collector import collector_paused
+from bimscli.dedup.compare import Levels
+from bimscli.dedup.estimate import CANDIDATE_PAIRS, MIN_RECORDS, estimate_weights
 from bimscli.dedup.features import RecordFeatures
 from bimscli.dedup.match import (
     DEFAULT_THRESHOLD,
@@ -25,9 +27,34 @@ from bimscli.dedup.match import (
     Outcome,
     PairDecision,
     decide_pair,
+    pair_levels,
 )
+from bimscli.dedup.weights import PRIOR_WEIGHTS, MatchWeights
 
-_TIER_RANK = {"same-doi": 0, "same-pmid": 0, "same-pmcid": 0}
+EXACT_DUPLICATE = "exact-duplicate"
+"""The rule of a merge between records that share an exact-duplicate key."""
+
+_TIER_RANK = {EXACT_DUPLICATE: 0, "same-doi": 1, "same-pmid": 1, "same-pmcid": 1}
+
+
+def exact_duplicate(first: str, second: str) -> PairDecision:
+    """The merge of two exact duplicates (see :func:`~bimscli.dedup.blocking.exact_keys`).
+
+    >>> exact_duplicate("b", "a").first
+    'a'
+    """
+    low, high = (first, second) if first <= second else (second, first)
+    return PairDecision(low, high, Outcome.MERGE, EXACT_DUPLICATE, 100.0)
+
+
+def exact_duplicates_of(index: BlockingIndex, numbers: Iterable[int]) -> list[PairDecision]:
+    """The exact-duplicate merges of these indexed records, with no limit on their number."""
+    found: list[PairDecision] = []
+    for number in numbers:
+        own = index.features(number).record_id
+        for partner in index.exact_partners(number):
+            found.append(exact_duplicate(own, index.features(partner).record_id))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +81,10 @@ class DedupResult:
         return tuple(d for d in self.pair_decisions if d.first in members or d.second in members)
 
 
-def _merge_order(decision: PairDecision) -> tuple[int, float, str, str]:
+def _merge_order(decision: PairDecision) -> tuple[int, float, float, str, str]:
     return (
-        _TIER_RANK.get(decision.rule, 1),
+        _TIER_RANK.get(decision.rule, 2),
+        -decision.score,
         -decision.title_score,
         decision.first,
         decision.second,
@@ -160,6 +188,22 @@ def _similar_title_pairs(
                 yield (i, j) if i < j else (j, i)
 
 
+def library_weights(index: BlockingIndex, threshold: float = DEFAULT_THRESHOLD) -> MatchWeights:
+    """Match weights estimated from an indexed library: its records and the levels of up to
+    :data:`~bimscli.dedup.estimate.CANDIDATE_PAIRS` of its candidate pairs, in a fixed order."""
+    features = [index.features(n) for n in range(index.slots) if index.has(n)]
+    if len(features) < MIN_RECORDS:
+        return PRIOR_WEIGHTS
+    levels: list[Levels] = []
+    for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
+        found = pair_levels(index.features(i), index.features(j), threshold)
+        if found is not None:
+            levels.append(found)
+            if len(levels) >= CANDIDATE_PAIRS:
+                break
+    return estimate_weights(features, levels)
+
+
 def build_index(features: Iterable[RecordFeatures]) -> BlockingIndex:
     """A blocking index of a library's records, to keep and reuse with :func:`match_new`."""
     index = BlockingIndex()
@@ -174,18 +218,43 @@ def deduplicate(
     threshold: float = DEFAULT_THRESHOLD,
     *,
     allow_preprints: bool = False,
+    weights: MatchWeights | None = None,
 ) -> DedupResult:
-    """Find the works among ``features``: the batch entry point (``bims dedup``)."""
+    """Find the works among ``features``: the batch entry point (``bims dedup``).
+
+    Without ``weights`` they are estimated from ``features`` (:func:`library_weights`).
+    """
     with collector_paused():
         index = build_index(features)
-        found: list[PairDecision] = []
+        if weights is None:
+            weights = library_weights(index, threshold)
+        return deduplicate_index(
+            index, decisions, threshold, allow_preprints=allow_preprints, weights=weights
+        )
+
+
+def deduplicate_index(
+    index: BlockingIndex,
+    decisions: UserDecisions = NO_DECISIONS,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
+) -> DedupResult:
+    """:func:`deduplicate` on an index already built, with these weights."""
+    with collector_paused():
+        found = exact_duplicates_of(index, (n for n in range(index.slots) if index.has(n)))
         for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
             decision = decide_pair(
-                index.features(i), index.features(j), threshold, allow_preprints=allow_preprints
+                index.features(i),
+                index.features(j),
+                threshold,
+                allow_preprints=allow_preprints,
+                weights=weights,
             )
             if decision is not None:
                 found.append(decision)
-        return _result(found, decisions)
+        return resolve(found, decisions)
 
 
 def match_new(
@@ -196,6 +265,7 @@ def match_new(
     *,
     existing_clusters: Iterable[Sequence[str]] = (),
     allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
 ) -> DedupResult:
     """Match new records against an indexed library and each other.
 
@@ -212,16 +282,21 @@ def match_new(
         for members, by_id in index.blocks_of(number):
             if id(members) not in blocks:
                 blocks[id(members)] = ([index.features(m) for m in sorted(members)], by_id)
-    found = judge_blocks(
+    found = exact_duplicates_of(index, numbers)
+    found += judge_blocks(
         blocks.values(),
         lambda f: f.record_id in new_ids,
         threshold,
         allow_preprints=allow_preprints,
+        weights=weights,
     )
     for group in joined_library_groups(found, new_ids.__contains__):
         known = [index.number_of(r) for r in group]
         found += vetoes_among(
-            [index.features(n) for n in known if n is not None], threshold, allow_preprints
+            [index.features(n) for n in known if n is not None],
+            threshold,
+            allow_preprints,
+            weights,
         )
     return resolve(found, decisions, existing_clusters)
 
@@ -232,8 +307,11 @@ def resolve(
     existing_clusters: Iterable[Sequence[str]] = (),
 ) -> DedupResult:
     """The works pair decisions make, with people's decisions and the existing works (each
-    pair once, whatever the number of blocks it was met in)."""
-    unique = {(d.first, d.second): d for d in found}
+    pair once, whatever the number of blocks it was met in; an exact-duplicate merge wins)."""
+    unique: dict[tuple[str, str], PairDecision] = {}
+    for d in found:
+        if unique.get((d.first, d.second), d).rule != EXACT_DUPLICATE:
+            unique[(d.first, d.second)] = d
     return _result(list(unique.values()), decisions, existing_clusters)
 
 
@@ -243,6 +321,7 @@ def judge_blocks(
     threshold: float = DEFAULT_THRESHOLD,
     *,
     allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
 ) -> list[PairDecision]:
     """The decisions for the pairs of these blocks that hold at least one new record.
 
@@ -265,7 +344,9 @@ def judge_blocks(
             if pair in seen:
                 continue
             seen.add(pair)
-            decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints)
+            decision = decide_pair(
+                a, b, threshold, allow_preprints=allow_preprints, weights=weights
+            )
             if decision is not None:
                 found.append(decision)
     return found
@@ -330,12 +411,15 @@ def joined_library_groups(
 
 
 def vetoes_among(
-    features: Sequence[RecordFeatures], threshold: float, allow_preprints: bool = False
+    features: Sequence[RecordFeatures],
+    threshold: float,
+    allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
 ) -> list[PairDecision]:
     """The vetoes (cannot-links) between any two of these records."""
     vetoes: list[PairDecision] = []
     for a, b in combinations(features, 2):
-        decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints)
+        decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints, weights=weights)
         if decision is not None and decision.is_cannot_link:
             vetoes.append(decision)
     return vetoes

@@ -12,14 +12,20 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bimscli.dedup.normalize import (
-    first_page,
+    family_key,
     fold_text,
-    journal_tokens,
     name_key,
     numeric_signature,
     split_alternative_title,
     title_key,
     title_words,
+)
+from bimscli.dedup.venue import (
+    first_page,
+    has_page_span,
+    is_proceedings,
+    issue_key,
+    journal_names,
     volume_key,
 )
 from bimscli.model import Record, WorkType
@@ -95,10 +101,15 @@ class RecordFeatures:
     title_parts: tuple[str, ...] = ()
     numbers: tuple[int, ...] = ()
     authors: tuple[str, ...] = ()
+    given: tuple[str, ...] = ()
     year: int | None = None
-    journal: tuple[str, ...] = ()
+    journal: tuple[tuple[str, ...], ...] = ()
+    proceedings: bool = False
     volume: str | None = None
+    issue: str | None = None
     page: str | None = None
+    page_span: bool = False
+    article: str | None = None
     type_class: str = "text"
     is_other_type: bool = False
     notice: Notice | None = None
@@ -162,13 +173,33 @@ def _is_preprint_venue(venue: str | None) -> bool:
     return bool(venue and _PREPRINT_VENUE.search(fold_text(venue)))
 
 
-def _author_keys(record: Record) -> tuple[str, ...]:
+_GROUP_NAME = re.compile(
+    r"\b(group|consortium|investigators|collaborat\w*|committee|society|association|network"
+    r"|working party|task force|study|trialists)\b",
+    re.IGNORECASE,
+)
+"""Words that mark a collective author that a source wrote as a family name."""
+
+
+def _author_keys(record: Record) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Family-name keys and first given names of the first persons among the authors."""
     keys: list[str] = []
-    for author in record.authors[:MAX_AUTHOR_KEYS]:
-        key = name_key(author.family or author.group or "")
-        if key:
+    given: list[str] = []
+    for author in record.authors[: MAX_AUTHOR_KEYS + 1]:
+        family = author.family
+        key = family_key(family) if family and not _GROUP_NAME.search(family) else ""
+        if key and len(keys) < MAX_AUTHOR_KEYS:
             keys.append(key)
-    return tuple(keys)
+            words = (author.given or "").replace(".", " ").replace("-", " ").split()
+            given.append(name_key(words[0]) if words else "")
+    return tuple(keys), tuple(given)
+
+
+def _journal_forms(record: Record) -> tuple[tuple[str, ...], ...]:
+    forms = journal_names(record.journal) if record.journal else ()
+    if record.journal_abbrev:
+        forms += tuple(f for f in journal_names(record.journal_abbrev) if f not in forms)
+    return forms
 
 
 def _ids(*values: str | None) -> frozenset[str]:
@@ -190,6 +221,9 @@ def features_from_record(record_id: str, record: Record) -> RecordFeatures:
     notice = detect_notice(title, record.publication_types)
     if notice is not None:
         words = _strip_notice_words(words)
+    authors, given = _author_keys(record)
+    page = first_page(record.pages)
+    article = first_page(record.article_number)
     return RecordFeatures(
         record_id=record_id,
         dois=dois,
@@ -198,11 +232,16 @@ def features_from_record(record_id: str, record: Record) -> RecordFeatures:
         title_key=" ".join(words),
         title_parts=tuple(title_key(p) for p in parts) if len(parts) > 1 else (),
         numbers=numeric_signature(words),
-        authors=_author_keys(record),
+        authors=authors,
+        given=given,
         year=record.year,
-        journal=journal_tokens(record.journal or record.journal_abbrev or ""),
+        journal=_journal_forms(record),
+        proceedings=is_proceedings(record.journal),
         volume=volume_key(record.volume),
-        page=first_page(record.pages or record.article_number),
+        issue=issue_key(record.issue),
+        page=page or article,
+        page_span=has_page_span(record.pages),
+        article=article if page and article != page else None,
         type_class=_TYPE_CLASS.get(record.type, "text"),
         is_other_type=record.type is WorkType.OTHER,
         notice=notice,
