@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bimscli.dedup.library.decisions import merge_works, unmerge_work
 from bimscli.errors import NotFoundError, UsageError
 from bimscli.model import AbstractSection, Identifiers, ParsedRecord, Position, Record
 from bimscli.store import Library
+from bimscli.store.serialize import record_to_json
 from bimscli.tagging import parse_rules
 from bimscli.tagging.library_tags import (
     MANUAL,
@@ -137,3 +139,112 @@ def test_labels_name_works_by_id_or_doi(library: Library, works: tuple[int, int]
     assert resolve_work_reference(library, "https://doi.org/10.1000/B") == second
     assert resolve_work_reference(library, "10.1000/none") is None
     assert resolve_work_reference(library, "999") is None
+
+
+# Incremental tagging: only works changed since the last run with the same rules are read.
+
+
+def test_a_rerun_reads_no_work(library: Library, works: tuple[int, int]) -> None:
+    rules = parse_rules(RULES_V1, "v1")
+    first = apply_rules(library, rules)
+    assert (first.full, first.works) == (True, 2)
+    again = apply_rules(library, rules)
+    assert (again.full, again.works, again.library_works, again.changes) == (False, 0, 2, ())
+
+
+def test_a_new_work_is_the_only_one_tagged(library: Library, works: tuple[int, int]) -> None:
+    rules = parse_rules(RULES_V1, "v1")
+    apply_rules(library, rules)
+    new = add_work(library, "SBRT for spinal metastases.", "10.1000/c")
+    report = apply_rules(library, rules)
+    assert (report.full, report.works) == (False, 1)
+    assert tags_by_work(library, RULE)[new] == {"treatment/sbrt"}
+
+
+def test_a_manual_tag_retags_its_work(library: Library, works: tuple[int, int]) -> None:
+    first, _ = works
+    rules = parse_rules(RULES_V2, "v2")
+    apply_rules(library, rules)
+    assert "outcome/pain" in tags_by_work(library, RULE)[first]
+    add_manual_tags(library, first, ["mine/not-pain"])
+    report = apply_rules(library, rules)
+    assert report.works == 1
+    assert "outcome/pain" not in tags_by_work(library, RULE)[first]
+    remove_manual_tags(library, first, ["mine/not-pain"])
+    assert apply_rules(library, rules).works == 1
+    assert "outcome/pain" in tags_by_work(library, RULE)[first]
+
+
+def test_a_merge_retags_the_merged_work(library: Library, works: tuple[int, int]) -> None:
+    first, second = works
+    rules = parse_rules(RULES_V2, "v2")
+    apply_rules(library, rules)
+    heir = merge_works(library, [first, second])
+    report = apply_rules(library, rules)
+    assert (report.full, report.works) == (False, 1)
+    assert tags_by_work(library, RULE) == {heir: {"treatment/radiotherapy", "outcome/pain"}}
+    assert apply_rules(library, rules, every_work=True).changes == ()
+
+
+def test_new_rules_and_all_retag_every_work(library: Library, works: tuple[int, int]) -> None:
+    apply_rules(library, parse_rules(RULES_V1, "v1"))
+    changed = apply_rules(library, parse_rules(RULES_V2, "v2"))
+    assert (changed.full, changed.works) == (True, 2)
+    forced = apply_rules(library, parse_rules(RULES_V2, "v2"), every_work=True)
+    assert (forced.full, forced.works, forced.changes) == (True, 2, ())
+
+
+def test_rules_moved_to_another_file_are_the_same_rules(
+    library: Library, works: tuple[int, int]
+) -> None:
+    apply_rules(library, parse_rules(RULES_V1, "v1.toml"))
+    moved = apply_rules(library, parse_rules(RULES_V1.replace("sbrt[tiab]", "sbrt[tiab] "), "x"))
+    assert (moved.full, moved.works) == (False, 0)
+
+
+def test_a_dry_run_marks_nothing_as_tagged(library: Library, works: tuple[int, int]) -> None:
+    rules = parse_rules(RULES_V1, "v1")
+    apply_rules(library, rules, dry_run=True)
+    report = apply_rules(library, rules)
+    assert (report.full, report.works, report.added) == (True, 2, 2)
+
+
+def test_incremental_runs_end_where_a_full_run_does(library: Library) -> None:
+    """Whatever happens between runs, an incremental run leaves the tags a full run would."""
+    rules = parse_rules(RULES_V2, "v2")
+    ids = [add_work(library, text, f"10.1000/{n}") for n, text in enumerate(
+        ["SBRT and pain.", "Radiotherapy alone.", "Pain after surgery.", "Nothing relevant."]
+    )]  # fmt: skip
+    apply_rules(library, rules)
+    add_manual_tags(library, ids[2], ["mine/not-pain"])
+    heir = merge_works(library, [ids[0], ids[3]])
+    ids.append(add_work(library, "Stereotactic radiotherapy and pain.", "10.1000/new"))
+    unmerge_work(library, heir)
+    apply_rules(library, rules)
+    assert apply_rules(library, rules, every_work=True).changes == ()
+
+
+def test_any_writer_of_a_work_record_makes_it_retagged(
+    library: Library, works: tuple[int, int]
+) -> None:
+    """The store forgets a work's tagged state in a trigger, whoever rewrites its record."""
+    first, _ = works
+    rules = parse_rules(RULES_V1, "v1")
+    apply_rules(library, rules)
+    record = Record(abstract=(AbstractSection("Nothing about it."),))
+    with library.transaction() as conn:
+        conn.execute(
+            "UPDATE works SET record = ? WHERE id = ?", (record_to_json(record).decode(), first)
+        )
+    report = apply_rules(library, rules)
+    assert (report.works, report.removed) == (1, 2)
+    assert first not in tags_by_work(library, RULE)
+
+
+def test_each_rule_tag_names_its_rule_once(library: Library, works: tuple[int, int]) -> None:
+    apply_rules(library, parse_rules(RULES_V1, "v1.toml"))
+    apply_rules(library, parse_rules(RULES_V2, "v2.toml"))
+    sources = dict(library.connection.execute("SELECT tag, source FROM rule_sources"))
+    assert set(sources) == {"treatment/radiotherapy", "outcome/pain"}  # v1's sbrt rule is gone
+    assert '"rules": "v2.toml"' in sources["outcome/pain"]
+    assert "mine/not-pain[tag]" in sources["outcome/pain"]

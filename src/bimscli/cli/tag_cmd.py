@@ -33,9 +33,13 @@ _CONTEXT = 60
 
 def _print_report(report: TagRunReport) -> None:
     verb = "would change" if report.dry_run else "changed"
+    if report.full:
+        scope = f"{report.works:,} works"
+    else:
+        scope = f"{report.works:,} new or changed works of {report.library_works:,}"
     console.print(
-        f"{len(report.rules.rules)} rules from {report.rules.origin} on {report.works} works: "
-        f"{verb} {len(report.changes)} works (+{report.added} tags, -{report.removed} stale)"
+        f"{len(report.rules.rules)} rules from {report.rules.origin} on {scope}: "
+        f"{verb} {len(report.changes):,} works (+{report.added:,} tags, -{report.removed:,} stale)"
     )
     for change in report.changes[:_SHOWN_CHANGES]:
         parts = [f"+{t}" for t in sorted(change.added)] + [f"-{t}" for t in sorted(change.removed)]
@@ -114,6 +118,7 @@ def _ratio(value: float | None) -> str:
 
 def tag_command(
     ctx: typer.Context,
+    *,
     rules: Annotated[
         Path | None,
         typer.Option(
@@ -132,6 +137,13 @@ def tag_command(
             "--explain", help="Show which rules fire on a work, and on what text.", metavar="ID"
         ),
     ] = None,
+    every_work: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Re-tag every work, not only those changed since the last run with these rules.",
+        ),
+    ] = False,
     evaluate: Annotated[
         Path | None,
         typer.Option(
@@ -142,8 +154,9 @@ def tag_command(
         ),
     ] = None,
 ) -> None:
-    """Apply the tag rules to every work: rule tags are recomputed (stale ones removed),
-    manual tags are never touched.
+    """Apply the tag rules: rule tags are recomputed (stale ones removed), manual tags are
+    never touched. Only works that changed since the last run with the same rules are read
+    again; new rules (or --all) re-tag every work.
 
     Example: bims tag --rules my-rules.toml --dry-run
     """
@@ -155,7 +168,8 @@ def tag_command(
         elif evaluate is not None:
             _evaluate(library, rules, evaluate)
         else:
-            _print_report(apply_rules(library, rules_for_library(library, rules), dry_run=dry_run))
+            rule_set = rules_for_library(library, rules)
+            _print_report(apply_rules(library, rule_set, dry_run=dry_run, every_work=every_work))
 
 
 def add_command(

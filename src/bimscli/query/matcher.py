@@ -150,6 +150,10 @@ class AtomIndex:
         else:
             self._other.append((atom, atom_id))
 
+    def word_sources(self) -> tuple[Source, ...]:
+        """The text sources whose words some atom looks for (what tagging must read)."""
+        return tuple(self._words)
+
     def tag_atom_ids(self, tag: str) -> list[int]:
         """The ``[tag]`` atoms that a work carrying ``tag`` hits (the tag or an ancestor)."""
         folded = tag.casefold()

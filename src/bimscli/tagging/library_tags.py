@@ -7,9 +7,12 @@ touched by rules). The same tag may be both.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,12 +37,18 @@ LIBRARY_RULES_NAMES = ("rules", "rules.toml")
 
 @dataclass(frozen=True, slots=True)
 class TagRunReport:
-    """What ``bims tag`` did (or, with ``--dry-run``, would do)."""
+    """What ``bims tag`` did (or, with ``--dry-run``, would do).
+
+    ``works`` is how many works the rules were applied to: every work on a full run, only the
+    works changed since the last run otherwise; ``library_works`` is how many the library holds.
+    """
 
     rules: RuleSet
     works: int
     changes: tuple[TagChange, ...]
     dry_run: bool
+    full: bool = True
+    library_works: int = 0
 
     @property
     def added(self) -> int:
@@ -64,13 +73,28 @@ def rules_for_library(library: Library, rules_path: Path | None) -> RuleSet:
     return load_default_rules()
 
 
-def tags_by_work(library: Library, origin: str | None = None) -> dict[int, set[str]]:
-    """Every work's tags of one origin (``None``: of both)."""
+_UNTAGGED = "work_id NOT IN (SELECT id FROM tagged_works)"
+"""The works changed since the last ``bims tag`` (see migration 0009_tagged_works)."""
+
+FINGERPRINT_SETTING = "tagging.rules"
+"""The ``settings`` row holding the fingerprint of the rule set the tagged works were tagged by."""
+
+MATCHING_VERSION = 1
+"""Part of every rule set's fingerprint: raise it when a change to bims changes what a query
+matches, so that the next ``bims tag`` re-tags every work."""
+
+
+def tags_by_work(
+    library: Library, origin: str | None = None, *, untagged_only: bool = False
+) -> dict[int, set[str]]:
+    """Every work's tags of one origin (``None``: of both); with ``untagged_only``, only of
+    the works changed since the last ``bims tag``."""
     # One row per work, not per tag (a tagged library has ten times more tags than works);
     # the separator cannot occur in a valid tag.
+    only = f" AND {_UNTAGGED}" if untagged_only else ""
     rows = library.connection.execute(
-        "SELECT work_id, group_concat(tag, char(31)) FROM work_tags"
-        " WHERE ? IS NULL OR origin = ? GROUP BY work_id",
+        "SELECT work_id, group_concat(tag, char(31)) FROM work_tags"  # noqa: S608 - constants
+        f" WHERE (? IS NULL OR origin = ?){only} GROUP BY work_id",
         (origin, origin),
     )
     return {work_id: set(tags.split("\x1f")) for work_id, tags in rows}
@@ -79,32 +103,84 @@ def tags_by_work(library: Library, origin: str | None = None) -> dict[int, set[s
 WORK_RECORDS_SQL = (
     "SELECT w.id, coalesce(w.record, (SELECT s.record FROM work_members m"
     " JOIN source_records s ON s.id = m.record_id WHERE m.work_id = w.id))"
-    " FROM works w ORDER BY w.id"
+    " FROM works w {where} ORDER BY w.id"
 )
-"""Every work's id and shown record (a work of one unchanged record stores none of its own)."""
+"""Works' ids and shown records (a work of one unchanged record stores none of its own)."""
 
 
-def _work_records(library: Library) -> Iterator[tuple[int, Record]]:
-    """Every work's id and record, in id order: only what tagging reads.
+def _work_records(library: Library, *, untagged_only: bool) -> Iterator[tuple[int, Record]]:
+    """The works' ids and records in id order (only the changed ones with ``untagged_only``):
+    only what tagging reads.
 
     ``Library.works`` also decodes each work's provenance and builds a row object, which
     tagging a whole library has no use for.
     """
-    rows = library.connection.execute(WORK_RECORDS_SQL)
+    where = "WHERE w.id NOT IN (SELECT id FROM tagged_works)" if untagged_only else ""
+    rows = library.connection.execute(WORK_RECORDS_SQL.format(where=where))
     for work_id, record in rows:
         yield work_id, record_from_json(record)
 
 
-def apply_rules(library: Library, rules: RuleSet, *, dry_run: bool = False) -> TagRunReport:
-    """Tag every work with the rules; remove stale rule tags; never touch manual tags."""
+def rules_fingerprint(rules: RuleSet) -> str:
+    """What the tags depend on in a rule set: each rule's tag and query, in evaluation order.
+
+    Where the rules came from and their descriptions do not count; white space in a query
+    does not either.
+
+    >>> from bimscli.tagging.rules import parse_rules
+    >>> a = parse_rules('[tags."x"]\\nquery = "sbrt[tiab]"', "a.toml")
+    >>> b = parse_rules('[tags."x"]\\nquery = "sbrt[tiab]  "\\ndescription = "d"', "b.toml")
+    >>> rules_fingerprint(a) == rules_fingerprint(b)
+    True
+    """
+    text = json.dumps(
+        [MATCHING_VERSION, [(rule.tag, " ".join(rule.query_text.split())) for rule in rules.rules]]
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _stored_fingerprint(library: Library) -> str | None:
+    row = library.connection.execute(
+        "SELECT value FROM settings WHERE name = ?", (FINGERPRINT_SETTING,)
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def apply_rules(
+    library: Library, rules: RuleSet, *, dry_run: bool = False, every_work: bool = False
+) -> TagRunReport:
+    """Tag the works with the rules; remove stale rule tags; never touch manual tags.
+
+    Only the works that changed since the last run with the same rules are read (their shown
+    record, members or manual tags); other rules, or ``every_work``, re-tag every work. The
+    whole run (but a dry run) is one write transaction, so no work can change between being
+    read and being marked as tagged.
+    """
     tagger = Tagger(rules.rules)
-    manual = tags_by_work(library, MANUAL)
-    current = tags_by_work(library, RULE)
+    fingerprint = rules_fingerprint(rules)
+    # A dry run only reads: it must not wait for, or hold up, another process writing.
+    with nullcontext() if dry_run else library.transaction():
+        full = every_work or _stored_fingerprint(library) != fingerprint
+        changes, works = _plan_changes(library, tagger, untagged_only=not full)
+        if not dry_run:
+            _write_rule_changes(library, changes, rules)
+            _remember_tagged(library, fingerprint, full=full)
+    return TagRunReport(
+        rules, works, tuple(changes), dry_run, full=full, library_works=library.count_works()
+    )
+
+
+def _plan_changes(
+    library: Library, tagger: Tagger, *, untagged_only: bool
+) -> tuple[list[TagChange], int]:
+    """The rule tag changes of the works to tag, and how many works were tagged."""
+    manual = tags_by_work(library, MANUAL, untagged_only=untagged_only)
+    current = tags_by_work(library, RULE, untagged_only=untagged_only)
     # Only works whose rule tags change are planned: most of a re-run changes nothing.
     before: dict[str, set[str]] = {}
     after: dict[str, frozenset[str]] = {}
     works = 0
-    for work_id, record in _work_records(library):
+    for work_id, record in _work_records(library, untagged_only=untagged_only):
         works += 1
         computed = tagger.tag(record, manual.get(work_id, ()))
         existing = current.pop(work_id, set())
@@ -112,31 +188,43 @@ def apply_rules(library: Library, rules: RuleSet, *, dry_run: bool = False) -> T
             before[str(work_id)] = existing
             after[str(work_id)] = computed
     before.update((str(work_id), tags) for work_id, tags in current.items())  # works gone
-    changes = plan_tag_changes(before, after)
-    if not dry_run:
-        _write_rule_changes(library, changes, rules)
-    return TagRunReport(rules, works, tuple(changes), dry_run)
+    return plan_tag_changes(before, after), works
+
+
+def _remember_tagged(library: Library, fingerprint: str, *, full: bool) -> None:
+    """Mark every work as tagged with the rule set of ``fingerprint``."""
+    conn = library.connection
+    if full:
+        conn.execute("DELETE FROM tagged_works")
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+            (FINGERPRINT_SETTING, fingerprint),
+        )
+    conn.execute("INSERT OR IGNORE INTO tagged_works (id) SELECT id FROM works")
 
 
 def _write_rule_changes(library: Library, changes: Sequence[TagChange], rules: RuleSet) -> None:
-    source_of = {rule.tag: _rule_source(rule.origin, rule.query_text) for rule in rules.rules}
+    """Write a run's changes in bulk, and which rule sets each tag (table ``rule_sources``)."""
     stamp = now_iso()
     # In work id order (the plan is in text order: "10" before "9"), so that the rows go
     # into the primary key's index one after another.
     removed = sorted((int(c.work), tag) for c in changes for tag in c.removed)
-    added = [
-        (work_id, tag, source_of[tag], stamp)
-        for work_id, tag in sorted((int(c.work), tag) for c in changes for tag in c.added)
-    ]
-    with library.transaction() as conn:
+    added = sorted((int(c.work), tag, stamp) for c in changes for tag in c.added)
+    conn = library.connection
+    if removed:
         conn.executemany(
             "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'rule'", removed
         )
+    if added:
         conn.executemany(
-            "INSERT INTO work_tags (work_id, tag, origin, source, created_at)"
-            " VALUES (?, ?, 'rule', ?, ?)",
+            "INSERT INTO work_tags (work_id, tag, origin, created_at) VALUES (?, ?, 'rule', ?)",
             added,
         )
+    conn.execute("DELETE FROM rule_sources")
+    conn.executemany(
+        "INSERT OR REPLACE INTO rule_sources (tag, source) VALUES (?, ?)",
+        [(rule.tag, _rule_source(rule.origin, rule.query_text)) for rule in rules.rules],
+    )
 
 
 def _rule_source(origin: str, query: str) -> str:
@@ -168,6 +256,7 @@ def add_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> list
                 (work_id, tag, now_iso()),
             ).rowcount
         ]
+        _forget_tagged(conn, work_id)
     return added
 
 
@@ -190,7 +279,13 @@ def remove_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> l
             "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'manual'",
             [(work_id, tag) for tag in checked],
         )
+        _forget_tagged(conn, work_id)
     return checked
+
+
+def _forget_tagged(conn: sqlite3.Connection, work_id: int) -> None:
+    """Rules may read manual tags (``[tag]``): re-tag the work on the next ``bims tag``."""
+    conn.execute("DELETE FROM tagged_works WHERE id = ?", (work_id,))
 
 
 def tag_counts(library: Library) -> list[tuple[str, int]]:
