@@ -125,11 +125,44 @@ def author_level(a: RecordFeatures, b: RecordFeatures) -> Level:
     return Level.DIFFERENT
 
 
+def key_word_replaced(x: str, y: str) -> bool:
+    """True when a word of one title stands where the other has an unlike word: a different
+    paper's title ("renal" for "hepatic"), not a typo, a spelling or an added word.
+
+    >>> key_word_replaced("insulin in renal cells", "insulin in hepatic cells")
+    True
+    >>> key_word_replaced("insulin in renal cells", "insulin in rneal cells")
+    False
+    >>> key_word_replaced("blind biopsies in effusions", "biopsies in effusions")
+    False
+    """
+    only_x = set(x.split()).difference(y.split())
+    only_y = set(y.split()).difference(x.split())
+    if not only_x or not only_y:
+        return False
+    unmatched = [w for w in only_x if not any(_words_close(w, v) for v in only_y)]
+    others = [v for v in only_y if not any(_words_close(v, w) for w in only_x)]
+    return any(len(w) >= 4 for w in unmatched) and any(len(v) >= 4 for v in others)
+
+
+def _words_close(x: str, y: str) -> bool:
+    return x.startswith(y) or y.startswith(x) or Indel.normalized_similarity(x, y) >= 0.75
+
+
 def title_level(score: float, a: RecordFeatures, b: RecordFeatures, close: float) -> Level:
-    """The title's level from its similarity ``score`` and the threshold of ``close``."""
+    """The title's level from its similarity ``score`` and the threshold of ``close``.
+
+    Similar titles where a key word was replaced by another are only *partial*.
+    """
     if not a.title_key or not b.title_key:
         return Level.MISSING
     weak = is_weak_title(a) or is_weak_title(b)
+    if (
+        score >= close
+        and a.title_key != b.title_key
+        and key_word_replaced(a.title_key, b.title_key)
+    ):
+        return Level.PARTIAL
     if score >= EXACT_TITLE:
         return Level.GENERIC if weak else Level.EXACT
     if score >= close and not weak:

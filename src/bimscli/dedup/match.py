@@ -238,14 +238,18 @@ def _two_places(fields: tuple[FieldWeight, ...]) -> bool:
     abstract and the later article, a duplicate publication): a person decides. Two places
     means two of journal, volume and first page differ, the volume differs in another year
     (an online-first year is one off, but then the volume is the same or missing), or the
-    DOI and the first page both differ (a legacy DOI comes with the same pages)."""
+    DOI and the first page both differ (a legacy DOI comes with the same pages), or the first
+    page differs within one volume under a title that is not the same (the same group's
+    companion paper in that issue; the same long title there is a page error)."""
     levels = {f.field: f.level for f in fields}
     differs = {f for f, level in levels.items() if level is Level.DIFFERENT}
     other_year = levels.get(Field.YEAR) in (Level.CLOSE, Level.DIFFERENT)
+    same_volume = levels.get(Field.VOLUME) is Level.EXACT
     return (
         len(differs & {Field.JOURNAL, Field.VOLUME, Field.PAGES}) >= 2
         or (Field.VOLUME in differs and other_year)
         or {Field.DOI, Field.PAGES} <= differs
+        or (same_volume and Field.PAGES in differs and levels.get(Field.TITLE) is not Level.EXACT)
     )
 
 
