@@ -264,7 +264,7 @@ def test_erratum_is_linked_to_its_paper_in_the_result() -> None:
 
 
 def test_explain_names_rule_and_scores() -> None:
-    copy = replace(BASE, title=BASE.title.upper() if BASE.title else None)
+    copy = replace(BASE, title=BASE.title.upper() if BASE.title else None, issue=None)
     result = deduplicate([features_from_record("a", BASE), features_from_record("b", copy)])
     (decision,) = result.explain("b")
     assert decision.rule == "weighed"

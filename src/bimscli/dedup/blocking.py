@@ -73,21 +73,24 @@ def field_keys(f: RecordFeatures) -> list[str]:
 
 
 def exact_keys(f: RecordFeatures) -> tuple[str, ...]:
-    """Keys that only exact duplicates share: the same normalised title, authors, year and
-    venue (``ex:``), or the same identifiers and title (``ei:``). Records sharing one always
-    merge, however many share it; a record without a title has none.
+    """Keys that only exact duplicates share: the same normalised title, authors, year, venue
+    and identifiers (``ex:``), or the same identifiers and title (``ei:``). Records sharing one always
+    merge, however many share it. A record without a title has one only when it gives its
+    first author, year, volume and first page (``ev:``, with its journal and issue).
 
     >>> a = RecordFeatures("a", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"}))
     >>> [k[:3] for k in exact_keys(a)], exact_keys(a) == exact_keys(RecordFeatures("b", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"})))
     (['ex:', 'ei:'], True)
     """  # noqa: E501
-    if not f.title_key:
-        return ()
-    kind = f"{f.type_class}|{f.notice}|{f.is_preprint}|{f.title_key}"
     venue = f"{f.authors}|{f.year}|{f.journal[:1]}|{f.volume}|{f.issue}|{f.page}"
-    keys = ["ex:" + _digest(kind + "|" + venue)]
+    if not f.title_key:
+        # A newsletter item without a title: its place and first author are all there is.
+        placed = f.page and f.volume and f.year and f.authors
+        return ("ev:" + _digest(f"{f.type_class}|{f.is_preprint}|{venue}"),) if placed else ()
+    kind = f"{f.type_class}|{f.notice}|{f.is_preprint}|{f.title_key}"
+    ids = f"{sorted(f.dois)}|{sorted(f.pmids)}|{sorted(f.pmcids)}"
+    keys = ["ex:" + _digest(f"{kind}|{venue}|{ids}")]
     if f.dois or f.pmids or f.pmcids:
-        ids = f"{sorted(f.dois)}|{sorted(f.pmids)}|{sorted(f.pmcids)}"
         keys.append("ei:" + _digest(kind + "|" + ids))
     return tuple(keys)
 
@@ -97,8 +100,10 @@ def _digest(text: str) -> str:
 
 
 _ID_PREFIXES = ("doi:", "pmid:", "pmc:")
-MAX_ID_BLOCK = 1000
-"""An identifier shared by more records than this is junk (a supplement's DOI): no pairs."""
+MAX_ID_BLOCK = 200
+"""An identifier shared by more records than this is junk (a supplement's DOI): its pairs
+are not judged one by one (20,000 pairs at this size) but all listed for review; exact
+duplicates among them still merge (:func:`exact_keys`)."""
 
 
 def _add_to_blocks(table: dict[int, int | list[int]], keys: list[str], number: int) -> None:
@@ -189,9 +194,8 @@ class BlockingIndex:
                     blocks[hashed] = [members, number]
                 else:
                     members.append(number)
-            if f.title_key:
-                for key in exact_keys(f):
-                    exact.setdefault(hash(key), number)
+            for key in exact_keys(f):
+                exact.setdefault(hash(key), number)
 
     def remove(self, record_id: str) -> None:
         """Forget a record (its number is not reused)."""
@@ -237,6 +241,12 @@ class BlockingIndex:
             if isinstance(members, list) and len(members) <= (MAX_ID_BLOCK if by_id else MAX_BLOCK):
                 found.append((members, by_id))
         return found
+
+    def oversized_identifier_blocks(self) -> Iterator[list[int]]:
+        """The identifier blocks too large to judge pair by pair (over :data:`MAX_ID_BLOCK`)."""
+        for members in self._id_blocks.values():
+            if isinstance(members, list) and len(members) > MAX_ID_BLOCK:
+                yield members
 
     def blocks(self) -> Iterator[tuple[list[int], bool]]:
         """Every block of two or more records (not oversized), with True for identifier blocks.

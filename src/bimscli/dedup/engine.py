@@ -8,6 +8,7 @@ lookups. Both return pair decisions; :func:`cluster_decisions` turns decisions i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -45,6 +46,27 @@ def exact_duplicate(first: str, second: str) -> PairDecision:
     """
     low, high = (first, second) if first <= second else (second, first)
     return PairDecision(low, high, Outcome.MERGE, EXACT_DUPLICATE, 100.0)
+
+
+SHARED_BY_MANY = "identifier-shared-by-many"
+"""The rule of a review pair from an identifier block too large to judge pair by pair."""
+
+
+def shared_by_too_many(index: BlockingIndex) -> list[PairDecision]:
+    """Review pairs (first record, each other) for identifiers that too many records share.
+
+    A DOI or PMID on thousands of records is junk or an import error: nothing merges on it
+    (exact duplicates among them merge by their own keys), but a person should see it.
+    """
+    found: list[PairDecision] = []
+    for members in index.oversized_identifier_blocks():
+        ordered = sorted(members)
+        first = index.features(ordered[0]).record_id
+        for other in ordered[1:]:
+            second = index.features(other).record_id
+            low, high = (first, second) if first <= second else (second, first)
+            found.append(PairDecision(low, high, Outcome.REVIEW, SHARED_BY_MANY, 0.0))
+    return found
 
 
 def exact_duplicates_of(index: BlockingIndex, numbers: Iterable[int]) -> list[PairDecision]:
@@ -151,15 +173,34 @@ def candidate_pairs(index: BlockingIndex, min_title_score: float) -> Iterator[tu
             pairs: Iterable[tuple[int, int]] = combinations(ordered, 2)
         else:
             titles = [index.features(n).title_key for n in ordered]
-            pairs = (
-                (ordered[i], ordered[j])
-                for i, j in _similar_title_pairs(titles, None, min_title_score)
+            pairs = itertools.chain(
+                (
+                    (ordered[i], ordered[j])
+                    for i, j in _similar_title_pairs(titles, None, min_title_score)
+                ),
+                ((ordered[i], ordered[j]) for i, j in _untitled_pairs(titles, None)),
             )
         for a, b in pairs:
             code = a * width + b
             if code not in seen:
                 seen.add(code)
                 yield a, b
+
+
+def _untitled_pairs(
+    titles: Sequence[str], new: Sequence[bool] | None
+) -> Iterator[tuple[int, int]]:
+    """Positions ``(i, j)``, ``i < j``, of pairs with a record without a title (which no
+    title filter can find; they match on their place), each pair once; with ``new``, only
+    pairs holding a new record."""
+    for i, title in enumerate(titles):
+        if title:
+            continue
+        for j in range(len(titles)):
+            if j == i or (not titles[j] and j < i):
+                continue
+            if new is None or new[i] or new[j]:
+                yield (i, j) if i < j else (j, i)
 
 
 def _similar_title_pairs(
@@ -244,6 +285,7 @@ def deduplicate_index(
     """:func:`deduplicate` on an index already built, with these weights."""
     with collector_paused():
         found = exact_duplicates_of(index, (n for n in range(index.slots) if index.has(n)))
+        found += shared_by_too_many(index)
         for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
             decision = decide_pair(
                 index.features(i),
@@ -310,7 +352,8 @@ def resolve(
     pair once, whatever the number of blocks it was met in; an exact-duplicate merge wins)."""
     unique: dict[tuple[str, str], PairDecision] = {}
     for d in found:
-        if unique.get((d.first, d.second), d).rule != EXACT_DUPLICATE:
+        kept = unique.get((d.first, d.second))
+        if kept is None or kept.rule != EXACT_DUPLICATE:
             unique[(d.first, d.second)] = d
     return _result(list(unique.values()), decisions, existing_clusters)
 
@@ -367,7 +410,9 @@ def _new_pairs(
                 yield a, b
         return
     titles = [m.title_key for m in members]
-    for i, j in _similar_title_pairs(titles, new, min_score):
+    for i, j in itertools.chain(
+        _similar_title_pairs(titles, new, min_score), _untitled_pairs(titles, new)
+    ):
         yield members[i], members[j]
 
 

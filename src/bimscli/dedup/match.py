@@ -199,9 +199,10 @@ def decide_pair(
     if veto is not Outcome.MERGE:
         return PairDecision(first.record_id, second.record_id, veto, veto_rule, score)
     if not _numbers_agree(first, second):
-        return PairDecision(
-            first.record_id, second.record_id, Outcome.DISTINCT, "numbers-differ", score
-        )
+        # With a shared identifier, a person looks: one of the two records is wrong.
+        veto = Outcome.FLAG if shared else Outcome.DISTINCT
+        veto_rule = f"{shared}-numbers-differ" if shared else "numbers-differ"
+        return PairDecision(first.record_id, second.record_id, veto, veto_rule, score)
     fields = weigh(first, second, score, threshold, weights)
     total = sum(f.weight for f in fields)
     outcome, rule = _band(first, second, shared, (score, total), fields)

@@ -128,7 +128,7 @@ def strip_translation_brackets(title: str) -> str:
     'Asthma control (part 2)'
     """
     title = title.strip().strip('"').strip()
-    if "[" in title or "(" in title:
+    if "[" in title or "(" in title or "abstract" in title[-24:].lower():
         title = strip_database_notes(title)
     if "[" not in title:
         return title
@@ -148,6 +148,8 @@ def title_words(title: str) -> list[str]:
     ['randomized', 'trial', 'of', 'hemodialysis']
     """
     text = fold_text(strip_translation_brackets(title.strip()))
+    if "&" in text:
+        text = text.replace("&", " and ")  # "Asthma & obesity" is "Asthma and obesity"
     if text.isascii():  # str.translate is ten times faster than the regular expression
         words = text.translate(_ASCII_PUNCTUATION_TO_SPACE).split()
     else:

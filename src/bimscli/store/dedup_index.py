@@ -145,7 +145,7 @@ _TOUCHED_SQL = """
         FROM (SELECT DISTINCT key FROM record_blocks
               WHERE record_id BETWEEN ?1 AND ?2
               AND {test} (key GLOB 'doi:*' OR key GLOB 'pmid:*' OR key GLOB 'pmc:*')
-              AND NOT (key GLOB 'ex:*' OR key GLOB 'ei:*')) AS t
+              AND NOT (key GLOB 'ex:*' OR key GLOB 'ei:*' OR key GLOB 'ev:*')) AS t
     ) WHERE instr(members, ',') > 0
 """
 
@@ -171,7 +171,8 @@ _EXACT_SQL = """
     SELECT (SELECT min(record_id) FROM record_blocks b WHERE b.key = n.key),
            group_concat(n.record_id)
     FROM record_blocks n
-    WHERE n.record_id BETWEEN ?1 AND ?2 AND (n.key GLOB 'ex:*' OR n.key GLOB 'ei:*')
+    WHERE n.record_id BETWEEN ?1 AND ?2
+      AND (n.key GLOB 'ex:*' OR n.key GLOB 'ei:*' OR n.key GLOB 'ev:*')
     GROUP BY n.key
 """
 
