@@ -16,6 +16,8 @@ from bimscli.dedup.library.clustering import ClusterChanges, dedup_library
 from bimscli.dedup.library.decisions import merge_works, unmerge_work
 from bimscli.dedup.library.report import (
     WorkExplanation,
+    describe_pair,
+    describe_rule,
     duplicate_groups,
     explain_work,
     pair_findings,
@@ -51,21 +53,38 @@ def _render_explanation(library: Library, explanation: WorkExplanation) -> None:
             f"#{record_id}",
             Text(where),
             Text(source.record.title or "(no title)"),
-            rule,
-            Text(", ".join(f"{k}={v}" for k, v in evidence.items())),
+            describe_rule(rule),
+            Text(_evidence_words(evidence)),
         )
     console.print(table)
+    console.print(f"Weights: {explanation.weights_source}.", markup=False)
     for pair in explanation.pairs:
-        console.print(
-            f"#{pair.first} ~ #{pair.second}: {pair.outcome.value} by {pair.rule}, "
-            f"title score {pair.title_score:.1f}"
-            + (f" ({', '.join(pair.evidence)})" if pair.evidence else ""),
-            markup=False,
-        )
+        for line in describe_pair(pair):
+            console.print(line, markup=False, highlight=False)
     for kind, a, b in explanation.decisions:
-        console.print(f"a person decided: #{a} and #{b} {kind}", markup=False)
-    for a, b, outcome, rule, score in explanation.findings:
-        console.print(f"#{a} ~ #{b}: {outcome} ({rule}, title score {score:.1f})", markup=False)
+        verb = "keep together" if kind == "must-link" else "keep apart"
+        console.print(f"a person decided to {verb} #{a} and #{b}", markup=False)
+    for a, b, outcome, rule, _ in explanation.findings:
+        console.print(f"#{a} and #{b}: {outcome}, by {describe_rule(rule)}", markup=False)
+
+
+def _evidence_words(evidence: dict[str, object]) -> str:
+    """A stored join reason in words: "with #3, title similarity 98.0; title exact +16.3"."""
+    parts: list[str] = []
+    if "with" in evidence:
+        parts.append(f"with #{evidence['with']}")
+    if "title_score" in evidence:
+        parts.append(f"title similarity {evidence['title_score']}")
+    if "score" in evidence:
+        parts.append(f"total {evidence['score']:+}")
+    listed = evidence.get("evidence")
+    if isinstance(listed, list) and listed:
+        parts.append(", ".join(str(item) for item in listed))
+    if isinstance(works := evidence.get("works"), list):
+        parts.append("works " + ", ".join(str(w) for w in works))
+    if "from" in evidence:
+        parts.append(f"from work {evidence['from']}")
+    return "; ".join(parts)
 
 
 def _render_review(library: Library) -> None:

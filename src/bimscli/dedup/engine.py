@@ -187,9 +187,7 @@ def candidate_pairs(index: BlockingIndex, min_title_score: float) -> Iterator[tu
                 yield a, b
 
 
-def _untitled_pairs(
-    titles: Sequence[str], new: Sequence[bool] | None
-) -> Iterator[tuple[int, int]]:
+def _untitled_pairs(titles: Sequence[str], new: Sequence[bool] | None) -> Iterator[tuple[int, int]]:
     """Positions ``(i, j)``, ``i < j``, of pairs with a record without a title (which no
     title filter can find; they match on their place), each pair once; with ``new``, only
     pairs holding a new record."""

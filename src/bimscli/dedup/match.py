@@ -270,6 +270,8 @@ def _band(
     # contradicting, the rest cannot make the pair one work.
     weak_title = (is_weak_title(a) or is_weak_title(b)) and not shared
     other_title = not shared and _other_titles(a, b, fields)
+    if shared and not contradicted:
+        return Outcome.MERGE, shared  # an identifier that nothing else contradicts
     if (
         total >= MERGE_SCORE
         and not (weak_title and contradicted)

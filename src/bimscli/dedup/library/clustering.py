@@ -93,6 +93,7 @@ def _join_reasons(result: DedupResult) -> dict[int, tuple[str, str]]:
             {
                 "with": int(decision.first),
                 "title_score": round(decision.title_score, 1),
+                "score": round(decision.score, 1),
                 "evidence": list(decision.evidence),
             }
         )

@@ -10,8 +10,71 @@ from dataclasses import dataclass
 from typing import Any
 
 from bimscli.dedup import PairDecision, decide_pair
+from bimscli.dedup.weights import MERGE_SCORE, REVIEW_SCORE
 from bimscli.store import Library
-from bimscli.store.dedup_index import load_features
+from bimscli.store.dedup_index import load_features, stored_weights
+
+_RULE_WORDS = {
+    "same-doi": "the same DOI",
+    "same-pmid": "the same PMID",
+    "same-pmcid": "the same PMCID",
+    "weighed": "weighed evidence",
+    "different-doi-overcome": "weighed evidence that overcame two different DOIs",
+    "exact-duplicate": "an exact duplicate (same title, authors, year, venue, identifiers)",
+    "borderline-score": "a score between the review and merge bands",
+    "different-dois": "two different DOIs that the other fields did not overcome",
+    "numbers-differ": "titles whose numbers differ (part, phase)",
+    "notice-and-paper": "a notice (erratum, retraction, comment, reply) and its paper",
+    "preprint-and-published": "a preprint and its version of record",
+    "incompatible-types": "types that cannot be one work (book, thesis, dataset, article)",
+    "identifier-shared-by-many": "an identifier that too many records share",
+    "merged by hand": "a person's merge",
+    "split by hand": "a person's split",
+}
+
+
+def describe_rule(rule: str) -> str:
+    """A deduplication rule's name in words.
+
+    >>> describe_rule("different-doi-overcome")
+    'weighed evidence that overcame two different DOIs'
+    >>> describe_rule("same-doi-different-titles")
+    'the same DOI but clearly different titles'
+    """
+    for shared in ("same-doi", "same-pmid", "same-pmcid"):
+        if rule.startswith(shared + "-"):
+            rest = rule[len(shared) + 1 :].replace("-", " ")
+            return f"{_RULE_WORDS[shared]} but {'clearly ' if 'titles' in rest else ''}{rest}"
+    return _RULE_WORDS.get(rule, rule.replace("-", " "))
+
+
+def describe_pair(decision: PairDecision) -> list[str]:
+    """A pair decision in words: outcome and why, each field's level and weight, the total.
+
+    >>> from bimscli.dedup.match import FieldWeight, Outcome
+    >>> from bimscli.dedup.weights import Field, Level
+    >>> fields = (FieldWeight(Field.TITLE, Level.EXACT, 16.3), FieldWeight(Field.DOI, Level.DIFFERENT, -4.6))
+    >>> print("\\n".join(describe_pair(PairDecision("1", "2", Outcome.MERGE,
+    ...     "different-doi-overcome", 100.0, (), 11.7, fields, True))))
+    #1 and #2: merge, by weighed evidence that overcame two different DOIs
+      title exact +16.3, DOI different -4.6; total +11.7 (merge from +25, review from +12)
+      the DOIs differ, but the other fields agree enough to overcome that
+    """  # noqa: E501
+    lines = [
+        f"#{decision.first} and #{decision.second}: {decision.outcome.value}, "
+        f"by {describe_rule(decision.rule)}"
+    ]
+    if decision.fields:
+        weights = ", ".join(f.describe() for f in decision.fields)
+        lines.append(
+            f"  {weights}; total {decision.score:+.1f}"
+            f" (merge from {MERGE_SCORE:+.0f}, review from {REVIEW_SCORE:+.0f})"
+        )
+    elif decision.title_score:
+        lines.append(f"  title similarity {decision.title_score:.1f} of 100")
+    if decision.doi_overcome:
+        lines.append("  the DOIs differ, but the other fields agree enough to overcome that")
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +86,7 @@ class WorkExplanation:
     pairs: tuple[PairDecision, ...]
     decisions: tuple[tuple[str, int, int], ...]
     findings: tuple[tuple[int, int, str, str, float], ...]
+    weights_source: str = "priors"
 
 
 def explain_work(library: Library, work_id: int) -> WorkExplanation:
@@ -35,11 +99,12 @@ def explain_work(library: Library, work_id: int) -> WorkExplanation:
     members = tuple((int(r), str(rule), json.loads(ev or "{}")) for r, rule, ev in rows)
     ids = [m[0] for m in members]
     features = load_features(library, ids)
+    weights = stored_weights(library)
     pairs = tuple(
         d
         for i, a in enumerate(features)
         for b in features[i + 1 :]
-        if (d := decide_pair(a, b)) is not None
+        if (d := decide_pair(a, b, weights=weights)) is not None
     )
     marks = ",".join("?" * len(ids))
     decisions = tuple(
@@ -58,7 +123,7 @@ def explain_work(library: Library, work_id: int) -> WorkExplanation:
             ids + ids,
         )
     )
-    return WorkExplanation(work_id, members, pairs, decisions, findings)
+    return WorkExplanation(work_id, members, pairs, decisions, findings, weights.source)
 
 
 @dataclass(frozen=True, slots=True)
