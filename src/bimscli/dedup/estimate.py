@@ -17,7 +17,8 @@ that blocking yields. Nothing is learnt from labelled data. The rules, each test
   far likelier than random pairs to share authors and journals, so a random-pair ``u`` for
   the title would count the same evidence twice.
 * No weight moves more than :data:`MAX_SHIFT` bits from its prior's, so a library with odd
-  data (an issue field that holds record numbers) can silence a field but not turn it over.
+  data (an issue field that holds record numbers) can silence a field but not turn it over;
+  and as ``m`` is at most 1, a level that most random pairs show (``u`` near 1) says nothing.
 """
 
 from __future__ import annotations
