@@ -143,3 +143,28 @@ def test_a_broken_query_is_a_one_line_error_with_a_caret(ingested: Path) -> None
     assert result.exit_code == 2
     assert "^" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "suffix"),
+    [
+        pytest.param("--bibtex", ".bib", id="bibtex"),
+        pytest.param("--biblatex", ".bib", id="biblatex"),
+        pytest.param("--ris", ".ris", id="ris"),
+        pytest.param("--csl-json", ".json", id="csl-json"),
+    ],
+)
+def test_a_librarys_own_export_ingested_back_adds_records_but_no_works(
+    tmp_path: Path, option: str, suffix: str
+) -> None:
+    """Newsletter items without a title (only author, journal and date) included."""
+    library = tmp_path / "l.sqlite"
+    _bims(library, "ingest", *map(str, sorted((FIXTURES / "biomednews").glob("*.txt"))))
+    _bims(library, "ingest", str(FIXTURES / "seeds"))
+    works = json.loads(_bims(library, "list", "--json"))
+    assert any(w["title"] is None for w in works)  # the case this test is about
+    exported = tmp_path / f"export{suffix}"
+    _bims(library, "export", option, "-o", str(exported))
+    output = _bims(library, "ingest", str(exported))
+    assert f"{len(works)} records added; {len(works)} records joined existing works" in output
+    assert len(json.loads(_bims(library, "list", "--json"))) == len(works)

@@ -75,8 +75,9 @@ def field_keys(f: RecordFeatures) -> list[str]:
 def exact_keys(f: RecordFeatures) -> tuple[str, ...]:
     """Keys that only exact duplicates share: the same normalised title, authors, year, venue
     and identifiers (``ex:``), or the same identifiers and title (``ei:``). Records sharing one always
-    merge, however many share it. A record without a title has one only when it gives its
-    first author, year, volume and first page (``ev:``, with its journal and issue).
+    merge, however many share it. A record without a title (a newsletter item) has one only
+    when it gives its first author, year and journal or volume and first page (``ev:``, with
+    whatever else of its place it gives, missing parts included).
 
     >>> a = RecordFeatures("a", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"}))
     >>> [k[:3] for k in exact_keys(a)], exact_keys(a) == exact_keys(RecordFeatures("b", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"})))
@@ -85,7 +86,7 @@ def exact_keys(f: RecordFeatures) -> tuple[str, ...]:
     venue = f"{f.authors}|{f.year}|{f.journal[:1]}|{f.volume}|{f.issue}|{f.page}"
     if not f.title_key:
         # A newsletter item without a title: its place and first author are all there is.
-        placed = f.page and f.volume and f.year and f.authors
+        placed = f.authors and f.year and (f.journal or (f.page and f.volume))
         return ("ev:" + _digest(f"{f.type_class}|{f.is_preprint}|{venue}"),) if placed else ()
     kind = f"{f.type_class}|{f.notice}|{f.is_preprint}|{f.title_key}"
     ids = f"{sorted(f.dois)}|{sorted(f.pmids)}|{sorted(f.pmcids)}"

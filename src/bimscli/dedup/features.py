@@ -213,6 +213,8 @@ _NO_IDS: frozenset[str] = frozenset()
 def features_from_record(record_id: str, record: Record) -> RecordFeatures:
     """The deduplication features of one record (pure, cheap: call once per record)."""
     title = record.title or ""
+    if title and _is_placeholder_title(title):
+        title = ""
     words = title_words(_ORIGINAL_MARKER.sub(" ", title) if "<" in title else title)
     parts = split_alternative_title(title)
     ids = record.ids
@@ -248,6 +250,20 @@ def features_from_record(record_id: str, record: Record) -> RecordFeatures:
         is_preprint=detect_preprint(record, dois),
         abstract_key=_abstract_key(record),
     )
+
+
+_PLACEHOLDER_TITLES = frozenset(
+    {"untitled", "no title", "no title available", "title not available", "not available"}
+)
+
+
+def _is_placeholder_title(title: str) -> bool:
+    """True for a title that says there is none ("[Untitled]", as exports write it).
+
+    >>> _is_placeholder_title("[Untitled]"), _is_placeholder_title("Untitled lives")
+    (True, False)
+    """
+    return len(title) < 24 and title_key(title) in _PLACEHOLDER_TITLES
 
 
 def _abstract_key(record: Record) -> str:
