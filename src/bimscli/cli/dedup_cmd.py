@@ -125,7 +125,10 @@ def dedup_command(
     ] = None,
     threshold: Annotated[
         float,
-        typer.Option("--threshold", help="Minimum title similarity (0-100) of the fuzzy tier."),
+        typer.Option(
+            "--threshold",
+            help="Title similarity (0-100) from which titles are close (10 below: partial).",
+        ),
     ] = DEFAULT_THRESHOLD,
     review: Annotated[
         bool, typer.Option("--review", help="List flagged and borderline pairs.")
@@ -141,8 +144,9 @@ def dedup_command(
 ) -> None:
     """Find the source records that are the same paper and join them into one work.
 
-    Runs on the whole library (ingest already does it for new records). What a person decided
-    with `bims merge` and `bims unmerge` is never undone.
+    Runs on the whole library (ingest already does it for new records) and re-estimates the
+    library's match weights. What a person decided with `bims merge` and `bims unmerge` is
+    never undone.
 
     Example: bims dedup --dry-run --threshold 92
     """
