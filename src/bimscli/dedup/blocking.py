@@ -96,6 +96,20 @@ def exact_keys(f: RecordFeatures) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def exact_signatures(f: RecordFeatures) -> tuple[int, ...]:
+    """In-process hashes of the same fields as :func:`exact_keys` (not stable across runs,
+    so never stored): building a million-record index computes these, not digests."""
+    venue = (f.authors, f.year, f.journal[:1], f.volume, f.issue, f.page)
+    if not f.title_key:
+        placed = f.authors and f.year and (f.journal or (f.page and f.volume))
+        return (hash(("ev", f.type_class, f.is_preprint, venue)),) if placed else ()
+    kind = (f.type_class, f.notice, f.is_preprint, f.title_key)
+    ids = (f.dois, f.pmids, f.pmcids)
+    if f.dois or f.pmids or f.pmcids:
+        return hash(("ex", kind, venue, ids)), hash(("ei", kind, ids))
+    return (hash(("ex", kind, venue, ids)),)
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
 
@@ -134,6 +148,7 @@ class BlockingIndex:
         self._id_blocks: dict[int, int | list[int]] = {}
         self._positions: dict[str, int] = {}
         self._exact: dict[int, int] = {}
+        self._exact_pairs: list[tuple[int, int]] = []
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -160,15 +175,22 @@ class BlockingIndex:
         return number
 
     def _add_exact(self, features: RecordFeatures, number: int) -> None:
-        for key in exact_keys(features):
-            self._exact.setdefault(hash(key), number)
+        for signature in exact_signatures(features):
+            first = self._exact.setdefault(signature, number)
+            if first != number:
+                self._exact_pairs.append((first, number))
+
+    def exact_pairs(self) -> list[tuple[int, int]]:
+        """Every (first-indexed record, later record) pair of exact duplicates, as indexed
+        (a removed record's pairs included: callers skip what is no longer indexed)."""
+        return self._exact_pairs
 
     def exact_partners(self, number: int) -> list[int]:
         """The first-indexed record of each exact-duplicate key of record ``number`` (not
         itself): pairing each record with it joins any number of exact duplicates."""
         partners: list[int] = []
-        for key in exact_keys(self.features(number)):
-            first = self._exact.get(hash(key))
+        for signature in exact_signatures(self.features(number)):
+            first = self._exact.get(signature)
             if first is not None and first != number and first not in partners:
                 partners.append(first)
         return partners
@@ -177,7 +199,7 @@ class BlockingIndex:
         """Index many records: :meth:`add` for each, with the loop kept tight for a million."""
         blocks, id_blocks, positions = self._blocks, self._id_blocks, self._positions
         numbered = self._features
-        exact = self._exact
+        exact, exact_pairs = self._exact, self._exact_pairs
         for f in features:
             if f.record_id in positions:
                 self.remove(f.record_id)
@@ -195,8 +217,10 @@ class BlockingIndex:
                     blocks[hashed] = [members, number]
                 else:
                     members.append(number)
-            for key in exact_keys(f):
-                exact.setdefault(hash(key), number)
+            for signature in exact_signatures(f):
+                first = exact.setdefault(signature, number)
+                if first != number:
+                    exact_pairs.append((first, number))
 
     def remove(self, record_id: str) -> None:
         """Forget a record (its number is not reused)."""
@@ -205,9 +229,9 @@ class BlockingIndex:
         self._features[number] = None
         if features is None:
             return
-        for key in exact_keys(features):
-            if self._exact.get(hash(key)) == number:
-                del self._exact[hash(key)]
+        for signature in exact_signatures(features):
+            if self._exact.get(signature) == number:
+                del self._exact[signature]
         for key in blocking_keys(features):
             table = self._table(key)
             members = table.get(hash(key))

@@ -282,7 +282,11 @@ def deduplicate_index(
 ) -> DedupResult:
     """:func:`deduplicate` on an index already built, with these weights."""
     with collector_paused():
-        found = exact_duplicates_of(index, (n for n in range(index.slots) if index.has(n)))
+        found = [
+            exact_duplicate(index.features(a).record_id, index.features(b).record_id)
+            for a, b in index.exact_pairs()
+            if index.has(a) and index.has(b)
+        ]
         found += shared_by_too_many(index)
         for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
             decision = decide_pair(
