@@ -9,6 +9,7 @@ lookups. Both return pair decisions; :func:`cluster_decisions` turns decisions i
 from __future__ import annotations
 
 import itertools
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -20,7 +21,7 @@ from bimscli.dedup.blocking import BlockingIndex
 from bimscli.dedup.cluster import NO_DECISIONS, ConstrainedUnionFind, UserDecisions
 from bimscli.dedup.collector import collector_paused
 from bimscli.dedup.compare import Levels
-from bimscli.dedup.estimate import CANDIDATE_PAIRS, MIN_RECORDS, estimate_weights
+from bimscli.dedup.estimate import MIN_RECORDS, SAMPLE_RECORDS, estimate_weights
 from bimscli.dedup.features import RecordFeatures
 from bimscli.dedup.match import (
     DEFAULT_THRESHOLD,
@@ -228,18 +229,23 @@ def _similar_title_pairs(
 
 
 def library_weights(index: BlockingIndex, threshold: float = DEFAULT_THRESHOLD) -> MatchWeights:
-    """Match weights estimated from an indexed library: its records and the levels of up to
-    :data:`~bimscli.dedup.estimate.CANDIDATE_PAIRS` of its candidate pairs, in a fixed order."""
+    """Match weights estimated from an indexed library (see :mod:`bimscli.dedup.estimate`).
+
+    ``m`` is learnt from every candidate pair of the library, or, above
+    :data:`~bimscli.dedup.estimate.SAMPLE_RECORDS` records, of a sample of records chosen by
+    a stable hash of their ids, so the weights never depend on the order of the records.
+    """
     features = [index.features(n) for n in range(index.slots) if index.has(n)]
     if len(features) < MIN_RECORDS:
         return PRIOR_WEIGHTS
+    if len(features) > SAMPLE_RECORDS:
+        share = len(features) // SAMPLE_RECORDS + 1
+        index = build_index(f for f in features if zlib.crc32(f.record_id.encode()) % share == 0)
     levels: list[Levels] = []
     for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
         found = pair_levels(index.features(i), index.features(j), threshold)
         if found is not None:
             levels.append(found)
-            if len(levels) >= CANDIDATE_PAIRS:
-                break
     return estimate_weights(features, levels)
 
 

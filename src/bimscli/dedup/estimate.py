@@ -2,7 +2,9 @@
 
 As splink does: ``u`` probabilities from pairs drawn at random (almost all random pairs are
 different papers), ``m`` probabilities by expectation–maximisation over the candidate pairs
-that blocking yields. Nothing is learnt from labelled data. The rules, each tested:
+that blocking yields (of a sample of about :data:`SAMPLE_RECORDS` records, chosen by a stable
+hash of their ids, in a larger library). Nothing is learnt from labelled data. The rules,
+each tested:
 
 * Deterministic: records are taken in ``record_id`` order and pairs drawn with a fixed seed,
   so the same library always gives the same weights.
@@ -34,7 +36,7 @@ from bimscli.dedup.weights import PRIOR_WEIGHTS, PRIORS, Field, Level, MatchWeig
 
 MIN_RECORDS = 1_000
 RANDOM_PAIRS = 10_000
-CANDIDATE_PAIRS = 50_000
+SAMPLE_RECORDS = 100_000
 PRIOR_PAIRS = 50.0
 MIN_EXPECTED = 5.0
 MAX_SHIFT = 2.0
