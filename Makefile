@@ -18,7 +18,7 @@ venv: $(BIN)/bims
 demo: venv
 	rm -rf demo-library
 	$(BIN)/bims --library $(DEMO_LIBRARY) ingest fixtures/seeds
-	$(BIN)/bims --library $(DEMO_LIBRARY) tag
+	$(BIN)/bims --library $(DEMO_LIBRARY) tag --rules bone-metastases
 	$(BIN)/bims --library $(DEMO_LIBRARY) list
 	$(BIN)/bims --library $(DEMO_LIBRARY) tags
 	$(BIN)/bims --library $(DEMO_LIBRARY) export --bibtex -o demo-library/library.bib

@@ -15,7 +15,9 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "bimscli"
 
-VOCABULARY = frozenset({"bimscli", "bimscli.model", "bimscli.identifiers", "bimscli.errors"})
+VOCABULARY = frozenset(
+    {"bimscli", "bimscli.model", "bimscli.identifiers", "bimscli.errors", "bimscli.progress"}
+)
 """The shared vocabulary at the package's root: every stage may use it."""
 
 MAY_IMPORT: dict[str, frozenset[str]] = {
@@ -23,6 +25,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "bimscli.model": frozenset({"bimscli.identifiers"}),
     "bimscli.identifiers": frozenset(),
     "bimscli.errors": frozenset(),
+    "bimscli.progress": frozenset(),
     "bimscli.data": frozenset(),
     "bimscli.formats": frozenset(),
     "bimscli.dedup": frozenset(),

@@ -13,6 +13,10 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from bimscli.cli.app import app
+from bimscli.store import Library
+from tests.golden import FIXTURES
+
+SEEDS = FIXTURES / "seeds"
 
 runner = CliRunner()
 
@@ -37,6 +41,7 @@ def test_main_help_names_the_library_location() -> None:
 
 
 def test_a_users_mistake_gives_one_line_and_no_traceback(tmp_path: Path) -> None:
+    Library.open(tmp_path / "l.sqlite").close()
     result = runner.invoke(app, ["--library", str(tmp_path / "l.sqlite"), "show", "99"])
     assert result.exit_code == 2
     assert "no work 99" in result.output
@@ -44,10 +49,42 @@ def test_a_users_mistake_gives_one_line_and_no_traceback(tmp_path: Path) -> None
 
 
 def test_debug_shows_the_exception(tmp_path: Path) -> None:
+    Library.open(tmp_path / "l.sqlite").close()
     result = runner.invoke(app, ["--debug", "--library", str(tmp_path / "l.sqlite"), "show", "99"])
     assert result.exit_code != 0
     assert result.exception is not None
     assert "no work 99" in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["list"], id="list"),
+        pytest.param(["show", "1"], id="show"),
+        pytest.param(["tags"], id="tags"),
+        pytest.param(["tag"], id="tag"),
+        pytest.param(["export", "--bibtex"], id="export"),
+        pytest.param(["dedup"], id="dedup"),
+        pytest.param(["failures"], id="failures"),
+    ],
+)
+def test_a_mistyped_library_is_an_error_not_a_new_empty_library(
+    tmp_path: Path, command: list[str]
+) -> None:
+    typo = tmp_path / "typo" / "lib.sqlite"
+    result = runner.invoke(app, ["--library", str(typo), *command])
+    assert result.exit_code == 2, result.output
+    assert f"no library at {typo}" in " ".join(result.output.split())
+    assert not typo.parent.exists()  # nothing was created, not even the folder
+
+
+def test_only_adding_works_creates_a_library_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "lib.sqlite"
+    result = runner.invoke(app, ["--library", str(path), "ingest", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert f"created a new library at {path}" in " ".join(result.output.split())
+    again = runner.invoke(app, ["--library", str(path), "list"])
+    assert "created a new library" not in again.output
 
 
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-import bimscli.cli.enrich_progress
+import bimscli.cli.progress
 from bimscli.cli.app import app
 from bimscli.cli.enrich_progress import EnrichProgressBar
 from bimscli.formats.base import SourceFormat
@@ -139,7 +139,7 @@ def test_the_progress_bar_draws_on_a_terminal_only(
 ) -> None:
     stderr = io.StringIO()
     console = Console(file=stderr, force_terminal=terminal, width=80)
-    monkeypatch.setattr(bimscli.cli.enrich_progress, "err_console", console)
+    monkeypatch.setattr(bimscli.cli.progress, "err_console", console)
     bar = EnrichProgressBar()
     bar.start(4)
     bar.advance(3)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from bimscli.cli.app import app
 from bimscli.formats.base import SourceFormat
+from bimscli.store import Library
 from tests.golden import FIXTURES
 
 runner = CliRunner()
@@ -91,6 +92,11 @@ def test_every_format(ingested: Path, args: list[str], expected: str) -> None:
         pytest.param(["--style", "nope-style"], "unknown citation style", id="unknown-style"),
         pytest.param(["--bibtex", "99"], "no work 99", id="unknown-work"),
         pytest.param(["--ris", "--format", "html"], "add --style NAME", id="format-without-style"),
+        pytest.param(
+            ["--bibtex", "-o", "missing-folder/x.bib"],
+            "the folder missing-folder does not exist; create it first",
+            id="missing-output-folder",
+        ),
     ],
 )
 def test_mistakes_are_one_line_errors(ingested: Path, args: list[str], message: str) -> None:
@@ -143,6 +149,55 @@ def test_a_broken_query_is_a_one_line_error_with_a_caret(ingested: Path) -> None
     assert result.exit_code == 2
     assert "^" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--bibtex"], id="bibtex"),
+        pytest.param(["--style", "vancouver", "--format", "html"], id="html"),
+    ],
+)
+def test_an_empty_library_says_so(library_path: Path, args: list[str]) -> None:
+    Library.open(library_path).close()
+    result = runner.invoke(app, ["--library", str(library_path), "export", *args])
+    assert result.exit_code == 2, result.output
+    assert "the library has no works to export; add some first: bims ingest FILE" in " ".join(
+        result.output.split()
+    )
+
+
+def test_an_export_replaces_its_file_whole(ingested: Path, tmp_path: Path) -> None:
+    target = tmp_path / "refs.bib"
+    target.write_text("an older export\n", encoding="utf-8")
+    _bims(ingested, "export", "--bibtex", "-o", str(target))
+    assert target.read_text(encoding="utf-8").startswith("@")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".refs")] == []
+    # A write that fails half-way (here: the partial file's name is taken by a folder, which
+    # even root cannot write to) leaves the old export whole.
+    (tmp_path / ".refs.bib.partial").mkdir()
+    result = runner.invoke(app, ["--library", str(ingested), "export", "--ris", "-o", str(target)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot write {target}" in " ".join(result.output.split())
+    assert target.read_text(encoding="utf-8").startswith("@")
+
+
+def test_a_digest_chosen_by_tag_has_the_chosen_tags_as_its_sections(ingested: Path) -> None:
+    _bims(ingested, "tag", "add", "1", "treatment/radiotherapy", "design/rct")
+    _bims(ingested, "tag", "add", "2", "rehabilitation")
+    digest = _bims(
+        ingested, "export", "--style", "vancouver", "--format", "markdown", "--by-tag",
+        "--tag", "treatment",
+    )  # fmt: skip
+    headings = [line for line in digest.splitlines() if line.startswith("## ")]
+    assert headings == ["## treatment"]
+    assert "Bone pain relief after SBRT" in digest
+    everything = _bims(
+        ingested, "export", "--style", "vancouver", "--format", "markdown", "--by-tag"
+    )
+    assert [line for line in everything.splitlines() if line.startswith("## ")] == [
+        "## design/rct", "## rehabilitation", "## treatment/radiotherapy"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

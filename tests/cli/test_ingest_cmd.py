@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import bimscli.cli.ingest_cmd
 import bimscli.ingest.reading_process
 import bimscli.ingest.run
 from bimscli.cli.app import app
+from bimscli.formats.base import SourceFormat
 from bimscli.formats.pubmed_xml import FORMAT as PUBMED_XML
 from bimscli.model import ParsedRecord
 from tests.golden import FIXTURES
@@ -72,3 +74,47 @@ def test_show_raw_gives_back_each_source_records_text_as_read(tmp_path: Path) ->
     assert [s["raw"] for s in details["sources"]] == [first.raw]
     plain = json.loads(runner.invoke(app, ["--library", library, "show", "1", "--json"]).output)
     assert "raw" not in plain["sources"][0]
+
+
+def test_failures_from_a_wrong_format_are_resolved_when_the_bytes_ingest_cleanly(
+    test_format: SourceFormat, library_path: Path, tmp_path: Path
+) -> None:
+    ris = tmp_path / "zotero.ris"
+    shutil.copyfile(FIXTURES / "ris" / "zotero.ris", ris)
+    wrong = runner.invoke(
+        app, ["--library", str(library_path), "ingest", "--format", "testlines", str(ris)]
+    )
+    assert wrong.exit_code in (1, 3), wrong.output
+    listed = runner.invoke(app, ["--library", str(library_path), "failures"])
+    assert "expected key|title|doi" in listed.output
+    right = runner.invoke(app, ["--library", str(library_path), "ingest", str(ris)])
+    assert right.exit_code == 0, right.output
+    after = runner.invoke(app, ["--library", str(library_path), "failures"])
+    assert after.exit_code == 0, after.output
+    assert "No open failures" in after.output
+    everything = runner.invoke(app, ["--library", str(library_path), "failures", "--all", "--json"])
+    rows = json.loads(everything.output)
+    assert len(rows) > 3
+    assert all(row["resolved_by"] == "input 2" for row in rows)
+    assert all(row["raw"] for row in rows)  # kept, with the text the user gave
+
+
+def test_failures_can_be_resolved_by_hand(
+    test_format: SourceFormat, library_path: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("#testlines\na|A title|10.1000/a\nnot three fields\n", encoding="utf-8")
+    assert runner.invoke(app, ["--library", str(library_path), "ingest", str(bad)]).exit_code == 3
+    unknown = runner.invoke(app, ["--library", str(library_path), "failures", "--resolve", "9"])
+    assert unknown.exit_code == 2
+    assert "no input 9" in unknown.output
+    done = runner.invoke(app, ["--library", str(library_path), "failures", "--resolve", "1"])
+    assert "Marked 1 failures resolved" in done.output
+    assert (
+        "No open failures"
+        in runner.invoke(app, ["--library", str(library_path), "failures"]).output
+    )
+    assert (
+        "[resolved: by hand]"
+        in runner.invoke(app, ["--library", str(library_path), "failures", "--all"]).output
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bimscli.cli.app import app
@@ -91,3 +92,84 @@ def test_eval_reports_precision_and_recall(tmp_path: Path) -> None:
     lines = {row[0]: row[1:] for row in rows}
     assert lines["treatment/sbrt"] == ["1", "0", "0", "1.00", "1.00"]
     assert lines["outcome/pain"] == ["0", "1", "1", "0.00", "0.00"]
+
+
+def test_tag_says_which_works_it_read_and_how_to_name_a_topic_set(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    _library(library)
+    first = _bims(library, "tag")
+    assert "the shipped rules 'design' on 2 works" in first
+    assert "for a topic set (bone-metastases): bims tag --rules NAME" in " ".join(first.split())
+    assert "on 0 new or changed works of 2" in _bims(library, "tag")
+    topic = _bims(library, "tag", "--rules", "bone-metastases")
+    assert "'design' + 'bone-metastases' on 2 works" in topic
+    assert "+treatment/radiotherapy" in topic
+    assert "on 2 works: changed 0 works" in _bims(
+        library, "tag", "--rules", "bone-metastases", "--all"
+    )
+
+
+def test_list_counts_the_matches_beyond_its_limit(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    _library(library)
+    shown = " ".join(_bims(library, "list", "-n", "1", "--query", "sbrt OR radiotherapy").split())
+    assert "1 of 2 matching (2 in the library)" in shown
+    assert "1 of 2 works" in " ".join(_bims(library, "list", "-n", "1").split())
+    assert "No work matches the query (2 works in the library)." in _bims(
+        library, "list", "--query", "myeloma"
+    )
+    empty = tmp_path / "empty.sqlite"
+    Library.open(empty).close()
+    assert "The library has no works yet" in _bims(empty, "list")
+
+
+@pytest.mark.parametrize(
+    ("query", "warning"),
+    [
+        pytest.param(
+            "sbrt and pain", "'and' is searched as a word: AND, OR and NOT are operators", id="and"
+        ),
+        pytest.param("2025:2020[dp]", "did you mean 2020:2025[dp]?", id="reversed-range"),
+        pytest.param("mine/typo[tag]", "no work carries the tag 'mine/typo'", id="unknown-tag"),
+    ],
+)
+def test_list_warns_about_queries_that_look_wrong(tmp_path: Path, query: str, warning: str) -> None:
+    library = tmp_path / "lib.sqlite"
+    first, _ = _library(library)
+    _bims(library, "tag", "add", str(first), "mine/read")
+    result = runner.invoke(app, ["--library", str(library), "list", "--query", query])
+    assert result.exit_code == 0, result.output
+    assert warning in " ".join(result.output.split())
+
+
+def test_lower_case_and_before_a_date_says_to_write_it_in_upper_case(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    _library(library)
+    result = runner.invoke(
+        app, ["--library", str(library), "list", "--query", "sbrt[tiab] and 2020:2025[dp]"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "AND, OR and NOT are operators only in upper case: AND" in " ".join(
+        result.output.split()
+    )
+
+
+def test_tag_and_export_warn_about_rules_and_queries_that_look_wrong(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    _library(library)
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[tags."x/new"]\nquery = "sbrt AND 2025:2020[dp]"\n'
+        '[tags."x/old"]\nquery = "pain NOT x/new[tag] NOT x/typo[tag]"\n',
+        encoding="utf-8",
+    )
+    tagged = " ".join(_bims(library, "tag", "--rules", str(rules)).split())
+    assert f"rule 'x/new' in {rules}: 2025:2020[dp] runs from a later date" in tagged
+    assert "no work carries the tag 'x/typo'" in tagged
+    assert "'x/new'" not in tagged.split("no work carries the tag")[-1]  # x/new is a rule's tag
+    exported = runner.invoke(
+        app, ["--library", str(library), "export", "--ris", "--query", "pain or sbrt"]
+    )
+    # "pain or sbrt" is pain AND or AND sbrt: nothing matches, and the warning says why.
+    assert exported.exit_code == 2, exported.output
+    assert "'or' is searched as a word" in " ".join(exported.output.split())

@@ -17,9 +17,11 @@ from bimscli.export.bibtex import ANONYMOUS, UNTITLED, Dialect, write_bibtex
 from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import write_csl_json
 from bimscli.export.formatted import format_bibliography
+from bimscli.export.pandoc_citeproc import ENGINE_VARIABLE
 from bimscli.export.ris import write_ris
 from bimscli.formats import get_format
 from bimscli.model import Author, ParsedRecord, PartialDate, Record
+from tests.export.clients import require_tool
 from tests.export.nasty_library import NASTY_LIBRARY
 from tests.golden import FIXTURES, assert_text_matches_golden
 
@@ -30,6 +32,8 @@ WRITERS = [
     pytest.param(lambda i: write_bibtex(i, Dialect.BIBLATEX), "nasty.bib", id="biblatex"),
     pytest.param(write_csl_json, "nasty.csl.json", id="csl-json"),
     pytest.param(write_ris, "nasty.ris", id="ris"),
+]
+FORMATTED = [
     pytest.param(format_bibliography, "nasty.vancouver.txt", id="vancouver-text"),
     pytest.param(
         lambda i: format_bibliography(i, "apa", OutputFormat.MARKDOWN, group_by_tag=True),
@@ -44,12 +48,36 @@ WRITERS = [
 ]
 
 
+@pytest.fixture(params=["pandoc", "citeproc-py"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each formatting engine in turn (pandoc only where it is installed, and always in CI)."""
+    name = str(request.param)
+    if name == "pandoc":
+        require_tool("pandoc")
+    monkeypatch.setenv(ENGINE_VARIABLE, name)
+    return name
+
+
+def _engine_golden(golden: str, engine: str) -> str:
+    """citeproc-py's golden file keeps its old name; pandoc's has ``.pandoc`` before the suffix."""
+    if engine == "citeproc-py":
+        return golden
+    stem, _, suffix = golden.rpartition(".")
+    return f"{stem}.pandoc.{suffix}"
+
+
 @pytest.mark.parametrize(("write", "golden"), WRITERS)
 def test_writer_matches_golden(write: Writer, golden: str) -> None:
     assert_text_matches_golden(write(NASTY_LIBRARY), FIXTURES / "export" / golden)
 
 
-@pytest.mark.parametrize(("write", "golden"), WRITERS)
+@pytest.mark.parametrize(("write", "golden"), FORMATTED)
+def test_formatted_bibliography_matches_golden(write: Writer, golden: str, engine: str) -> None:
+    path = FIXTURES / "export" / _engine_golden(golden, engine)
+    assert_text_matches_golden(write(NASTY_LIBRARY), path)
+
+
+@pytest.mark.parametrize(("write", "golden"), [*WRITERS, *FORMATTED])
 def test_writer_is_deterministic(write: Writer, golden: str) -> None:
     assert write(NASTY_LIBRARY) == write(NASTY_LIBRARY)
 

@@ -107,6 +107,14 @@ def test_seed_has_no_titles_and_only_the_group_author() -> None:
     ]
 
 
+def test_an_entry_without_an_author_line_has_unknown_authors_not_none() -> None:
+    """No author line means the issue did not say, so the list is incomplete: another
+    source's authors must win when the work is merged, and exports must not call it anonymous."""
+    records = [r.record for r in _records(SEED)]
+    assert [r.authors_complete for r in records] == [bool(r.authors) for r in records]
+    assert sum(r.authors_complete for r in records) == 1
+
+
 def test_numeric_month_is_a_month() -> None:
     date = _records(SEED)[6].record.date
     assert date is not None

@@ -184,3 +184,36 @@ def test_short_raw_text_and_an_older_librarys_text_are_read_as_they_are(
     long_text = "<PubmedArticle>" + "<Author>Smith</Author>" * 40 + "</PubmedArticle>"
     assert raw_from_stored(long_text) == long_text  # a row written before migration 0008
     assert raw_from_stored(stored_raw(long_text)) == long_text
+
+
+def test_opening_an_up_to_date_library_takes_no_write_lock(library_path: Path) -> None:
+    with Library.open(library_path) as library:
+        _add_one(library, "Committed")
+    writer = sqlite3.connect(library_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM work_members")
+    try:
+        with Library.open(library_path, busy_timeout=0.5) as library:
+            assert [w.record.title for w in library.works()] == ["Committed"]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_library_with_a_migration_to_apply_takes_the_write_lock_to_apply_it(
+    library_path: Path,
+) -> None:
+    library_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(library_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    apply_migrations(conn, MIGRATIONS[:7])
+    conn.execute("BEGIN IMMEDIATE")  # another program writes
+    try:
+        with pytest.raises(LibraryError, match="still locked"):
+            Library.open(library_path, busy_timeout=0.5)
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+    with Library.open(library_path) as library:
+        names = [row[0] for row in library.connection.execute("SELECT name FROM migrations")]
+    assert names == [m.name for m in MIGRATIONS]

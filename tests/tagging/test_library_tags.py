@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bimscli.dedup.library.decisions import merge_works, unmerge_work
-from bimscli.errors import NotFoundError, UsageError
+from bimscli.errors import NotFoundError, RuleError, UsageError
 from bimscli.model import AbstractSection, Identifiers, ParsedRecord, Position, Record
+from bimscli.progress import Progress
 from bimscli.store import Library
 from bimscli.store.serialize import record_to_json
 from bimscli.tagging import parse_rules
@@ -124,7 +125,7 @@ def test_tag_counts_count_works_once(library: Library, works: tuple[int, int]) -
 
 
 def test_rules_beside_the_library_are_used(library: Library, tmp_path: Path) -> None:
-    assert rules_for_library(library, None).origin == "the shipped rules"
+    assert rules_for_library(library, None).origin == "the shipped rules 'design'"
     beside = library.path.parent / "rules"
     beside.write_text(RULES_V1, encoding="utf-8")
     assert rules_for_library(library, None).origin == str(beside)
@@ -248,3 +249,43 @@ def test_each_rule_tag_names_its_rule_once(library: Library, works: tuple[int, i
     assert set(sources) == {"treatment/radiotherapy", "outcome/pain"}  # v1's sbrt rule is gone
     assert '"rules": "v2.toml"' in sources["outcome/pain"]
     assert "mine/not-pain[tag]" in sources["outcome/pain"]
+
+
+def test_a_topic_set_is_used_only_when_named(library: Library, tmp_path: Path) -> None:
+    """The bone-metastases rules would tag a diabetes library with bone treatments."""
+    general = rules_for_library(library, None)
+    assert not any(tag.startswith("treatment/") for tag in general.tags)
+    named = rules_for_library(library, Path("bone-metastases"))
+    assert named.origin == "the shipped rules 'design' + 'bone-metastases'"
+    assert set(general.tags) < set(named.tags)
+    with pytest.raises(RuleError, match=r"no such file; --rules also takes .*bone-metastases"):
+        rules_for_library(library, tmp_path / "bone-metastasis")
+
+
+class _Recorder(Progress):
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def start(self, total: int) -> None:
+        self.calls.append(("start", total))
+
+    def advance(self, done: int) -> None:
+        self.calls.append(("advance", done))
+
+    def finish(self) -> None:
+        self.calls.append(("finish", 0))
+
+
+def test_tagging_reports_progress_over_the_works_it_reads(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bimscli.tagging.library_tags._PROGRESS_STEP", 2)
+    for n in range(5):
+        add_work(library, f"Work {n} on SBRT.", f"10.1000/p{n}")
+    rules = parse_rules(RULES_V1, "v1")
+    first = _Recorder()
+    apply_rules(library, rules, progress=first)
+    assert first.calls == [("start", 5), ("advance", 2), ("advance", 2), ("finish", 0)]
+    again = _Recorder()
+    apply_rules(library, rules, progress=again)
+    assert again.calls == [("start", 0), ("finish", 0)]

@@ -11,6 +11,7 @@ from bimscli.tagging import (
     Tagger,
     is_valid_tag,
     load_default_rules,
+    load_named_rules,
     load_rules_file,
     load_shipped_rules,
     parse_rules,
@@ -114,7 +115,8 @@ def test_shipped_sets_parse_and_compile() -> None:
     bone = load_shipped_rules("bone-metastases")
     assert len(bone.tags) == 19
     assert all(rule.description for rule in (*design.rules, *bone.rules))
-    tagger = Tagger(load_default_rules().rules)
+    assert load_default_rules().tags == design.tags  # a topic set runs only when named
+    tagger = Tagger(load_named_rules(["bone-metastases"]).rules)
     assert len(tagger.rules) == 30
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bimscli.formats import get_format
 from bimscli.model import ParsedRecord, Record
-from bimscli.tagging import Tagger, load_default_rules, score_tags
+from bimscli.tagging import Tagger, load_named_rules, score_tags
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parent.parent / "fixtures" / "seeds" / "000_4c0a4a96eb322688.txt"
@@ -36,7 +36,7 @@ def _curator_tags() -> dict[str, set[str]]:
 
 def test_the_shipped_rules_give_the_curators_tags_up_to_the_listed_differences() -> None:
     records = _seed_records()
-    tagger = Tagger(load_default_rules().rules)
+    tagger = Tagger(load_named_rules(["bone-metastases"]).rules)
     differences = {doi.lower(): v for doi, v in EXPECTED["differences"].items()}
     for doi, wanted in _curator_tags().items():
         diff = differences.get(doi, {"extra": [], "missed": []})
@@ -48,7 +48,7 @@ def test_the_shipped_rules_give_the_curators_tags_up_to_the_listed_differences()
 
 def test_precision_and_recall_on_the_seed() -> None:
     records = _seed_records()
-    tagger = Tagger(load_default_rules().rules)
+    tagger = Tagger(load_named_rules(["bone-metastases"]).rules)
     predicted = {doi: tagger.tag(record) for doi, record in records.items()}
     scores = score_tags(predicted, _curator_tags())
     true_positives = sum(s.true_positives for s in scores)

@@ -135,7 +135,7 @@ def add_command(
     from bimscli.cli.enrich_progress import EnrichProgressBar
 
     settings = _settings(source, offline, 30.0)
-    with state(ctx).open_library() as library:
+    with state(ctx).open_library(create=True) as library:
         report = enrich.add_works(library, identifiers, settings, progress=EnrichProgressBar())
     for given, work_id in report.created:
         console.print(f"{escape(given)}: added as work {work_id}")

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from bimscli.cli.context import bims_command, state
-from bimscli.errors import UsageError
+from bimscli.cli.context import bims_command, report_query_warnings, state
+from bimscli.errors import BimsError, UsageError
 from bimscli.export.choices import ExportFormat, OutputFormat
+from bimscli.query import parse_query
+from bimscli.tagging.library_tags import tags_by_work
 
 
 def _chosen_format(flags: dict[ExportFormat, bool], style: str | None) -> ExportFormat:
@@ -91,12 +93,40 @@ def export_command(
         tags=tuple(tag or ()),
         query=query,
     )
+    if output is not None:
+        _check_output_folder(output)
     with state(ctx).open_library() as library:
+        if query is not None:
+            known = {tag for work_tags in tags_by_work(library).values() for tag in work_tags}
+            report_query_warnings(parse_query(query), query, known)
         text = export_works(library, request)
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_whole(output, text)
+
+
+def _check_output_folder(output: Path) -> None:
+    """Refuse an output file in a folder that is not there before anything is exported."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"cannot write {output}: the folder {folder} does not exist; "
+            f"create it first (mkdir -p {folder})"
+        )
+
+
+def _write_whole(output: Path, text: str) -> None:
+    """Write the export beside its target and rename it over it: an export interrupted half-way
+    (Ctrl-C, a full disk) leaves the old file as it was, never half a bibliography."""
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    except OSError as error:
+        if partial.is_file():
+            partial.unlink()
+        raise BimsError(f"cannot write {output}: {error.strerror}") from error
 
 
 def register(app: typer.Typer) -> None:

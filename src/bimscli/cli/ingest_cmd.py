@@ -152,7 +152,7 @@ def ingest_command(
     if format_name is not None:
         get_format(format_name)  # an unknown name is a usage error before anything is read
     sources = collect_sources(paths)
-    with app_state.open_library() as library:
+    with app_state.open_library(create=True) as library:
         report = ingest.ingest_sources(
             library,
             sources,

@@ -9,6 +9,8 @@ import typer
 from rich.table import Table
 
 from bimscli.cli.context import bims_command, console, state
+from bimscli.store import FailureRow
+from bimscli.store.failures import resolve_failures
 
 
 def inputs_command(
@@ -59,28 +61,74 @@ def inputs_command(
 
 def failures_command(
     ctx: typer.Context,
+    *,
     raw: Annotated[bool, typer.Option("--raw", help="Also print each entry's raw text.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list resolved failures, and what resolved them.")
+    ] = False,
+    resolve: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--resolve",
+            help="Mark the failures of this input resolved (repeatable; see `bims inputs`).",
+            metavar="INPUT",
+        ),
+    ] = None,
+    resolve_all: Annotated[
+        bool, typer.Option("--resolve-all", help="Mark every open failure resolved.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
 ) -> None:
     """List the entries that failed to parse, with file, line and the reason.
 
-    Their raw text is kept in the library; --raw prints it.
+    Their raw text is kept in the library for ever; --raw prints it. A failure is resolved
+    when the same bytes later ingest cleanly (say, with the right --format), or with
+    --resolve; resolved ones are listed only with --all.
 
     Example: bims failures --raw
     """
     with state(ctx).open_library() as library:
+        if resolve or resolve_all:
+            count = resolve_failures(library, tuple(resolve or ()))
+            console.print(f"Marked {count} failures resolved; `bims failures --all` lists them.")
+            return
         names = {r.id: r.name for r in library.inputs()}
-        failures = library.failures()
+        failures = library.failures(resolved=show_all)
+        open_count = len(library.failures(resolved=False))
+    if as_json:
+        typer.echo(json.dumps([_failure_json(f, names) for f in failures], indent=2))
+        return
     if not failures:
-        console.print("No entry failed to parse.")
+        console.print(
+            "No entry failed to parse."
+            if open_count == 0 and show_all
+            else "No open failures (`bims failures --all` also lists resolved ones)."
+        )
         return
     for failure in failures:
+        resolved = f" [resolved: {failure.resolved_by}]" if failure.resolved_at else ""
         console.print(
-            f"{names[failure.input_id]}:{failure.line}: entry {failure.entry}: {failure.message}",
+            f"{names[failure.input_id]}:{failure.line}: entry {failure.entry}: "
+            f"{failure.message}{resolved}",
             markup=False,
         )
         if raw:
             console.print(failure.raw, markup=False)
             console.print()
+
+
+def _failure_json(failure: FailureRow, names: dict[int, str]) -> dict[str, object]:
+    return {
+        "id": failure.id,
+        "input": failure.input_id,
+        "file": names[failure.input_id],
+        "line": failure.line,
+        "entry": failure.entry,
+        "message": failure.message,
+        "raw": failure.raw,
+        "resolved_at": failure.resolved_at,
+        "resolved_by": failure.resolved_by,
+    }
 
 
 def register(app: typer.Typer) -> None:

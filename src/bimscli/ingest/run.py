@@ -27,6 +27,7 @@ from bimscli.ingest.sources import (
 )
 from bimscli.model import DocumentHeader, ParseFailure
 from bimscli.store import Library
+from bimscli.store.failures import resolve_failures_of_same_bytes
 from bimscli.store.prepared import store_prepared
 
 DEDUP_WINDOW = 20_000
@@ -246,6 +247,8 @@ def _store_input(
     stored = _store_batches(library, input_id, batches, first_id, matcher)
     library.add_failures(input_id, stored.failures)
     library.finish_input(input_id, stored.header, stored.records, len(stored.failures))
+    if stored.records and not stored.failures:
+        resolve_failures_of_same_bytes(library, input_id, sha256)
     return _file_report(
         library, source=source, fmt=fmt, input_id=input_id, stored=stored, matcher=matcher
     )

@@ -7,6 +7,7 @@ tag searches.
 
 from __future__ import annotations
 
+from bimscli.query.checks import query_warnings
 from bimscli.query.explain import Span, explain_query
 from bimscli.query.matcher import AtomIndex, CompiledQuery, Search, compile_query
 from bimscli.query.syntax import (
@@ -37,4 +38,5 @@ __all__ = [
     "explain_query",
     "parse_query",
     "print_query",
+    "query_warnings",
 ]

@@ -302,8 +302,12 @@ class _Parser:
         if (match := _RANGE.match(text)) is not None:
             return Range(match.group(1), match.group(2), "dp", token.position)
         if not _DATE.match(text):
+            first = text.split(maxsplit=1)[0] if text.strip() else ""
+            hint = ""
+            if first in ("and", "or", "not"):
+                hint = f"; AND, OR and NOT are operators only in upper case: {first.upper()}"
             raise self.error(
-                f"[dp] takes YYYY, YYYY/MM, YYYY/MM/DD or a range START:END, not {text!r}",
+                f"[dp] takes YYYY, YYYY/MM, YYYY/MM/DD or a range START:END, not {text!r}{hint}",
                 token,
             )
         return Term(text, "dp", position=token.position)

@@ -2,15 +2,16 @@
 
 One :class:`Library` object owns one connection. Writes happen inside :meth:`Library.transaction`
 (``BEGIN IMMEDIATE`` … ``COMMIT``); any exception, ``KeyboardInterrupt`` included, rolls the whole
-transaction back, so a library is never left half-written. WAL mode and a busy timeout let
-several ``bims`` processes share one library.
+transaction back, so a library is never left half-written. In WAL mode several ``bims``
+processes share one library: opening it and reading take no lock that a writer holds, so a
+reader sees the last committed state at once while another process writes, and writers take
+turns (:mod:`bimscli.store.write_lock`).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,9 +34,12 @@ from bimscli.store.rows import (
 )
 from bimscli.store.serialize import record_from_json, record_to_json
 from bimscli.store.works import DerivedWork, Member, derive_work
+from bimscli.store.write_lock import LockWait, WriteLock, holder_file_of, use_wal
 
 DEFAULT_BUSY_TIMEOUT = 300.0
-"""Seconds a writer waits for another process's transaction (a big ingest can take minutes)."""
+"""Seconds SQLite waits for a lock before answering "database is locked", and a writer for a
+holder of the write lock that does not name itself. A bims that holds it and names itself is
+waited for as long as it runs (a big ingest can take many minutes)."""
 
 
 PAGE_SIZE = 16384
@@ -60,13 +64,29 @@ def now_iso() -> str:
 class Library:
     """A bims library in one SQLite file."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, write_lock: WriteLock | None = None
+    ) -> None:
         self.connection = connection
         self.path = path
+        self.write_lock = write_lock or WriteLock(connection, holder_file_of(path))
 
     @classmethod
-    def open(cls, path: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Library:
-        """Open (creating if needed) the library at ``path`` and bring its schema up to date."""
+    def open(
+        cls,
+        path: Path,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        activity: str = "a bims command",
+        on_wait: LockWait | None = None,
+    ) -> Library:
+        """Open (creating if needed) the library at ``path`` and bring its schema up to date.
+
+        Opening an up-to-date library only reads. ``activity`` says what this process will
+        write (``ingest big.xml``) to other writers waiting for it; ``on_wait`` is told, once
+        per holder, when this one has to wait for another writer.
+        """
+        holder_file = holder_file_of(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
@@ -77,18 +97,27 @@ class Library:
             # Only a new, empty file takes a page size (before WAL mode is set); an existing
             # library keeps its own.
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            _use_wal(conn, busy_timeout)
+            use_wal(conn, busy_timeout)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             conn.execute("PRAGMA foreign_keys = ON")
-            apply_migrations(conn)
+            upgrading = f"{activity} (upgrading the library)"
+            apply_migrations(
+                conn,
+                lock=WriteLock(
+                    conn, holder_file, activity=upgrading, on_wait=on_wait, patience=busy_timeout
+                ),
+            )
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise LibraryError(f"{path} is not a usable bims library: {exc}") from exc
         except BaseException:  # a library from a newer bims, Ctrl-C: leave no connection open
             conn.close()
             raise
-        return cls(conn, path)
+        lock = WriteLock(
+            conn, holder_file, activity=activity, on_wait=on_wait, patience=busy_timeout
+        )
+        return cls(conn, path, lock)
 
     def close(self) -> None:
         """Close the connection."""
@@ -110,16 +139,11 @@ class Library:
         """One write transaction; rolled back on any exception, Ctrl-C included.
 
         With ``commit=False`` it is always rolled back: a dry run sees its own changes, then
-        nothing of them is kept.
+        nothing of them is kept. When another process holds the write lock this waits for it
+        (see :class:`~bimscli.store.write_lock.WriteLock`).
         """
-        conn = self.connection
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.write_lock.transaction(commit=commit) as conn:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT" if commit else "ROLLBACK")
 
     # Inputs -----------------------------------------------------------------------------------
 
@@ -221,14 +245,16 @@ class Library:
             [(input_id, f.position.entry, f.position.line, f.raw, f.message) for f in failures],
         )
 
-    def failures(self, input_id: int | None = None) -> list[FailureRow]:
-        """Stored parse failures, of one input or of all."""
-        sql = "SELECT id, input_id, entry, line, raw, message FROM parse_failures"
-        params: tuple[int, ...] = ()
-        if input_id is not None:
-            sql += " WHERE input_id = ?"
-            params = (input_id,)
-        return [FailureRow(*row) for row in self.connection.execute(sql + " ORDER BY id", params)]
+    def failures(self, input_id: int | None = None, *, resolved: bool = True) -> list[FailureRow]:
+        """Stored parse failures, of one input or of all (``resolved=False``: the open ones)."""
+        sql = (
+            "SELECT id, input_id, entry, line, raw, message, resolved_at, resolved_by"
+            " FROM parse_failures WHERE (? IS NULL OR input_id = ?)"
+        )
+        if not resolved:
+            sql += " AND resolved_at IS NULL"
+        rows = self.connection.execute(sql + " ORDER BY id", (input_id, input_id))
+        return [FailureRow(*row) for row in rows]
 
     def source_records(self, record_ids: Sequence[int]) -> list[SourceRecordRow]:
         """The source records with these ids, in the order given."""
@@ -349,24 +375,6 @@ class Library:
     def count_works(self) -> int:
         """How many works the library holds."""
         return int(self.connection.execute("SELECT count(*) FROM works").fetchone()[0])
-
-
-def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
-    """Put the library in WAL mode (a no-op once it is), waiting up to ``timeout`` seconds.
-
-    Switching a new file needs it to itself, and when another process is switching or
-    reading it at that moment SQLite answers "database is locked" at once instead of calling
-    the busy handler; so this tries again until the timeout.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.02)
 
 
 _ID_TABLES = frozenset({"source_records", "works"})

@@ -1,7 +1,8 @@
 """Named schema migrations of the library, applied in order and recorded in a table.
 
 Each migration runs in its own transaction. A library whose table lists a migration this bims
-does not know was written by a newer bims and is refused rather than damaged.
+does not know was written by a newer bims and is refused rather than damaged. Whether anything
+is to be done is read without taking the write lock.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bimscli.errors import LibraryError
+from bimscli.store.write_lock import WriteLock
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +323,17 @@ TAGGED_WORKS = Migration(
     """,
 )
 
+RESOLVED_FAILURES = Migration(
+    "0010_resolved_failures",
+    """
+    -- A failure is resolved (never deleted: its raw text is what the user gave) when the same
+    -- bytes later ingest cleanly, for example with the right --format, or when a person says
+    -- so (`bims failures --resolve`). `bims failures` lists the unresolved ones.
+    ALTER TABLE parse_failures ADD COLUMN resolved_at TEXT;
+    ALTER TABLE parse_failures ADD COLUMN resolved_by TEXT;
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
@@ -331,28 +344,34 @@ MIGRATIONS: tuple[Migration, ...] = (
     CLUSTERED_BLOCKS,
     COMPRESSED_RAW_TEXT,
     TAGGED_WORKS,
+    RESOLVED_FAILURES,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
 
 def _applied(conn: sqlite3.Connection) -> list[str]:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
+    """The migrations the library records, by a plain read (none for a new file)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    if not exists:
+        return []
     return [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
 
 
 def apply_migrations(
-    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
+    conn: sqlite3.Connection,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    *,
+    lock: WriteLock | None = None,
 ) -> list[str]:
-    """Apply the migrations the library lacks, each in a transaction; return their names."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        done = _applied(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    """Apply the migrations the library lacks, each in a transaction; return their names.
+
+    Which are lacking is found by a plain read, so opening an up-to-date library takes no
+    write lock and never waits for a writer; the lock is taken (through ``lock``, which says
+    who holds it and waits its turn) only when there is something to migrate.
+    """
+    done = _applied(conn)
     known = [m.name for m in migrations]
     unknown = [name for name in done if name not in known]
     if unknown:
@@ -360,38 +379,38 @@ def apply_migrations(
             f"this library was written by a newer bims (migrations {', '.join(unknown)}); "
             "upgrade bims to open it"
         )
-    applied: list[str] = []
-    for migration in migrations:
-        if migration.name in done:
-            continue
-        if _apply_one(conn, migration):
-            applied.append(migration.name)
-    return applied
+    missing = [m for m in migrations if m.name not in done]
+    if not missing:
+        return []
+    lock = lock or WriteLock(conn, None)
+    with lock.transaction():
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS migrations"
+            " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+    return [m.name for m in missing if _apply_one(conn, m, lock)]
 
 
-def _apply_one(conn: sqlite3.Connection, migration: Migration) -> bool:
+def _apply_one(conn: sqlite3.Connection, migration: Migration, lock: WriteLock) -> bool:
     """Apply one migration in a transaction; False when another process already had."""
     if migration.rebuilds_tables:
         conn.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        # Another process may have applied it while we waited for the lock.
-        if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (migration.name,)).fetchone():
-            conn.execute("COMMIT")
-            return False
-        for statement in _statements(migration.sql):
-            conn.execute(statement)
-        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise LibraryError(f"migration {migration.name} broke references: {broken[:3]}")
-        conn.execute(
-            "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-            (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        with lock.transaction():
+            # Again under the write lock: another process may have applied it meanwhile.
+            if conn.execute(
+                "SELECT 1 FROM migrations WHERE name = ?", (migration.name,)
+            ).fetchone():
+                return False
+            for statement in _statements(migration.sql):
+                conn.execute(statement)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise LibraryError(f"migration {migration.name} broke references: {broken[:3]}")
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
     finally:
         if migration.rebuilds_tables:
             conn.execute("PRAGMA foreign_keys = ON")

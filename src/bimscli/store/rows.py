@@ -80,6 +80,9 @@ class FailureRow:
     line: int
     raw: str
     message: str
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    """What resolved it: ``input N`` (the same bytes ingested cleanly) or ``by hand``."""
 
 
 def input_row(row: sqlite3.Row | tuple[object, ...]) -> InputRow:

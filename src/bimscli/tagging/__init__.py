@@ -16,10 +16,12 @@ from bimscli.tagging.rules import (
     RuleSet,
     is_valid_tag,
     load_default_rules,
+    load_named_rules,
     load_rules_file,
     load_shipped_rules,
     parse_rules,
     shipped_rule_sets,
+    topic_rule_sets,
 )
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Tagger",
     "is_valid_tag",
     "load_default_rules",
+    "load_named_rules",
     "load_rules_file",
     "load_shipped_rules",
     "order_rules",
@@ -39,4 +42,5 @@ __all__ = [
     "read_labels",
     "score_tags",
     "shipped_rule_sets",
+    "topic_rule_sets",
 ]

@@ -19,6 +19,7 @@ from pathlib import Path
 from bimscli.errors import NotFoundError, UsageError
 from bimscli.identifiers import normalize_doi
 from bimscli.model import Record
+from bimscli.progress import Progress
 from bimscli.store.library import Library, now_iso
 from bimscli.store.serialize import record_from_json
 from bimscli.tagging.engine import TagChange, Tagger, plan_tag_changes
@@ -26,7 +27,9 @@ from bimscli.tagging.rules import (
     RuleSet,
     is_valid_tag,
     load_default_rules,
+    load_named_rules,
     load_rules_file,
+    shipped_rule_sets,
 )
 
 RULE = "rule"
@@ -63,8 +66,14 @@ class TagRunReport:
 
 def rules_for_library(library: Library, rules_path: Path | None) -> RuleSet:
     """The rules to apply: ``--rules FILE``, else a ``rules`` file beside the library, else
-    the rules shipped with bims."""
+    the general rules shipped with bims.
+
+    ``--rules NAME`` with the name of a shipped topic set (and no file of that name) adds that
+    set to the general ones: ``bims tag --rules bone-metastases``.
+    """
     if rules_path is not None:
+        if not rules_path.exists() and str(rules_path) in shipped_rule_sets():
+            return load_named_rules([str(rules_path)])
         return load_rules_file(rules_path)
     for name in LIBRARY_RULES_NAMES:
         candidate = library.path.parent / name
@@ -147,7 +156,12 @@ def _stored_fingerprint(library: Library) -> str | None:
 
 
 def apply_rules(
-    library: Library, rules: RuleSet, *, dry_run: bool = False, every_work: bool = False
+    library: Library,
+    rules: RuleSet,
+    *,
+    dry_run: bool = False,
+    every_work: bool = False,
+    progress: Progress | None = None,
 ) -> TagRunReport:
     """Tag the works with the rules; remove stale rule tags; never touch manual tags.
 
@@ -161,7 +175,9 @@ def apply_rules(
     # A dry run only reads: it must not wait for, or hold up, another process writing.
     with nullcontext() if dry_run else library.transaction():
         full = every_work or _stored_fingerprint(library) != fingerprint
-        changes, works = _plan_changes(library, tagger, untagged_only=not full)
+        changes, works = _plan_changes(
+            library, tagger, untagged_only=not full, progress=progress or Progress()
+        )
         if not dry_run:
             _write_rule_changes(library, changes, rules)
             _remember_tagged(library, fingerprint, full=full)
@@ -171,7 +187,7 @@ def apply_rules(
 
 
 def _plan_changes(
-    library: Library, tagger: Tagger, *, untagged_only: bool
+    library: Library, tagger: Tagger, *, untagged_only: bool, progress: Progress
 ) -> tuple[list[TagChange], int]:
     """The rule tag changes of the works to tag, and how many works were tagged."""
     manual = tags_by_work(library, MANUAL, untagged_only=untagged_only)
@@ -180,15 +196,29 @@ def _plan_changes(
     before: dict[str, set[str]] = {}
     after: dict[str, frozenset[str]] = {}
     works = 0
+    progress.start(_count_to_tag(library, untagged_only=untagged_only))
     for work_id, record in _work_records(library, untagged_only=untagged_only):
         works += 1
+        if works % _PROGRESS_STEP == 0:
+            progress.advance(_PROGRESS_STEP)
         computed = tagger.tag(record, manual.get(work_id, ()))
         existing = current.pop(work_id, set())
         if computed != existing:
             before[str(work_id)] = existing
             after[str(work_id)] = computed
     before.update((str(work_id), tags) for work_id, tags in current.items())  # works gone
+    progress.finish()
     return plan_tag_changes(before, after), works
+
+
+_PROGRESS_STEP = 1000
+"""Works tagged between two reports of progress."""
+
+
+def _count_to_tag(library: Library, *, untagged_only: bool) -> int:
+    where = " WHERE id NOT IN (SELECT id FROM tagged_works)" if untagged_only else ""
+    (count,) = library.connection.execute(f"SELECT count(*) FROM works{where}").fetchone()  # noqa: S608
+    return int(count)
 
 
 def _remember_tagged(library: Library, fingerprint: str, *, full: bool) -> None:
@@ -244,9 +274,10 @@ def _check_tags(tags: Iterable[str]) -> list[str]:
 
 def add_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> list[str]:
     """Add manual tags to a work; returns the ones that were new."""
-    library.work(work_id)  # raises NotFoundError for an unknown work
     checked = _check_tags(tags)
     with library.transaction() as conn:
+        # Under the write lock: a merge that committed while this waited may have retired it.
+        library.work(work_id)  # raises NotFoundError for an unknown work
         added = [
             tag
             for tag in checked
@@ -265,16 +296,16 @@ def remove_manual_tags(library: Library, work_id: int, tags: Iterable[str]) -> l
 
     Rule tags cannot be removed by hand: change the rules instead.
     """
-    library.work(work_id)
     checked = _check_tags(tags)
-    manual = tags_by_work(library, MANUAL).get(work_id, set())
-    missing = [t for t in checked if t not in manual]
-    if missing:
-        raise NotFoundError(
-            f"work {work_id} has no manual tag {', '.join(missing)}; rule tags change only "
-            "with the rules (see `bims tag --explain ID`)"
-        )
     with library.transaction() as conn:
+        library.work(work_id)
+        manual = tags_by_work(library, MANUAL).get(work_id, set())
+        missing = [t for t in checked if t not in manual]
+        if missing:
+            raise NotFoundError(
+                f"work {work_id} has no manual tag {', '.join(missing)}; rule tags change only "
+                "with the rules (see `bims tag --explain ID`)"
+            )
         conn.executemany(
             "DELETE FROM work_tags WHERE work_id = ? AND tag = ? AND origin = 'manual'",
             [(work_id, tag) for tag in checked],

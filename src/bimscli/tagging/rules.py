@@ -93,18 +93,46 @@ def load_shipped_rules(name: str) -> RuleSet:
     return parse_rules(text, origin=f"shipped rules {name!r}")
 
 
+GENERAL_RULE_SETS = ("design",)
+"""The shipped rule sets that fit any biomedical library; the others are about one topic."""
+
+
+def topic_rule_sets() -> list[str]:
+    """The shipped rule sets about one topic, used only when named.
+
+    >>> topic_rule_sets()
+    ['bone-metastases']
+    """
+    return [name for name in shipped_rule_sets() if name not in GENERAL_RULE_SETS]
+
+
 def load_default_rules() -> RuleSet:
-    """Every shipped rule set together: what ``bims tag`` uses without a rules file."""
-    sets = [load_shipped_rules(name) for name in shipped_rule_sets()]
-    rules = tuple(rule for rule_set in sets for rule in rule_set.rules)
+    """The general shipped rule sets: what ``bims tag`` uses without a rules file.
+
+    A topic set (``bone-metastases``) would tag a library on diabetes with treatments of bone
+    metastases, so it runs only when named (:func:`load_named_rules`).
+    """
+    return load_named_rules(())
+
+
+def load_named_rules(topics: Sequence[str]) -> RuleSet:
+    """The general shipped rule sets and the named shipped ``topics``, as one rule set."""
+    names = [*GENERAL_RULE_SETS, *(t for t in topics if t not in GENERAL_RULE_SETS)]
+    rules = tuple(rule for name in names for rule in load_shipped_rules(name).rules)
     _check_unique(rules, "the shipped rules")
-    return RuleSet(rules, "the shipped rules")
+    return RuleSet(rules, "the shipped rules " + " + ".join(repr(n) for n in names))
 
 
 def load_rules_file(path: Path) -> RuleSet:
     """The rules of a TOML file (and of the shipped sets it includes)."""
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        topics = ", ".join(topic_rule_sets())
+        raise RuleError(
+            f"cannot read rules file {path}: no such file; --rules also takes the name of a "
+            f"shipped topic set ({topics})"
+        ) from error
     except OSError as error:
         raise RuleError(f"cannot read rules file {path}: {error.strerror}") from error
     except UnicodeDecodeError as error:
