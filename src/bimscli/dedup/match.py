@@ -144,21 +144,6 @@ def _same_place(a: RecordFeatures, b: RecordFeatures) -> bool:
     return bool(a.page and a.volume and a.page == b.page and a.volume == b.volume)
 
 
-def weigh(
-    a: RecordFeatures,
-    b: RecordFeatures,
-    title_score: float,
-    threshold: float = DEFAULT_THRESHOLD,
-    weights: MatchWeights = PRIOR_WEIGHTS,
-) -> tuple[FieldWeight, ...]:
-    """Each compared field's level and weight for one pair (missing fields left out)."""
-    return tuple(
-        FieldWeight(f, level, weights.weight(f, level))
-        for f, level in compare_fields(a, b, title_score, threshold)
-        if level is not Level.MISSING
-    )
-
-
 def pair_levels(
     a: RecordFeatures, b: RecordFeatures, threshold: float = DEFAULT_THRESHOLD
 ) -> Levels | None:
@@ -203,11 +188,21 @@ def decide_pair(
         veto = Outcome.FLAG if shared else Outcome.DISTINCT
         veto_rule = f"{shared}-numbers-differ" if shared else "numbers-differ"
         return PairDecision(first.record_id, second.record_id, veto, veto_rule, score)
-    fields = weigh(first, second, score, threshold, weights)
-    total = sum(f.weight for f in fields)
-    outcome, rule = _band(first, second, shared, (score, total), fields)
+    weight = weights.weight
+    present = [
+        (f, level, weight(f, level))
+        for f, level in compare_fields(first, second, score, threshold)
+        if level is not Level.MISSING
+    ]
+    total = sum(w for _, _, w in present)
+    levels: dict[Field, Level] = {f: level for f, level, _ in present}
+    if not shared and total < REVIEW_SCORE and not _ids_differ(levels):
+        return None  # most candidate pairs: nothing to merge, review or keep apart
+    contradicted = any(w <= CONTRADICTION for _, _, w in present)
+    outcome, rule = _band(first, second, shared, (score, total, contradicted), levels)
     if outcome is None:
         return None
+    fields = tuple(FieldWeight(f, level, w) for f, level, w in present)
     return PairDecision(
         first.record_id,
         second.record_id,
@@ -217,9 +212,12 @@ def decide_pair(
         tuple(f.describe() for f in fields),
         total,
         fields,
-        outcome is Outcome.MERGE
-        and any(f.field is Field.DOI and f.level is Level.DIFFERENT for f in fields),
+        outcome is Outcome.MERGE and levels.get(Field.DOI) is Level.DIFFERENT,
     )
+
+
+def _ids_differ(levels: dict[Field, Level]) -> bool:
+    return any(levels.get(f) is Level.DIFFERENT for f in _IDS)
 
 
 CONTRADICTION = -1.0
@@ -227,14 +225,14 @@ CONTRADICTION = -1.0
 another way, at about -0.1 to -1.3, does not)."""
 
 
-def _other_titles(a: RecordFeatures, b: RecordFeatures, fields: tuple[FieldWeight, ...]) -> bool:
+def _other_titles(a: RecordFeatures, b: RecordFeatures, levels: dict[Field, Level]) -> bool:
     """Different titles at the same place are one work only when both give a page range (a
     translated title): a single page can hold several abstracts or letters."""
-    different = any(f.field is Field.TITLE and f.level is Level.DIFFERENT for f in fields)
+    different = levels.get(Field.TITLE) is Level.DIFFERENT
     return different and not (a.page_span and b.page_span)
 
 
-def _two_places(fields: tuple[FieldWeight, ...]) -> bool:
+def _two_places(levels: dict[Field, Level]) -> bool:
     """The same text in two places is two publications (an encore conference abstract, the
     abstract and the later article, a duplicate publication): a person decides. Two places
     means two of journal, volume and first page differ, the volume differs in another year
@@ -242,7 +240,6 @@ def _two_places(fields: tuple[FieldWeight, ...]) -> bool:
     DOI and the first page both differ (a legacy DOI comes with the same pages), or the first
     page differs within one volume under a title that is not the same (the same group's
     companion paper in that issue; the same long title there is a page error)."""
-    levels = {f.field: f.level for f in fields}
     differs = {f for f, level in levels.items() if level is Level.DIFFERENT}
     other_year = levels.get(Field.YEAR) in (Level.CLOSE, Level.DIFFERENT)
     same_volume = levels.get(Field.VOLUME) is Level.EXACT
@@ -258,29 +255,29 @@ def _band(
     a: RecordFeatures,
     b: RecordFeatures,
     shared: str,
-    scores: tuple[float, float],
-    fields: tuple[FieldWeight, ...],
+    scores: tuple[float, float, bool],
+    levels: dict[Field, Level],
 ) -> tuple[Outcome | None, str]:
-    """The outcome for a pair's (title similarity, total weight), and its rule."""
-    title_score, total = scores
+    """The outcome for a pair's (title similarity, total weight, whether a field contradicts
+    it) and its fields' levels, with its rule."""
+    title_score, total, contradicted = scores
     if shared and a.title_key and b.title_key and title_score < SHARED_ID_MIN_TITLE:
         return Outcome.FLAG, f"{shared}-different-titles"
-    contradicted = any(f.weight <= CONTRADICTION for f in fields)
     # A short generic title ("Editorial", "Asthma") recurs by chance: with any field
     # contradicting, the rest cannot make the pair one work.
     weak_title = (is_weak_title(a) or is_weak_title(b)) and not shared
-    other_title = not shared and _other_titles(a, b, fields)
+    other_title = not shared and _other_titles(a, b, levels)
     if shared and not contradicted:
         return Outcome.MERGE, shared  # an identifier that nothing else contradicts
     if (
         total >= MERGE_SCORE
         and not (weak_title and contradicted)
-        and not (not shared and _two_places(fields))
+        and not (not shared and _two_places(levels))
         and not other_title
     ):
-        doi_differs = any(f.field is Field.DOI and f.level is Level.DIFFERENT for f in fields)
+        doi_differs = levels.get(Field.DOI) is Level.DIFFERENT
         return Outcome.MERGE, shared or ("different-doi-overcome" if doi_differs else "weighed")
-    if not shared and any(f.level is Level.DIFFERENT and f.field in _IDS for f in fields):
+    if not shared and _ids_differ(levels):
         # Not overcome, the different identifiers keep the two apart, also through others.
         return Outcome.DISTINCT, "different-dois"
     if total >= REVIEW_SCORE or (shared and total >= 0):
