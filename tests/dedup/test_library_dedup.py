@@ -155,3 +155,17 @@ def test_a_new_record_never_joins_two_library_works_with_different_dois(
     )
     assert work_of["a"] != work_of["b"]
     assert work_of["n"] in {work_of["a"], work_of["b"]}
+
+
+def test_exact_duplicates_join_one_work_whatever_their_number_across_ingests(
+    library: Library, tmp_path: Path
+) -> None:
+    # More copies than a block holds (MAX_BLOCK), in two files: still one work.
+    title = "Effects of metformin on hepatic glucose output in type 2 diabetes"
+    copies = MAX_BLOCK + 6
+    for name in ("one.bib", "two.bib"):
+        path = tmp_path / name
+        path.write_text("".join(_bibtex(f"{name}{n}", title, None) for n in range(copies)))
+        ingest_sources(library, [InputSource(name, path=path)])
+    assert library.count_works() == 1
+    assert library.count_source_records() == 2 * copies

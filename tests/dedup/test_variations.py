@@ -111,6 +111,13 @@ def test_variation_of_one_article_merges(variant: Record) -> None:
     assert decision_for(ARTICLE, variant) is Outcome.MERGE
 
 
+def test_a_url_encoded_doi_is_the_same_doi() -> None:
+    encoded = copy(ids=Identifiers(doi="10.1016/J.YJMCC.2012.07.011".replace(".", "%2E", 1)))
+    found = decide_pair(features_from_record("a", ARTICLE), features_from_record("b", encoded))
+    assert found is not None
+    assert found.rule == "same-doi"
+
+
 def test_a_different_doi_that_is_overcome_says_so() -> None:
     legacy = copy(ids=Identifiers(doi="10.1016/s0022-2828(12)00286-5"))
     found = decide_pair(features_from_record("a", ARTICLE), features_from_record("b", legacy))

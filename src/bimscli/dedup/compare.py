@@ -6,6 +6,8 @@ Pure and cheap: :func:`compare_fields` runs for every candidate pair, and for th
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rapidfuzz.distance import Indel
 
 from bimscli.dedup.features import RecordFeatures
@@ -135,9 +137,11 @@ def key_word_replaced(x: str, y: str) -> bool:
     False
     >>> key_word_replaced("blind biopsies in effusions", "biopsies in effusions")
     False
+    >>> key_word_replaced("safety summary: safety in adults", "achieves summary: safety in adults")
+    True
     """
-    only_x = set(x.split()).difference(y.split())
-    only_y = set(y.split()).difference(x.split())
+    words_x, words_y = Counter(x.split()), Counter(y.split())
+    only_x, only_y = list(words_x - words_y), list(words_y - words_x)
     if not only_x or not only_y:
         return False
     unmatched = [w for w in only_x if not any(_words_close(w, v) for v in only_y)]

@@ -28,6 +28,7 @@ from bimscli.dedup.venue import (
     journal_names,
     volume_key,
 )
+from bimscli.identifiers import normalize_doi
 from bimscli.model import Record, WorkType
 
 
@@ -202,6 +203,18 @@ def _journal_forms(record: Record) -> tuple[tuple[str, ...], ...]:
     return forms
 
 
+def _doi(doi: str | None) -> str | None:
+    """A DOI as :func:`~bimscli.identifiers.normalize_doi` writes it, for sources that did not
+    (URL-encoded parentheses, a resolver prefix, capitals): the same DOI is one DOI.
+
+    >>> _doi("10.1016/S0022-2828%2812%2900286-5")
+    '10.1016/s0022-2828(12)00286-5'
+    """
+    if doi and ("%" in doi or "/" not in doi[:12] or not doi.islower()):
+        return normalize_doi(doi) or doi
+    return doi
+
+
 def _ids(*values: str | None) -> frozenset[str]:
     present = [v for v in values if v]
     return frozenset(present) if present else _NO_IDS
@@ -219,7 +232,7 @@ def features_from_record(record_id: str, record: Record) -> RecordFeatures:
     parts = split_alternative_title(title)
     ids = record.ids
     other = dict(ids.other) if ids.other else {}
-    dois = _ids(ids.doi, other.get("doi"))
+    dois = _ids(_doi(ids.doi), _doi(other.get("doi")))
     notice = detect_notice(title, record.publication_types)
     if notice is not None:
         words = _strip_notice_words(words)

@@ -17,7 +17,7 @@ from bimscli.model import Record
 from bimscli.store.library import Library
 from bimscli.store.serialize import features_from_msgpack, features_to_msgpack, record_from_json
 
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
 """Bump when :func:`features_from_record` changes: stored features are then rebuilt."""
 
 
