@@ -6,15 +6,23 @@ etc. at ``server.url + prefix``). Tests can script failures for a path (429 with
 500, a stall past the client's timeout, broken JSON or XML), which are served, in order, before
 the recorded answer. Every request is logged with a monotonic timestamp so tests can measure
 rate limits from the server's side.
+
+Scripted answers can also be hostile: a body streamed as it is generated (a gigabyte, a gzip
+bomb, a server that drips one byte at a time), headers dripped byte by byte, a stall. A path
+under ``/moved`` answers as the path without that prefix, so that a test can redirect a
+service to another path of the same server.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import sys
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +54,48 @@ _EFETCH_HEAD = (
 )
 
 
+MEBIBYTE = 1 << 20
+
+
+def zeros(total: int) -> Callable[[], Iterator[bytes]]:
+    """A body of ``total`` zero bytes for :attr:`Scripted.stream`, made a MiB at a time."""
+
+    def chunks() -> Iterator[bytes]:
+        block = bytes(MEBIBYTE)
+        for _ in range(total // MEBIBYTE):
+            yield block
+
+    return chunks
+
+
+def gzip_bomb(expanded: int) -> Callable[[], Iterator[bytes]]:
+    """A gzip stream of ``expanded`` zero bytes (about 1:1000), compressed while it is sent."""
+
+    def chunks() -> Iterator[bytes]:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        block = bytes(MEBIBYTE)
+        for _ in range(expanded // MEBIBYTE):
+            packed = packer.compress(block)
+            if packed:
+                yield packed
+        yield packer.flush()
+
+    return chunks
+
+
+def entity_bomb() -> bytes:
+    """A billion-laughs efetch answer (ten levels of ten entity references each)."""
+    levels = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    ]
+    return (
+        f"<?xml version='1.0'?><!DOCTYPE PubmedArticleSet [{''.join(levels)}]>"
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+        "<ArticleTitle>&lol9;</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
+        "</PubmedArticleSet>"
+    ).encode()
+
+
 @dataclass(frozen=True)
 class LoggedRequest:
     """One request as the server saw it; ``at`` is ``time.monotonic()`` on arrival."""
@@ -60,13 +110,31 @@ class LoggedRequest:
 
 @dataclass(frozen=True)
 class Scripted:
-    """A canned answer: status, body, headers, and a stall before answering."""
+    """A canned answer: status, body, headers, and a stall before answering.
+
+    With ``stream``, the body is sent as the chunks it yields, each as soon as it is made, with
+    no Content-Length (unless ``headers`` declares one) and the connection closed after: a
+    body of any size costs the server nothing to hold. ``gap`` pauses between chunks (a server
+    that drips); ``drip_head`` sends the status line and headers one byte per ``gap``. With
+    ``echo``, header values may name the request's ``{path}`` and ``{query}`` (a redirect that
+    echoes the URL it was asked, keys and all).
+    """
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
     delay: float = 0.0
+    stream: Callable[[], Iterable[bytes]] | None = None
+    gap: float = 0.0
+    drip_head: bool = False
+    echo: bool = False
+
+    def headers_for(self, path: str, query: str) -> dict[str, str]:
+        """The headers to send to a request for ``path?query``."""
+        if not self.echo:
+            return self.headers
+        return {name: value.format(path=path, query=query) for name, value in self.headers.items()}
 
 
 @dataclass(frozen=True)
@@ -94,6 +162,7 @@ class RecordedServices:
         self.root = root
 
     def answer(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Answer:
+        path = path.removeprefix("/moved")
         if path.startswith("/crossref/works/") and method == "GET":
             return self.crossref(unquote(path.removeprefix("/crossref/works/")))
         if path == "/eutils/esearch.fcgi":
@@ -153,11 +222,16 @@ class ReplayServer:
     def __init__(self, root: Path = REPLAY) -> None:
         self.services = RecordedServices(root)
         self.requests: list[LoggedRequest] = []
+        self.stopping = threading.Event()
+        """Set when the server stops: stalled and dripping answers end."""
         self._scripts: dict[tuple[str, str], list[Scripted]] = {}
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # A short poll: stopping the server (after every test) need not wait half a second.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -171,6 +245,7 @@ class ReplayServer:
 
     def stop(self) -> None:
         """Stop serving and free the port."""
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -190,6 +265,15 @@ class ReplayServer:
             self.requests.append(request)
             queue = self._scripts.get((request.method, request.path))
             return queue.pop(0) if queue else None
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client hangs up: the hostile answers are there to be hung up on."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
@@ -217,11 +301,14 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 method, parts.path, parse_qs(parts.query), dict(self.headers.items()), body, at
             )
             scripted = server.log(logged)
+            if scripted is not None and server.stopping.wait(scripted.delay):
+                return  # the server stopped while this answer stalled
+            if scripted is not None and (scripted.stream is not None or scripted.drip_head):
+                self._send_streamed(scripted)
+                return
             if scripted is not None:
-                time.sleep(scripted.delay)
-                answer = Answer(
-                    scripted.status, scripted.body, scripted.content_type, scripted.headers
-                )
+                headers = scripted.headers_for(parts.path, parts.query)
+                answer = Answer(scripted.status, scripted.body, scripted.content_type, headers)
             else:
                 answer = server.services.answer(method, parts.path, logged.query, body)
             self._send(answer)
@@ -238,12 +325,40 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up waiting (timeout tests)
 
+        def _send_streamed(self, scripted: Scripted) -> None:
+            self.close_connection = True
+            lines = [f"HTTP/1.1 {scripted.status} Scripted", "Connection: close"]
+            lines.append(f"Content-Type: {scripted.content_type}")
+            lines += [f"{name}: {value}" for name, value in scripted.headers.items()]
+            head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+            pieces = [head[i : i + 1] for i in range(len(head))] if scripted.drip_head else [head]
+            chunks = scripted.stream() if scripted.stream is not None else [scripted.body]
+            try:
+                for piece in itertools.chain(pieces, chunks):  # chunks may never end
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                    if server.stopping.wait(scripted.gap):
+                        return
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading: the point of most streamed answers
+
     return Handler
 
 
 @pytest.fixture
 def replay_server() -> Iterator[ReplayServer]:
     """A running replay server, stopped after the test."""
+    server = ReplayServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def other_replay_server() -> Iterator[ReplayServer]:
+    """A second replay server: another origin (its own port) for cross-origin redirects."""
     server = ReplayServer()
     server.start()
     try:

@@ -47,3 +47,16 @@ class RuleError(UsageError):
 
 class NetworkError(BimsError):
     """An online service could not be reached or answered badly."""
+
+
+class NotCachedError(NetworkError):
+    """Offline, and the answer is not in the cache."""
+
+
+class ServiceUnavailableError(NetworkError):
+    """A service could not be reached or kept failing: asking it again now is pointless."""
+
+
+class UnusableAnswerError(NetworkError):
+    """One answer was refused (too large, malformed, not about what was asked); a service's
+    other answers may be fine."""

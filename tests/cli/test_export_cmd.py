@@ -62,7 +62,12 @@ def test_rekey_regenerates_on_request_only(ingested: Path) -> None:
 
 def test_explicit_works_to_a_file(ingested: Path, tmp_path: Path) -> None:
     out = tmp_path / "refs.json"
-    assert _bims(ingested, "export", "--csl-json", "-o", str(out), "2") == ""
+    result = runner.invoke(
+        app, ["--library", str(ingested), "export", "--csl-json", "-o", str(out), "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # the export went to the file; stderr says so
+    assert "wrote 1 work to" in result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     schema = json.loads((FIXTURES / "schemas" / "csl-data.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
@@ -223,3 +228,15 @@ def test_a_librarys_own_export_ingested_back_adds_records_but_no_works(
     output = _bims(library, "ingest", str(exported))
     assert f"{len(works)} records added; {len(works)} records joined existing works" in output
     assert len(json.loads(_bims(library, "list", "--json"))) == len(works)
+
+
+def test_an_export_to_a_file_says_what_it_wrote(ingested: Path, tmp_path: Path) -> None:
+    target = tmp_path / "refs.ris"
+    said = runner.invoke(app, ["--library", str(ingested), "export", "--ris", "-o", str(target)])
+    assert said.exit_code == 0, said.output
+    assert f"wrote 2 works to {target}" in " ".join(said.output.split())
+    summary = json.loads(_bims(ingested, "export", "--ris", "-o", str(target), "--json"))
+    assert summary == {"file": str(target), "format": "ris", "works": 2}
+    stdout = runner.invoke(app, ["--library", str(ingested), "export", "--ris", "--json"])
+    assert stdout.exit_code == 2
+    assert "add -o FILE" in stdout.output

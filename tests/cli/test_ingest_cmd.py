@@ -76,6 +76,53 @@ def test_show_raw_gives_back_each_source_records_text_as_read(tmp_path: Path) ->
     assert "raw" not in plain["sources"][0]
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "summary"),
+    [
+        pytest.param(
+            "TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\n",
+            3,
+            "1 record from 1 file added; 1 entry failed",
+            id="a-record-and-a-failure-is-partly",
+        ),
+        pytest.param(
+            "TY  - JOUR\nTI  - Never ended\n",
+            1,
+            "0 records from 1 file added; 1 entry failed",
+            id="nothing-but-a-failure-is-nothing",
+        ),
+    ],
+)
+def test_exit_code_3_only_when_a_record_landed(
+    tmp_path: Path, text: str, code: int, summary: str
+) -> None:
+    path = tmp_path / "export.ris"
+    path.write_text(text)
+    result = runner.invoke(app, ["--library", str(tmp_path / "l.sqlite"), "ingest", str(path)])
+    assert result.exit_code == code, result.output
+    assert summary in result.output
+
+
+def test_skipped_paths_are_shown(tmp_path: Path) -> None:
+    root = tmp_path / "inbox"
+    root.mkdir()
+    (root / "a.ris").write_text("TY  - JOUR\nTI  - One\nER  - \n")
+    (root / "passwd").symlink_to("/etc/passwd")
+    result = runner.invoke(app, ["--library", str(tmp_path / "l.sqlite"), "ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "passwd: skipped: a link to" in " ".join(result.output.split())
+    assert "1 path skipped." in result.output
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "export.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nER  - \n")
+    args = ["--library", str(tmp_path / "l.sqlite"), "ingest", "--encoding", "latin-9x", str(path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "unknown encoding 'latin-9x'" in result.output
+
+
 def test_failures_from_a_wrong_format_are_resolved_when_the_bytes_ingest_cleanly(
     test_format: SourceFormat, library_path: Path, tmp_path: Path
 ) -> None:

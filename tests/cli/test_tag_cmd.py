@@ -114,7 +114,12 @@ def test_list_counts_the_matches_beyond_its_limit(tmp_path: Path) -> None:
     _library(library)
     shown = " ".join(_bims(library, "list", "-n", "1", "--query", "sbrt OR radiotherapy").split())
     assert "1 of 2 matching (2 in the library)" in shown
-    assert "1 of 2 works" in " ".join(_bims(library, "list", "-n", "1").split())
+    one = " ".join(_bims(library, "list", "-n", "1").split())
+    assert "1 of 2 works" in one
+    assert "(1 more; --limit 0 lists them all)" in one
+    every = " ".join(_bims(library, "list", "-n", "0").split())
+    assert "2 of 2 works" in every
+    assert "more;" not in every
     assert "No work matches the query (2 works in the library)." in _bims(
         library, "list", "--query", "myeloma"
     )
@@ -173,3 +178,28 @@ def test_tag_and_export_warn_about_rules_and_queries_that_look_wrong(tmp_path: P
     # "pain or sbrt" is pain AND or AND sbrt: nothing matches, and the warning says why.
     assert exported.exit_code == 2, exported.output
     assert "'or' is searched as a word" in " ".join(exported.output.split())
+
+
+def test_tag_runs_explanations_and_evaluations_as_json(tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES_V1, encoding="utf-8")
+    first, second = _library(library)
+    dry = json.loads(_bims(library, "tag", "--rules", str(rules), "--dry-run", "--json"))
+    assert (dry["dry_run"], dry["works_read"], dry["added"]) == (True, 2, 2)
+    assert dry["changes"] == [
+        {"work": first, "added": ["outcome/pain", "treatment/sbrt"], "removed": []}
+    ]
+    explained = json.loads(
+        _bims(library, "tag", "--rules", str(rules), "--explain", str(first), "--json")
+    )
+    assert [f["tag"] for f in explained["fired"]] == ["treatment/sbrt", "outcome/pain"]
+    span = explained["fired"][0]["spans"][0]
+    assert (span["field"], span["text"]) == ("abstract", "SBRT")
+    labels = tmp_path / "labels.csv"
+    labels.write_text(f"work,tag\n{first},treatment/sbrt\n{second},treatment/sbrt\n", "utf-8")
+    scores = json.loads(
+        _bims(library, "tag", "--rules", str(rules), "--eval", str(labels), "--json")
+    )
+    sbrt = next(s for s in scores["tags"] if s["tag"] == "treatment/sbrt")
+    assert (sbrt["true_positives"], sbrt["false_negatives"], sbrt["precision"]) == (1, 1, 1.0)

@@ -122,13 +122,13 @@ MUST_NOT_MERGE = [
     pytest.param(
         replace(BASE, ids=Identifiers(doi="10.1/a")),
         replace(BASE, pages="301-310", ids=Identifiers(doi="10.1/b")),
-        Outcome.DISTINCT,
+        Outcome.REVIEW,
         id="different-dois-and-pages-not-overcome",
     ),
     pytest.param(
         replace(BASE, journal=None, volume=None, issue=None, pages=None, ids=Identifiers("10.1/a")),
         replace(BASE, journal=None, volume=None, issue=None, pages=None, ids=Identifiers("10.1/b")),
-        Outcome.DISTINCT,
+        Outcome.REVIEW,
         id="different-dois-with-too-little-else-to-overcome-them",
     ),
     pytest.param(
@@ -279,3 +279,17 @@ def test_explain_names_rule_and_scores() -> None:
     } <= described
     assert decision.score == pytest.approx(sum(f.weight for f in decision.fields))
     assert "pages exact +8.8" in decision.evidence
+
+
+def test_different_dois_not_overcome_keep_the_pair_apart_while_it_waits_for_review() -> None:
+    a = replace(BASE, ids=Identifiers(doi="10.1/a"))
+    b = replace(BASE, pages="301-310", ids=Identifiers(doi="10.1/b"))
+    decision = decide_pair(features_from_record("a", a), features_from_record("b", b))
+    assert decision is not None
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.keeps_apart
+    assert decision.is_cannot_link
+    far = replace(b, date=PartialDate(1990), authors=(Author("Doe", "J."),))
+    distant = decide_pair(features_from_record("a", a), features_from_record("b", far))
+    assert distant is not None
+    assert (distant.outcome, distant.rule) == (Outcome.DISTINCT, "different-dois")

@@ -224,3 +224,39 @@ def test_every_field_kept(path: Path) -> None:
             fields = _source_fields(entry.raw, macros)
             assert fields
             assert missing_fields(entry, fields) == []
+
+
+def _five_entries() -> str:
+    return "".join(
+        f"@article{{k{i},\n  title = {{Paper {i}}},\n  year = {{2020}},\n"
+        f"  doi = {{10.1000/{i}}}\n}}\n\n"
+        for i in range(1, 6)
+    )
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr-only"])
+@pytest.mark.parametrize(
+    ("good", "broken"),
+    [
+        pytest.param("title = {Paper 2}", "title = {{Paper 2}", id="extra-open-brace"),
+        pytest.param("doi = {10.1000/2}\n}", "doi = {10.1000/2}\n", id="entry-not-closed"),
+        pytest.param(
+            "year = {2020},\n  doi = {10.1000/2}",
+            "year = {2020,\n  doi = {10.1000/2}",
+            id="field-not-closed",
+        ),
+        pytest.param("title = {Paper 2}", 'title = "Paper 2', id="quote-not-closed"),
+    ],
+)
+def test_an_unbalanced_entry_swallows_none_after_it(line_end: str, good: str, broken: str) -> None:
+    text = _five_entries()
+    assert text.count(good) == 1
+    entries = list(FORMAT.parse_string(text.replace(good, broken).replace("\n", line_end)))
+    kinds = [(type(e).__name__, e.position.line) for e in entries if hasattr(e, "position")]
+    assert kinds == [
+        ("ParsedRecord", 1),
+        ("ParseFailure", 7),
+        ("ParsedRecord", 13),
+        ("ParsedRecord", 19),
+        ("ParsedRecord", 25),
+    ]

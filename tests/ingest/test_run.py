@@ -135,7 +135,10 @@ def test_a_directory_of_good_and_bad_files(library: Library, tmp_path: Path) -> 
     (folder / "2-empty.txt").write_text("")
     (folder / "3-binary.bin").write_bytes(b"\x00\x01\x02\xff" * 50)
     (folder / "4-unknown.txt").write_text("Dear diary, today I read nothing.\n")
-    (folder / "5-latin1.txt").write_bytes("#testlines\nx|Müller|10.1000/m\n".encode("latin-1"))
+    # Changed with issue 19: a file is refused as not UTF-8 by proportion, no longer for its
+    # first bad byte, so this Latin-1 file has the accents of a real one.
+    latin1 = "#testlines\nx|Müller|10.1000/m\ny|Gödel|10.1000/g\nz|Ørsted|10.1000/o\n"
+    (folder / "5-latin1.txt").write_bytes(latin1.encode("latin-1"))
     report = ingest_sources(library, collect_sources([str(folder)]))
     statuses = {Path(f.name).name: f.status for f in report.files}
     assert statuses == {

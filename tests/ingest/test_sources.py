@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bimscli.errors import InputError, UsageError
-from bimscli.ingest.sources import InputSource, collect_sources, decode_text, iter_lines, sniff
+from bimscli.ingest.decoding import DecodedLines
+from bimscli.ingest.sources import InputSource, collect_sources, sniff
 
 
 def test_directories_are_read_recursively_in_name_order(tmp_path: Path) -> None:
@@ -56,30 +57,41 @@ def test_unreadable_inputs_are_refused_before_parsing(data: bytes, message: str)
 
 
 def test_latin1_text_gets_an_encoding_hint() -> None:
-    source = InputSource("old.ris", data="Müller".encode("latin-1"))
-    with pytest.raises(InputError, match=r"not utf-8 \(byte 0xfc at offset 1\); try --encoding"):
-        decode_text(source, source.data or b"", "utf-8")
-    assert decode_text(source, source.data or b"", "latin-1") == "Müller"
+    # Changed with issue 19: refusal is decided by proportion, so it takes a text whose
+    # non-ASCII is mostly not UTF-8 (one bad byte alone costs one entry, see test_damage).
+    text = "Müller, Gödel and Ørsted\n"
+    source = InputSource("old.ris", data=text.encode("latin-1"))
+    with pytest.raises(InputError, match=r"not utf-8 \(byte 0xfc at offset 1, .*; try --encoding"):
+        sniff(source, "utf-8")
+    assert sniff(source, "latin-1").head == text
+
+
+def _lines(data: bytes, encoding: str = "utf-8") -> DecodedLines:
+    return DecodedLines(io.BytesIO(data), encoding)
 
 
 def test_lines_keep_endings_and_lose_the_bom() -> None:
     data = "\ufeffTY  - JOUR\r\nER  - \r\n".encode()
-    source = InputSource("x.ris", data=data)
-    assert list(iter_lines(source, io.BytesIO(data), "utf-8")) == ["TY  - JOUR\r\n", "ER  - \r\n"]
+    assert list(_lines(data)) == ["TY  - JOUR\r\n", "ER  - \r\n"]
 
 
 def test_invalid_utf8_in_a_stream_names_the_line() -> None:
-    data = b"line one\nline \xff two\n"
-    source = InputSource("x.ris", data=data)
-    with pytest.raises(InputError, match="not utf-8"):
-        list(iter_lines(source, io.BytesIO(data), "utf-8"))
+    # Changed with issue 19: the bad byte is marked and noted, no longer an error for the file.
+    lines = _lines(b"line one\nline \xff two\n")
+    assert list(lines) == ["line one\n", "line \udcff two\n"]
+    (damage,) = lines.damages
+    assert (damage.line, damage.offset) == (2, 14)
+    assert damage.message == "byte 0xff at offset 14 (line 2) is not utf-8"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 def test_invalid_bytes_far_into_a_stream_give_their_offset_in_the_file(encoding: str) -> None:
+    # Changed with issue 19: the offset is that of the noted damage, not of an error.
     good = "".join(f"line {n} é\n" for n in range(5000)).encode(encoding)  # many decoder chunks
     bad = b"\xff\xff\xff\xff" if encoding == "utf-8" else b"\x00\xd8\x41\x00"  # lone surrogate
     data = good + bad + "after\n".encode(encoding)[2 if encoding == "utf-16" else 0 :]
-    source = InputSource("x.ris", data=data)
-    with pytest.raises(InputError, match=rf"at offset {len(good)}\); .* \(after line \d+\)$"):
-        list(iter_lines(source, io.BytesIO(data), encoding))
+    lines = _lines(data, encoding)
+    assert len(list(lines)) == 5001
+    (damage,) = lines.damages
+    assert (damage.line, damage.offset) == (5001, len(good))
+    assert damage.message.startswith(f"byte 0x{bad[0]:02x} at offset {len(good):,} (line 5001)")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bimscli.net.http import HttpClient, HttpSettings
-from tests.replay_server import replay_server, services_env
+from tests.replay_server import other_replay_server, replay_server, services_env
 
-__all__ = ["replay_server", "services_env"]
+__all__ = ["other_replay_server", "replay_server", "services_env"]
 
 MakeClient = Callable[..., HttpClient]
 

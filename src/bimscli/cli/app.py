@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
 from bimscli import __version__
 from bimscli.cli import (
+    config_cmd,
     dedup_cmd,
     enrich_cmd,
     export_cmd,
@@ -16,17 +18,21 @@ from bimscli.cli import (
     tag_cmd,
     works_cmd,
 )
-from bimscli.cli.context import AppState
+from bimscli.cli.config import apply_to_environment, config_path, read_config
+from bimscli.cli.context import AppState, report_error
+from bimscli.cli.help_names import use_readable_help_names
+from bimscli.errors import BimsError
 from bimscli.store.location import LIBRARY_ENV, default_library_path
 
 HELP = f"""bims: ingest, deduplicate, tag and export references for biomedical literature curation.
 
-The library is a SQLite file: --library PATH, else ${LIBRARY_ENV}, else
-{default_library_path()} (the per-user default).
+The library is a SQLite file: --library PATH, else ${LIBRARY_ENV}, else the config file's
+`library` (bims config show), else {default_library_path()} (the per-user default).
 
 Example: bims ingest newsletter.txt pubmed.xml && bims list
 """
 
+use_readable_help_names()
 app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
@@ -63,7 +69,17 @@ def main_options(
     ] = False,
 ) -> None:
     """Options that apply to every command."""
-    ctx.obj = AppState(library=library, debug=debug)
+    try:
+        settings = read_config(config_path())
+    except BimsError as error:
+        if debug:
+            raise
+        if ctx.invoked_subcommand != "config":  # bims config must still mend a broken file
+            report_error(str(error))
+            raise typer.Exit(error.exit_code) from None
+        settings = {}
+    apply_to_environment(settings, os.environ)
+    ctx.obj = AppState(library=library, debug=debug, settings=settings)
 
 
 ingest_cmd.register(app)
@@ -73,6 +89,7 @@ works_cmd.register(app)
 dedup_cmd.register(app)
 tag_cmd.register(app)
 export_cmd.register(app)
+config_cmd.register(app)
 
 
 def main() -> None:

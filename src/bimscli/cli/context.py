@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar, cast
 
 import typer
@@ -31,6 +31,8 @@ class AppState:
 
     library: str | None = None
     debug: bool = False
+    settings: dict[str, str] = field(default_factory=dict)
+    """The config file's settings (:mod:`bimscli.cli.config`)."""
     activity: str = "a bims command"
     """The command being run, as other writers waiting for it are told."""
 

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, state
+from bimscli.cli.dedup_render import (
+    explanation_json,
+    explanation_lines,
+    explanation_table,
+    review_json,
+    review_table,
+    work_sizes,
+)
+from bimscli.cli.review_loop import line_keys, run_review_loop, terminal_keys
 from bimscli.dedup import DEFAULT_THRESHOLD
 from bimscli.dedup.engine import groups_csv
 from bimscli.dedup.library.clustering import ClusterChanges, dedup_library
-from bimscli.dedup.library.decisions import merge_works, unmerge_work
-from bimscli.dedup.library.report import (
-    WorkExplanation,
-    describe_pair,
-    describe_rule,
-    duplicate_groups,
-    explain_work,
-    pair_findings,
+from bimscli.dedup.library.decisions import (
+    ReviewDecision,
+    Verdict,
+    answer_pair,
+    merge_works,
+    sides_now,
+    unmerge_work,
 )
+from bimscli.dedup.library.report import WorkExplanation, duplicate_groups, explain_work
+from bimscli.dedup.library.review import parse_pair_id, review_queue
 from bimscli.store import Library
 
 
@@ -41,76 +52,95 @@ def _render_changes(changes: ClusterChanges, *, dry_run: bool) -> None:
     )
 
 
-def _render_explanation(library: Library, explanation: WorkExplanation) -> None:
-    sources = {s.id: s for s in library.source_records([m[0] for m in explanation.members])}
-    table = Table(title=f"Work {explanation.work_id}: {len(explanation.members)} records")
-    for name in ("Record", "Source", "Title", "Joined by", "Evidence"):
-        table.add_column(name, overflow="fold")
-    for record_id, rule, evidence in explanation.members:
-        source = sources[record_id]
-        where = f"{source.input.format} {source.input.name}:{source.line}"
-        table.add_row(
-            f"#{record_id}",
-            Text(where),
-            Text(source.record.title or "(no title)"),
-            describe_rule(rule),
-            Text(_evidence_words(evidence)),
-        )
-    console.print(table)
-    console.print(f"Weights: {explanation.weights_source}.", markup=False)
-    for pair in explanation.pairs:
-        for line in describe_pair(pair):
-            console.print(line, markup=False, highlight=False)
-    for kind, a, b in explanation.decisions:
-        verb = "keep together" if kind == "must-link" else "keep apart"
-        console.print(f"a person decided to {verb} #{a} and #{b}", markup=False)
-    for a, b, outcome, rule, _ in explanation.findings:
-        console.print(f"#{a} and #{b}: {outcome}, by {describe_rule(rule)}", markup=False)
+def _render_explanation(library: Library, explanation: WorkExplanation, *, as_json: bool) -> None:
+    ids = [m[0] for m in explanation.members]
+    sources = {s.id: s for s in library.source_records(ids)}
+    if as_json:
+        typer.echo(json.dumps(explanation_json(explanation, sources), ensure_ascii=False, indent=2))
+        return
+    console.print(explanation_table(explanation, sources))
+    for line in explanation_lines(explanation):
+        console.print(line, markup=False)
 
 
-def _evidence_words(evidence: dict[str, object]) -> str:
-    """A stored join reason in words: "with #3, title similarity 98.0; title exact +16.3"."""
-    parts: list[str] = []
-    if "with" in evidence:
-        parts.append(f"with #{evidence['with']}")
-    if "title_score" in evidence:
-        parts.append(f"title similarity {evidence['title_score']}")
-    if "score" in evidence:
-        parts.append(f"total {evidence['score']:+}")
-    listed = evidence.get("evidence")
-    if isinstance(listed, list) and listed:
-        parts.append(", ".join(str(item) for item in listed))
-    if isinstance(works := evidence.get("works"), list):
-        parts.append("works " + ", ".join(str(w) for w in works))
-    if "from" in evidence:
-        parts.append(f"from work {evidence['from']}")
-    return "; ".join(parts)
-
-
-def _render_review(library: Library) -> None:
-    findings = pair_findings(library, ["flag", "review"])
-    if not findings:
+def _render_review(library: Library, *, as_json: bool) -> None:
+    pairs = review_queue(library)
+    ids = sorted({r for p in pairs for r in (p.best.record_a, p.best.record_b)})
+    records = {s.id: s.record for s in library.source_records(ids)}
+    sizes = work_sizes(library, [w for p in pairs for w in (p.work_a, p.work_b)])
+    if as_json:
+        rows = review_json(pairs, records, sizes)
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not pairs:
         console.print("No pair needs a person's look.")
         return
-    titles = {
-        s.id: s.record.title or "(no title)"
-        for s in library.source_records(
-            sorted({f.record_a for f in findings} | {f.record_b for f in findings})
-        )
+    console.print(review_table(pairs, records, sizes))
+    console.print(
+        "Answer with `bims dedup --review --accept PAIR` (one work) or `--reject PAIR`"
+        " (different works), or run `bims dedup --review --interactive`."
+    )
+
+
+def _answer_pairs(
+    library: Library, accept: Sequence[str], reject: Sequence[str], *, as_json: bool
+) -> None:
+    wanted = [(Verdict.ACCEPT, t) for t in _pair_texts(accept)]
+    wanted += [(Verdict.REJECT, t) for t in _pair_texts(reject)]
+    pairs = [(verdict, parse_pair_id(text)) for verdict, text in wanted]
+    with library.transaction():
+        answers = [answer_pair(library, works, verdict) for verdict, works in pairs]
+        now = [sides_now(library, answer) for answer in answers]
+    if as_json:
+        rows = [_answer_json(a, works) for a, works in zip(answers, now, strict=True)]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for answer, (work_a, work_b) in zip(answers, now, strict=True):
+        if answer.verdict is Verdict.ACCEPT:
+            console.print(f"accepted {answer.pair_id}: one work now, work {work_a}")
+        else:
+            console.print(
+                f"rejected {answer.pair_id}: different works ({work_a} and {work_b}), never joined"
+            )
+
+
+def _pair_texts(values: Sequence[str]) -> list[str]:
+    """PAIR ids from repeated options, each perhaps a comma- or space-separated list."""
+    return [t for v in values for t in v.replace(",", " ").split()]
+
+
+def _answer_json(answer: ReviewDecision, works_now: tuple[int, int]) -> dict[str, object]:
+    return {
+        "pair": answer.pair_id,
+        "verdict": answer.verdict.value,
+        "records": [list(answer.records_a), list(answer.records_b)],
+        "works_now": list(works_now),
+        "decided_at": answer.decided_at,
     }
-    table = Table(title=f"{len(findings)} pair{'s' if len(findings) != 1 else ''} to review")
-    for name in ("Works", "Records", "Why", "Score", "Titles"):
-        table.add_column(name, overflow="fold")
-    for f in findings:
-        table.add_row(
-            f"{f.work_a} / {f.work_b}",
-            f"#{f.record_a} / #{f.record_b}",
-            f"{f.outcome}: {f.rule}",
-            f"{f.title_score:.1f}",
-            Text(f"{titles[f.record_a]}\n{titles[f.record_b]}"),
-        )
-    console.print(table)
-    console.print("Join two works with `bims merge A B`; split one with `bims unmerge ID`.")
+
+
+def _review(
+    library: Library, interactive: bool | None, options: tuple[list[str], list[str], bool]
+) -> None:
+    accept, reject, as_json = options
+    if accept or reject:
+        _answer_pairs(library, accept, reject, as_json=as_json)
+        return
+    on_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive or (interactive is None and on_terminal and not as_json):
+        try:
+            if on_terminal:
+                with terminal_keys() as read_key:
+                    session = run_review_loop(library, read_key)
+            else:
+                session = run_review_loop(library, line_keys)
+        except KeyboardInterrupt:
+            console.print("\nstopped; every answer given so far is saved")
+            raise typer.Exit(130) from None
+        if session.accepted or session.rejected or session.skipped:
+            console.print(session.summary())
+        return
+    _render_review(library, as_json=as_json)
 
 
 def dedup_command(
@@ -125,13 +155,41 @@ def dedup_command(
     ] = None,
     threshold: Annotated[
         float,
-        typer.Option(
-            "--threshold",
-            help="Title similarity (0-100) from which titles are close (10 below: partial).",
-        ),
+        typer.Option("--threshold", help="Minimum title similarity (0-100) of the fuzzy tier."),
     ] = DEFAULT_THRESHOLD,
     review: Annotated[
-        bool, typer.Option("--review", help="List flagged and borderline pairs.")
+        bool,
+        typer.Option(
+            "--review",
+            help="Pairs of works a person should look at, best first (on a terminal: one by one).",
+        ),
+    ] = False,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept",
+            help="Join the two works of a review PAIR (e.g. 12-40) and remember it (repeatable).",
+            metavar="PAIR",
+        ),
+    ] = None,
+    reject: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reject",
+            help="Remember that the works of a review PAIR are different papers (repeatable).",
+            metavar="PAIR",
+        ),
+    ] = None,
+    interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--interactive/--no-interactive",
+            help="Review one pair at a time, reading keys or lines (default: on a terminal).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print --review or --explain as JSON.")
     ] = False,
     export_groups: Annotated[
         Path | None,
@@ -144,18 +202,23 @@ def dedup_command(
 ) -> None:
     """Find the source records that are the same paper and join them into one work.
 
-    Runs on the whole library (ingest already does it for new records) and re-estimates the
-    library's match weights. What a person decided with `bims merge` and `bims unmerge` is
-    never undone.
+    Runs on the whole library (ingest already does it for new records). What a person decided
+    with `bims merge`, `bims unmerge` or in the review is never undone.
+
+    --review lists the pairs of works a person should decide about, each with a PAIR id;
+    --accept PAIR joins them, --reject PAIR keeps them apart for ever (either undoes the other).
+    On a terminal, --review shows one pair at a time: a(ccept), r(eject), s(kip), u(ndo), q(uit).
 
     Example: bims dedup --dry-run --threshold 92
+
+    Example: bims dedup --review --accept 12-40 --reject 7-9
     """
     with state(ctx).open_library() as library:
         if explain is not None:
-            _render_explanation(library, explain_work(library, explain))
+            _render_explanation(library, explain_work(library, explain), as_json=as_json)
             return
-        if review:
-            _render_review(library)
+        if review or accept or reject or interactive:
+            _review(library, interactive, (accept or [], reject or [], as_json))
             return
         if export_groups is not None:
             groups = duplicate_groups(library)

@@ -27,7 +27,7 @@ def _settings(source: str, offline: bool, cache_days: float) -> enrich.EnrichSet
         cache_dir=default_cache_dir(),
         expire_after=timedelta(days=cache_days),
         offline=offline,
-    )
+    ).with_environment_limits()
     return enrich.EnrichSettings.from_environment(http, enrich.parse_services(source))
 
 
@@ -143,6 +143,8 @@ def add_command(
         console.print(f"{escape(given)}: already work {work_id}")
     for given in report.not_found:
         err_console.print(f"[yellow]{escape(given)}: not found in any service asked[/]")
+    for conflict in report.conflicts:
+        err_console.print(f"[yellow]conflict:[/] {escape(conflict)}")
     for problem in report.problems:
         err_console.print(f"[red]problem:[/] {escape(problem)}")
     if report.enrich is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from bimscli.cli.context import bims_command, report_query_warnings, state
+from bimscli.cli.context import bims_command, err_console, report_query_warnings, state
 from bimscli.errors import BimsError, UsageError
 from bimscli.export.choices import ExportFormat, OutputFormat
 from bimscli.query import parse_query
@@ -65,11 +67,18 @@ def export_command(
         str | None,
         typer.Option("--query", "-q", help="Only works matching a PubMed-style query."),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="With -o: print what was written as JSON (file, works)."),
+    ] = False,
 ) -> None:
     """Export works; citation keys are made on first export and then kept.
 
     Example: bims export --bibtex -o refs.bib --tag treatment/radiotherapy
     """
+    configured = state(ctx).settings.get("style")
+    if style is None and configured and (by_tag or output_format is not OutputFormat.TEXT):
+        style = configured  # a formatted bibliography asked for without naming its style
     fmt = _chosen_format(
         {
             ExportFormat.BIBTEX: bibtex,
@@ -81,7 +90,7 @@ def export_command(
     )
     if fmt is not ExportFormat.BIBLIOGRAPHY and (by_tag or output_format is not OutputFormat.TEXT):
         raise UsageError("--format and --by-tag shape a formatted bibliography: add --style NAME")
-    from bimscli.export.library_export import ExportRequest, export_works
+    from bimscli.export.library_export import ExportRequest, export_library
 
     request = ExportRequest(
         format=fmt,
@@ -93,17 +102,25 @@ def export_command(
         tags=tuple(tag or ()),
         query=query,
     )
+    if as_json and output is None:
+        raise UsageError("--json describes an export written to a file: add -o FILE")
     if output is not None:
         _check_output_folder(output)
     with state(ctx).open_library() as library:
         if query is not None:
             known = {tag for work_tags in tags_by_work(library).values() for tag in work_tags}
             report_query_warnings(parse_query(query), query, known)
-        text = export_works(library, request)
+        result = export_library(library, request)
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(result.text, nl=False)
+        return
+    _write_whole(output, result.text)
+    if as_json:
+        summary = {"file": str(output), "format": fmt.value, "works": result.works}
+        typer.echo(json.dumps(summary, ensure_ascii=False))
     else:
-        _write_whole(output, text)
+        works = "work" if result.works == 1 else "works"
+        err_console.print(f"wrote {result.works:,} {works} to {escape(str(output))}")
 
 
 def _check_output_folder(output: Path) -> None:

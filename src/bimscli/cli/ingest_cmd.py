@@ -21,7 +21,7 @@ from bimscli import ingest
 from bimscli.cli import enrich_cmd
 from bimscli.cli.context import bims_command, console, err_console, state
 from bimscli.formats import format_names, get_format
-from bimscli.ingest.sources import collect_sources
+from bimscli.ingest.sources import check_encoding, collect_sources
 
 LARGE_INPUT = 4 * 1024 * 1024
 """Inputs at least this big show a progress bar (on a terminal only)."""
@@ -79,6 +79,10 @@ def _render(report: ingest.IngestReport) -> None:
         fmt = escape(f" [{file.format}]" if file.format else "")
         if file.status is ingest.FileStatus.UNCHANGED:
             console.print(f"{escape(file.name)}{fmt}: unchanged, {file.earlier}; nothing to do")
+        elif file.status is ingest.FileStatus.SKIPPED:
+            err_console.print(
+                f"[yellow]{escape(file.name)}: skipped:[/] {escape(file.error or '')}"
+            )
         elif file.status is ingest.FileStatus.FAILED:
             err_console.print(
                 f"[red]{escape(file.name)}{fmt}: not ingested:[/] {escape(file.error or '')}"
@@ -105,10 +109,12 @@ def _render(report: ingest.IngestReport) -> None:
     )
     failed = sum(1 for f in report.files if f.status is ingest.FileStatus.FAILED)
     entries_failed = sum(len(f.failures) for f in report.files)
+    skipped = sum(1 for f in report.files if f.status is ingest.FileStatus.SKIPPED)
     console.print(
         f"{_count(report.records, 'record')} from {_count(added, 'file')} added; "
         f"{_count(entries_failed, 'entry', 'entries')} failed to parse; "
-        f"{_count(failed, 'file')} not ingested."
+        f"{_count(failed, 'file')} not ingested"
+        + (f"; {_count(skipped, 'path')} skipped." if skipped else ".")
     )
 
 
@@ -144,13 +150,16 @@ def ingest_command(
     """Parse inputs of any known format and store their records, one transaction per file.
 
     A failing entry is reported with its file and line while the rest of the file lands.
-    Exit code: 0 all landed, 3 partly (some entries or files failed), 1 nothing landed.
+    Exit code: 0 all landed, 3 partly (some entries or files failed, at least one record
+    landed), 1 nothing landed. In a directory only regular files are read, and symbolic
+    links only when they stay inside it.
 
     Example: bims ingest issue-2025-06-15.txt exports/ pubmed_result.xml.gz
     """
     app_state = state(ctx)
     if format_name is not None:
         get_format(format_name)  # an unknown name is a usage error before anything is read
+    check_encoding(encoding)
     sources = collect_sources(paths)
     with app_state.open_library(create=True) as library:
         report = ingest.ingest_sources(

@@ -91,14 +91,65 @@ def _print_explanations(work_id: int, explanations: list[RuleExplanation]) -> No
             console.print(line)
 
 
-def _explain(library: Library, rules_path: Path | None, work_id: int) -> None:
+def _report_json(report: TagRunReport) -> dict[str, object]:
+    return {
+        "rules": report.rules.origin,
+        "rule_count": len(report.rules.rules),
+        "dry_run": report.dry_run,
+        "full": report.full,
+        "works_read": report.works,
+        "library_works": report.library_works,
+        "added": report.added,
+        "removed": report.removed,
+        "changes": [
+            {"work": int(c.work), "added": sorted(c.added), "removed": sorted(c.removed)}
+            for c in report.changes
+        ],
+    }
+
+
+def _explanations_json(work_id: int, explanations: list[RuleExplanation]) -> dict[str, object]:
+    return {
+        "work": work_id,
+        "fired": [
+            {
+                "tag": e.rule.tag,
+                "rules": e.rule.origin,
+                "query": " ".join(e.rule.query_text.split()),
+                "description": e.rule.description,
+                "spans": [
+                    {
+                        "field": str(s.source),
+                        "term": s.term,
+                        "text": s.text,
+                        "start": s.start,
+                        "end": s.end,
+                    }
+                    for s in e.spans
+                ],
+            }
+            for e in explanations
+        ],
+    }
+
+
+def _explain(
+    library: Library, rules_path: Path | None, work_id: int, *, as_json: bool = False
+) -> None:
     rules = rules_for_library(library, rules_path)
     work = library.work(work_id)
     manual = tags_by_work(library, MANUAL).get(work_id, set())
-    _print_explanations(work_id, Tagger(rules.rules).explain(work.record, manual))
+    explanations = Tagger(rules.rules).explain(work.record, manual)
+    if as_json:
+        data = _explanations_json(work_id, explanations)
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_explanations(work_id, explanations)
 
 
-def _evaluate(library: Library, rules_path: Path | None, labels_path: Path) -> None:
+def _evaluate(
+    library: Library, rules_path: Path | None, labels_path: Path, *, as_json: bool = False
+) -> None:
     try:
         gold_refs = read_labels(labels_path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -118,6 +169,20 @@ def _evaluate(library: Library, rules_path: Path | None, labels_path: Path) -> N
     manual = tags_by_work(library, MANUAL)
     works = library.works([int(w) for w in gold])
     predicted = {str(w.id): tagger.tag(w.record, manual.get(w.id, ())) for w in works}
+    if as_json:
+        scores = [
+            {
+                "tag": s.tag,
+                "true_positives": s.true_positives,
+                "false_positives": s.false_positives,
+                "false_negatives": s.false_negatives,
+                "precision": s.precision,
+                "recall": s.recall,
+            }
+            for s in score_tags(predicted, gold)
+        ]
+        typer.echo(json.dumps({"labelled_works": len(gold), "tags": scores}, indent=2))
+        return
     table = Table(title=f"Rules against {len(gold)} labelled works")
     for column in ("Tag", "TP", "FP", "FN", "Precision", "Recall"):
         table.add_column(column, justify="left" if column == "Tag" else "right")
@@ -169,6 +234,9 @@ def tag_command(
             metavar="LABELS.csv",
         ),
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (the run, --explain or --eval).")
+    ] = False,
 ) -> None:
     """Apply the tag rules: rule tags are recomputed (stale ones removed), manual tags are
     never touched. Only works that changed since the last run with the same rules are read
@@ -180,9 +248,9 @@ def tag_command(
         return
     with state(ctx).open_library() as library:
         if explain is not None:
-            _explain(library, rules, explain)
+            _explain(library, rules, explain, as_json=as_json)
         elif evaluate is not None:
-            _evaluate(library, rules, evaluate)
+            _evaluate(library, rules, evaluate, as_json=as_json)
         else:
             rule_set = rules_for_library(library, rules)
             _warn_about_rules(library, rule_set)
@@ -193,7 +261,10 @@ def tag_command(
                 every_work=every_work,
                 progress=CountProgressBar("tagging"),
             )
-            _print_report(report)
+            if as_json:
+                typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+            else:
+                _print_report(report)
 
 
 def _warn_about_rules(library: Library, rule_set: RuleSet) -> None:

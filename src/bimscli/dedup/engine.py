@@ -147,7 +147,9 @@ def _result(
     decisions.sort(key=_merge_order)
     return DedupResult(
         clusters=tuple(cluster_decisions(decisions, user, existing)),
-        pair_decisions=tuple(d for d in decisions if d.outcome is not Outcome.REVIEW),
+        pair_decisions=tuple(
+            d for d in decisions if d.outcome is not Outcome.REVIEW or d.is_cannot_link
+        ),
         flagged=tuple(d for d in decisions if d.outcome is Outcome.FLAG),
         borderline=tuple(d for d in decisions if d.outcome is Outcome.REVIEW),
         links=tuple(d for d in decisions if d.outcome is Outcome.LINK),

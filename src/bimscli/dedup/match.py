@@ -88,7 +88,8 @@ class PairDecision:
     """Why two records were (or were not) joined: rule, title score and the evidence.
 
     ``score`` is the sum of the field weights in ``fields`` (0 for a veto);
-    ``doi_overcome`` is True when the pair merged although its DOIs differ.
+    ``doi_overcome`` is True when the pair merged although its DOIs differ; ``keeps_apart``
+    when it is listed for review but its different identifiers keep it apart meanwhile.
     """
 
     first: str
@@ -100,11 +101,13 @@ class PairDecision:
     score: float = 0.0
     fields: tuple[FieldWeight, ...] = ()
     doi_overcome: bool = False
+    keeps_apart: bool = False
 
     @property
     def is_cannot_link(self) -> bool:
-        """True when the pair must never share a cluster, even through other records."""
-        return self.outcome in (Outcome.LINK, Outcome.DISTINCT, Outcome.FLAG)
+        """True when the pair must never share a cluster, even through other records (a
+        review pair whose identifiers differ too, until a person accepts it)."""
+        return self.keeps_apart or self.outcome in (Outcome.LINK, Outcome.DISTINCT, Outcome.FLAG)
 
 
 def _veto(a: RecordFeatures, b: RecordFeatures, allow_preprints: bool) -> tuple[Outcome, str]:
@@ -203,6 +206,7 @@ def decide_pair(
     if outcome is None:
         return None
     fields = tuple(FieldWeight(f, level, w) for f, level, w in present)
+    apart = outcome is Outcome.REVIEW and not shared and _ids_differ(levels)
     return PairDecision(
         first.record_id,
         second.record_id,
@@ -213,6 +217,7 @@ def decide_pair(
         total,
         fields,
         outcome is Outcome.MERGE and levels.get(Field.DOI) is Level.DIFFERENT,
+        apart,
     )
 
 
@@ -277,7 +282,7 @@ def _band(
     ):
         doi_differs = levels.get(Field.DOI) is Level.DIFFERENT
         return Outcome.MERGE, shared or ("different-doi-overcome" if doi_differs else "weighed")
-    if not shared and _ids_differ(levels):
+    if not shared and _ids_differ(levels) and total < REVIEW_SCORE:
         # Not overcome, the different identifiers keep the two apart, also through others.
         return Outcome.DISTINCT, "different-dois"
     if total >= REVIEW_SCORE or (shared and total >= 0):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bimscli.enrich.attach import create_work
+from bimscli.enrich.attach import answer_mismatch, create_work
 from bimscli.enrich.run import EnrichReport, EnrichSettings, Service, enrich_targets
 from bimscli.enrich.targets import (
     IdKind,
@@ -34,6 +34,7 @@ class AddReport:
     created: list[tuple[str, int]] = field(default_factory=list)
     existing: list[tuple[str, int]] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     enrich: EnrichReport | None = None
 
@@ -41,16 +42,38 @@ class AddReport:
     def exit_code(self) -> int:
         """0 when every identifier is in the library now, 3 otherwise or on conflicts."""
         enrich_code = self.enrich.exit_code if self.enrich else 0
-        return 3 if self.not_found or self.problems or enrich_code else 0
+        partly = self.not_found or self.conflicts or self.problems or enrich_code
+        return 3 if partly else 0
 
 
-def _first_record(payload: Payload, ident: WorkIdentifier) -> ParsedRecord | None:
-    for entry in payload.entries():
-        if isinstance(entry, ParsedRecord):
-            ids = entry.record.ids
-            if ident.kind is not IdKind.PMID or ids.pmid == ident.value:
-                return entry
+@dataclass(frozen=True, slots=True)
+class _Mismatch:
+    """A service answered about another work than the one asked for."""
+
+    message: str
+
+
+def _answer_record(payload: Payload, ident: WorkIdentifier) -> ParsedRecord | _Mismatch | None:
+    """The record of the answer that is about ``ident``; a mismatch when none is."""
+    records = [e for e in payload.entries() if isinstance(e, ParsedRecord)]
+    mismatches: list[str] = []
+    for parsed in records:
+        problem = answer_mismatch(payload, parsed.record) or _other_id(parsed, ident)
+        if problem is None:
+            return parsed
+        mismatches.append(problem)
+    return _Mismatch(mismatches[0]) if mismatches else None
+
+
+def _other_id(parsed: ParsedRecord, ident: WorkIdentifier) -> str | None:
+    """A record that names another identifier of the kind asked (PubMed found by DOI)."""
+    theirs = getattr(parsed.record.ids, ident.kind.value)
+    if theirs and theirs != ident.value:
+        return f"asked about {ident.kind.name} {ident.value}, the answer is about {theirs}"
     return None
+
+
+Found = tuple[ParsedRecord, Payload] | _Mismatch | None
 
 
 class _Creator:
@@ -61,21 +84,31 @@ class _Creator:
         self.crossref = CrossrefClient(http, mailto=settings.mailto)
         self.pubmed = PubMedClient(http, email=settings.mailto, api_key=settings.ncbi_api_key)
 
-    def first_record(self, ident: WorkIdentifier) -> tuple[ParsedRecord, Payload] | None:
+    def first_record(self, ident: WorkIdentifier) -> Found:
+        """The record an identifier names, a mismatch (keep nothing), or None (not found)."""
         if ident.kind is IdKind.DOI and Service.CROSSREF in self.services:
-            found = self.crossref.fetch_work(ident.value)
-            record = _first_record(found, ident) if isinstance(found, Payload) else None
-            if record is not None and isinstance(found, Payload):
-                return record, found
+            found = self._from_crossref(ident)
+            if found is not None:
+                return found
         if Service.PUBMED not in self.services:
             return None
+        return self._from_pubmed(ident)
+
+    def _from_crossref(self, ident: WorkIdentifier) -> Found:
+        answer = self.crossref.fetch_work(ident.value)
+        if not isinstance(answer, Payload):
+            return None
+        record = _answer_record(answer, ident)
+        return (record, answer) if isinstance(record, ParsedRecord) else record
+
+    def _from_pubmed(self, ident: WorkIdentifier) -> Found:
         pmid = ident.value if ident.kind is IdKind.PMID else self._pmid_of(ident)
         if pmid is None:
             return None
         for payload in self.pubmed.fetch_articles([pmid]):
-            record = _first_record(payload, WorkIdentifier(IdKind.PMID, pmid, ident.given))
+            record = _answer_record(payload, ident)
             if record is not None:
-                return record, payload
+                return (record, payload) if isinstance(record, ParsedRecord) else record
         return None
 
     def _pmid_of(self, ident: WorkIdentifier) -> str | None:
@@ -108,6 +141,8 @@ def add_works(
                 continue
             if found is None:
                 report.not_found.append(ident.given)
+            elif isinstance(found, _Mismatch):
+                report.conflicts.append(f"{ident.given}: {found.message}; nothing was added")
             else:
                 report.created.append((ident.given, create_work(library, *found)))
     work_ids = list(dict.fromkeys(w for _, w in report.created + report.existing))

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from bimscli.dedup.library.clustering import dedup_new_records
 from bimscli.dedup.library.decisions import remember_link
 from bimscli.formats import get_format
+from bimscli.identifiers import normalize_doi
 from bimscli.model import DocumentHeader, ParsedRecord, Record
 from bimscli.net.services import Payload
 from bimscli.store import Library
@@ -73,6 +74,58 @@ def identity_conflict(work: Record, fetched: Record) -> str | None:
         if ours and theirs and ours != theirs:
             return f"the answer has {name.upper()} {theirs} but the work has {ours}"
     return None
+
+
+def _doi(text: str) -> str:
+    return normalize_doi(text) or text.strip().lower()  # DOIs are case-insensitive
+
+
+_ASKED_PREFIXES = {"DOI": "doi", "PMID": "pmid"}
+"""How Semantic Scholar queries name the identifier asked about (``DOI:10.…``, ``PMID:…``)."""
+
+
+def asked_identifiers(payload: Payload) -> tuple[str, tuple[str, ...]] | None:
+    """The kind of identifier an answer was asked for, and the values asked (None: unknown).
+
+    >>> from datetime import datetime
+    >>> from bimscli.net.services import Provenance
+    >>> seen = Provenance("pubmed", "u", datetime(2025, 1, 1), False)
+    >>> asked_identifiers(Payload("pubmed", "pubmed-xml", "1,2", "", seen))
+    ('pmid', ('1', '2'))
+    >>> asked = Payload("semantic-scholar", "semantic-scholar", "DOI:10.2196/JMIR.1", "", seen)
+    >>> asked_identifiers(asked)
+    ('doi', ('10.2196/jmir.1',))
+    """
+    query = payload.query
+    if payload.format_name == "crossref":
+        return "doi", (_doi(query),)
+    if payload.format_name == "pubmed-xml":
+        return "pmid", tuple(p.strip() for p in query.split(","))
+    prefix, _, value = query.partition(":")
+    kind = _ASKED_PREFIXES.get(prefix.upper())
+    if kind is None:
+        return None
+    return kind, (_doi(value) if kind == "doi" else value.strip(),)
+
+
+def answer_mismatch(payload: Payload, fetched: Record) -> str | None:
+    """Why a fetched record is not about what its service was asked, or None.
+
+    A Crossref answer about another DOI, an efetch article with a PMID not asked for, a
+    Semantic Scholar paper with another DOI or PMID, or an answer that does not name the
+    identifier at all: kept, any of them would attach one paper's data to another.
+    """
+    asked = asked_identifiers(payload)
+    if asked is None:
+        return None
+    kind, values = asked
+    theirs = getattr(fetched.ids, kind)
+    if theirs in values:
+        return None
+    shown = ", ".join(values)
+    if theirs is None:
+        return f"the {payload.service} answer to {kind.upper()} {shown} names no {kind.upper()}"
+    return f"asked {payload.service} about {kind.upper()} {shown}, the answer is about {theirs}"
 
 
 def title_conflict(work: Record, fetched: Record) -> str | None:
@@ -134,7 +187,7 @@ def attach_record(
 ) -> Attachment:
     """Add a fetched record to a work unless it is already there or contradicts the work."""
     work = library.work(work_id).record
-    problem = identity_conflict(work, parsed.record)
+    problem = answer_mismatch(payload, parsed.record) or identity_conflict(work, parsed.record)
     if problem:
         return Attachment(Outcome.CONFLICT, conflict=Conflict(work_id, payload.service, problem))
     sha = _record_sha(payload, parsed)

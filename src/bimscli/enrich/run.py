@@ -17,7 +17,7 @@ from functools import partial
 
 from bimscli.enrich.attach import Conflict, Outcome, attach_record
 from bimscli.enrich.targets import WorkTarget
-from bimscli.errors import NetworkError, UsageError
+from bimscli.errors import NetworkError, UnusableAnswerError, UsageError
 from bimscli.formats import format_names
 from bimscli.model import ParsedRecord, ParseFailure
 from bimscli.net.http import HttpClient, HttpSettings, NotCachedError, ServiceUnavailableError
@@ -136,7 +136,12 @@ class _Run:
         if isinstance(result, NotFound):
             self.report.not_found.append((result.service, result.query))
             return
-        for entry in result.entries():
+        try:
+            entries = result.entries()
+        except UnusableAnswerError as refused:  # one paper of a batch: the others still count
+            self.report.problems.append(str(refused))
+            return
+        for entry in entries:
             if isinstance(entry, ParseFailure):
                 self.report.problems.append(
                     f"{result.service} answer for {result.query} not understood: {entry.message}"

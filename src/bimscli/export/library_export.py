@@ -103,15 +103,30 @@ def _has_any_tag(work_tags: set[str], wanted: tuple[str, ...]) -> bool:
     return any(t == w or t.startswith(w + "/") for t in work_tags for w in wanted)
 
 
-def export_works(library: Library, request: ExportRequest) -> str:
-    """The export text of the works a request names."""
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """An export's text and how many works it holds."""
+
+    text: str
+    works: int
+
+
+def export_library(library: Library, request: ExportRequest) -> ExportResult:
+    """The export of the works a request names, with their count."""
     items = export_items(library, request)
     if request.format is ExportFormat.BIBLIOGRAPHY:
-        return format_bibliography(
+        text = format_bibliography(
             items,
             request.style,
             request.output,
             group_by_tag=request.group_by_tag,
             section_tags=request.tags,
         )
-    return _WRITERS[request.format](items)
+    else:
+        text = _WRITERS[request.format](items)
+    return ExportResult(text, len(items))
+
+
+def export_works(library: Library, request: ExportRequest) -> str:
+    """The export text of the works a request names."""
+    return export_library(library, request).text

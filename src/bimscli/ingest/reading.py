@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bimscli.formats.base import SourceFormat
-from bimscli.ingest.sources import InputSource, decode_text, iter_lines, stream_damage
+from bimscli.ingest.decoding import DecodedLines, read_document
+from bimscli.ingest.gzip_members import GzipDamageKind
+from bimscli.ingest.screening import screened_entries
+from bimscli.ingest.sources import InputSource, stream_damage
 from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure, Position
 from bimscli.store.prepare import (
     EncodedRecord,
@@ -43,19 +46,30 @@ class Batch:
 def read_entries(
     source: InputSource, fmt: SourceFormat, encoding: str, on_read: Callable[[int], None]
 ) -> Iterator[Entry]:
-    """The entries of an input as its format's parser reads them (streamed when it can)."""
+    """The entries of an input as its format's parser reads them (streamed when it can).
+
+    Text is decoded leniently (:mod:`bimscli.ingest.decoding`): an entry holding a bad byte,
+    an over-long line or the cut of a damaged ``.gz`` becomes a failure, and the others land.
+    """
     stream = source.open_bytes(on_read)
     with stream:
+        damage = stream_damage(stream)
         if fmt.parse_stream is not None:
             yield from fmt.parse_stream(stream)
-        elif fmt.parse_lines is not None:
-            yield from fmt.parse_lines(iter_lines(source, stream, encoding))
+            if damage is not None:
+                yield ParseFailure(Position(1, 0), "", damage.message)
+            return
+        cut = damage is not None and damage.kind is not GzipDamageKind.TRAILING
+        lines = DecodedLines(stream, encoding, damage.message if cut and damage else None)
+        if fmt.parse_lines is not None:
+            entries = fmt.parse_lines(lines)
         else:
             assert fmt.parse_text is not None
-            yield from fmt.parse_text(decode_text(source, stream.read(), encoding))
-        damage = stream_damage(stream)
-        if damage is not None:
-            yield ParseFailure(Position(1, 0), "", damage)
+            entries = fmt.parse_text(read_document(lines, source.name))
+        hint = encoding.lower().replace("-", "").replace("_", "") in {"utf8", "utf8sig"}
+        yield from screened_entries(entries, lines.damages, encoding_hint=hint)
+        if damage is not None and not cut:
+            yield ParseFailure(Position(lines.line_count + 1, 0), "", damage.message)
 
 
 def _grouped(

@@ -49,6 +49,8 @@ class FileStatus(StrEnum):
     PARTIAL = "partial"
     UNCHANGED = "unchanged"
     FAILED = "failed"
+    SKIPPED = "skipped"
+    """Not read at all: a path in a directory that is not a regular file, or a link out of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +92,14 @@ class IngestReport:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything landed, 3 when some entries or files failed and the rest landed,
-        1 when nothing could be ingested."""
-        statuses = {f.status for f in self.files}
-        if not statuses or statuses <= {FileStatus.ADDED, FileStatus.UNCHANGED}:
+        """0 when everything landed, 3 when some entries or files failed and at least one
+        record landed (or was already in the library), 1 when nothing landed but failures.
+        Skipped paths change nothing."""
+        statuses = {f.status for f in self.files} - {FileStatus.SKIPPED}
+        if statuses <= {FileStatus.ADDED, FileStatus.UNCHANGED}:
             return 0
-        if statuses & {FileStatus.ADDED, FileStatus.PARTIAL, FileStatus.UNCHANGED}:
-            return 3
-        return 1
+        landed = any(f.records for f in self.files) or FileStatus.UNCHANGED in statuses
+        return 3 if landed else 1
 
 
 class Progress:
@@ -159,6 +161,8 @@ def ingest_source(
 ) -> FileReport:
     """Ingest one input; errors in it become a failed report, never a half-written library."""
     fmt: SourceFormat | None = None
+    if source.skipped is not None:
+        return FileReport(source.name, FileStatus.SKIPPED, error=source.skipped)
     try:
         encoding = effective_encoding(source, encoding)
         sniffed = sniff(source, encoding)

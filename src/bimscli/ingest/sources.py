@@ -1,30 +1,49 @@
 """Opening a user's input: files, directories, stdin and ``.gz``, with hashing and sniffing.
 
 Nothing here parses records; it turns what a user named into :class:`InputSource` values that
-the ingest pipeline hands to a parser as text, lines or a byte stream.
+the ingest pipeline hands to a parser as text, lines or a byte stream. A directory is read
+recursively, but only its regular files, and symbolic links only where they lead to somewhere
+inside it: a FIFO would block the ingest for ever, and a link out of the directory would read
+files the user never named. What is left out is an input that says why
+(:attr:`InputSource.skipped`), so the report can tell.
 """
 
 from __future__ import annotations
 
 import codecs
-import gzip
 import hashlib
 import io
 import os
+import stat
 import sys
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 from bimscli.errors import InputError, UsageError
 from bimscli.formats.base import Sniff
+from bimscli.ingest.decoding import BAD_BYTE_BASE, ERRORS
+from bimscli.ingest.gzip_members import GZIP_MAGIC, GzipDamage, GzipMembersReader, check_gzip
 
 SNIFF_BYTES = 64 * 1024
-GZIP_MAGIC = b"\x1f\x8b"
 STDIN_NAME = "<stdin>"
 PROGRESS_READ_BYTES = 1 << 20
+
+BINARY_CONTROL_SHARE = 0.05
+"""An input whose sniffed start is more than 5% NULs and other control bytes that text does
+not hold (below 0x20, other than tab, line breaks and form feed) is binary and refused.
+Random or compressed bytes are about 11% such bytes and images more; a text file with a few
+stray NULs is far below, and is read with only the entries holding them failing."""
+
+FOREIGN_ENCODING_MIN_BYTES = 3
+"""An input declared UTF-8 is refused as being in another encoding (with the hint to pass
+``--encoding``) when its sniffed start holds at least this many undecodable bytes and they
+outnumber its well-formed non-ASCII characters: then most of its non-ASCII text is not UTF-8,
+as in a Latin-1 export. Fewer, or a file whose accents are mostly good UTF-8, is read, and
+only the entries holding the bad bytes fail (their messages give the same hint)."""
+
+_TEXT_CONTROLS = frozenset(b"\t\n\v\f\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +53,8 @@ class InputSource:
     name: str
     path: Path | None = None
     data: bytes | None = None
+    skipped: str | None = None
+    """Why this path of a directory is not read (not a regular file, a link out of it)."""
 
     @property
     def gzipped(self) -> bool:
@@ -51,15 +72,27 @@ class InputSource:
         except OSError as exc:
             raise InputError(f"{self.name}: cannot read: {exc.strerror or exc}") from exc
 
-    def open_bytes(self, on_read: Callable[[int], None] | None = None) -> BinaryIO:
-        """The decompressed bytes; ``on_read`` is told how many stored bytes were consumed."""
+    def open_bytes(
+        self, on_read: Callable[[int], None] | None = None, *, checked: bool = True
+    ) -> BinaryIO:
+        """The decompressed bytes; ``on_read`` is told how many stored bytes were consumed.
+
+        A ``.gz`` input is first checked member by member (:mod:`.gzip_members`; a
+        decompression bomb raises :class:`InputError`), unless ``checked`` is False, which
+        reads whatever decompresses (to sniff its start).
+        """
+        check = None
+        if checked and self.gzipped:
+            with self.open_raw() as raw:
+                check = check_gzip(raw, self.name)
         raw = self.open_raw()
         if on_read is not None:
             # Buffered in large reads, so progress is told once per megabyte, not per 4 KiB.
             counting = _CountingReader(raw, on_read)
             raw = cast(BinaryIO, io.BufferedReader(counting, buffer_size=PROGRESS_READ_BYTES))
         if self.gzipped:
-            return cast(BinaryIO, _OwningGzipFile(raw))
+            members = GzipMembersReader(raw, check)
+            return cast(BinaryIO, io.BufferedReader(members, buffer_size=PROGRESS_READ_BYTES))
         return raw
 
     def size(self) -> int:
@@ -79,60 +112,14 @@ class InputSource:
 
     def head(self) -> bytes:
         """The first decompressed bytes, for sniffing."""
-        try:
-            with self.open_bytes() as stream:
-                return stream.read(SNIFF_BYTES)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{self.name}: cannot decompress: {exc}") from exc
-
-
-class _OwningGzipFile(gzip.GzipFile):
-    """A gzip reader that also closes the file it reads from.
-
-    A file cut off or damaged in the middle ends where the damage starts, as a truncated
-    uncompressed file would: the parser keeps what came before and reports the cut, and
-    :attr:`damage` says what happened.
-    """
-
-    def __init__(self, raw: BinaryIO) -> None:
-        super().__init__(fileobj=raw, mode="rb")
-        self._raw = raw
-        self.damage: str | None = None
-        self.delivered = 0
-
-    def _guarded(self, read: Callable[[], bytes]) -> bytes:
-        if self.damage is not None:
-            return b""
-        try:
-            data = read()
-        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            self.damage = (
-                f"the compressed file ends early or is damaged after {self.delivered:,} "
-                f"uncompressed bytes ({exc}); what came before was read"
-            )
-            return b""
-        self.delivered += len(data)
-        return data
-
-    def read(self, size: int | None = -1) -> bytes:
-        return self._guarded(lambda: super(_OwningGzipFile, self).read(size))
-
-    def read1(self, size: int = -1) -> bytes:
-        return self._guarded(lambda: super(_OwningGzipFile, self).read1(size))
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def readline(self, size: int | None = -1) -> bytes:
-        return self._guarded(lambda: super(_OwningGzipFile, self).readline(size))
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._raw.close()
+        with self.open_bytes(checked=False) as stream:
+            head = stream.read(SNIFF_BYTES)
+        if not head and self.gzipped:
+            with self.open_raw() as raw:
+                damage = check_gzip(raw, self.name).damage
+            if damage is not None:
+                raise InputError(f"{self.name}: cannot decompress: {damage.message}")
+        return head
 
 
 class _CountingReader(io.RawIOBase):
@@ -156,9 +143,10 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def stream_damage(stream: BinaryIO) -> str | None:
-    """What went wrong decompressing a stream from :meth:`InputSource.open_bytes`, if anything."""
-    return stream.damage if isinstance(stream, _OwningGzipFile) else None
+def stream_damage(stream: BinaryIO) -> GzipDamage | None:
+    """What the check of a ``.gz`` stream from :meth:`InputSource.open_bytes` found wrong."""
+    inner = stream.raw if isinstance(stream, io.BufferedReader) else stream
+    return inner.damage if isinstance(inner, GzipMembersReader) else None
 
 
 def collect_sources(names: Sequence[str], stdin: BinaryIO | None = None) -> list[InputSource]:
@@ -183,12 +171,71 @@ def collect_sources(names: Sequence[str], stdin: BinaryIO | None = None) -> list
 
 
 def _directory_sources(root: Path) -> Iterator[InputSource]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for file in sorted(files):
-            if not file.startswith("."):
-                path = Path(folder) / file
-                yield InputSource(str(path), path=path)
+    """The regular files under ``root`` in name order, following links only within it."""
+    top = root.resolve()
+    seen = {top}
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        here = Path(folder)
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            path = here / name
+            target = path.resolve()
+            if not target.is_relative_to(top):
+                yield _skipped(path, f"a link to {target}, outside {root}")
+            elif target in seen:
+                what = f"a link to {target}" if path.is_symlink() else "a folder"
+                yield _skipped(path, f"{what}, already read (through a link)")
+            else:
+                seen.add(target)
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(f for f in files if not f.startswith(".")):
+            yield _file_source(here / name, top, root)
+
+
+def _skipped(path: Path, why: str) -> InputSource:
+    follow = " (name it on the command line to read it)" if "outside" in why else ""
+    return InputSource(str(path), path=path, skipped=f"{why}; not read{follow}")
+
+
+def _file_source(path: Path, top: Path, root: Path) -> InputSource:
+    """A file found in a directory, or why it is not read."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(top):
+            return _skipped(path, f"a link to {target}, outside {root}")
+        if not target.exists():
+            return InputSource(str(path), path=path, skipped="a broken symbolic link; skipped")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return InputSource(str(path), path=path, skipped=f"cannot read: {exc.strerror or exc}")
+    if not stat.S_ISREG(mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        return InputSource(str(path), path=path, skipped=f"{kind}, not a file; skipped")
+    return InputSource(str(path), path=path)
+
+
+_FILE_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def check_encoding(encoding: str) -> None:
+    """Raise :class:`UsageError` for an encoding Python does not know.
+
+    >>> check_encoding("latin-1")
+    >>> check_encoding("latin-9x")
+    Traceback (most recent call last):
+    bimscli.errors.UsageError: unknown encoding 'latin-9x'; try utf-8, latin-1 or cp1252
+    """
+    try:
+        codecs.getincrementaldecoder(encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding {encoding!r}; try utf-8, latin-1 or cp1252") from None
 
 
 def effective_encoding(source: InputSource, encoding: str) -> str:
@@ -207,56 +254,51 @@ def effective_encoding(source: InputSource, encoding: str) -> str:
 
 
 def sniff(source: InputSource, encoding: str) -> Sniff:
-    """What detection sees, after checking that the input is non-empty text."""
+    """What detection sees, after checking that the input is non-empty text.
+
+    Line breaks are LF in what detectors see, whatever the input uses (CRLF, a lone CR).
+    Refused: an empty input, a binary one (:data:`BINARY_CONTROL_SHARE`), and one declared
+    UTF-8 that is mostly in another encoding (:data:`FOREIGN_ENCODING_MIN_BYTES`).
+    """
     head = source.head()
     if not head.strip():
         raise InputError(f"{source.name}: the file is empty")
-    if b"\x00" in head[:8192] and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not wide and _control_share(head) > BINARY_CONTROL_SHARE:
         raise InputError(f"{source.name}: this is a binary file, not text; nothing was read")
-    text = head.decode(encoding, errors="replace")
+    decoder = codecs.getincrementaldecoder(encoding)(errors=ERRORS)
+    text = decoder.decode(head, final=len(head) < SNIFF_BYTES)
+    if _is_utf8(encoding):
+        _refuse_foreign_encoding(source.name, text, encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Sniff(text.lstrip("\ufeff"), source.name)
 
 
-def decode_text(source: InputSource, data: bytes, encoding: str) -> str:
-    """The whole input as text, or an error that says which encoding to try."""
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(_decode_message(source.name, exc, encoding, exc.start)) from exc
-    return text.lstrip("\ufeff")
+def _control_share(head: bytes) -> float:
+    """The share of bytes in ``head`` that are NULs or control bytes text does not hold.
+
+    >>> _control_share(b"TY  - JOUR\\r\\n\\tx"), _control_share(b"\\x00\\x01ab")
+    (0.0, 0.5)
+    """
+    controls = sum(head.count(bytes([b])) for b in range(0x20) if b not in _TEXT_CONTROLS)
+    return controls / len(head)
 
 
-def _decode_message(name: str, exc: UnicodeDecodeError, encoding: str, offset: int) -> str:
-    bad = exc.object[exc.start : exc.start + 1].hex()
-    hint = (
-        "try --encoding latin-1"
-        if encoding.lower().replace("-", "")
-        in {
-            "utf8",
-            "utf8sig",
-        }
-        else "check --encoding"
-    )
-    return f"{name}: not {encoding} (byte 0x{bad} at offset {offset}); {hint}"
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "") in {"utf8", "utf8sig"}
 
 
-def iter_lines(source: InputSource, stream: BinaryIO, encoding: str) -> Iterator[str]:
-    """Decoded lines with their endings, streamed; a decoding error names its offset and line."""
-    read = 0
-
-    def count(size: int) -> None:
-        nonlocal read
-        read += size
-
-    counted = cast(BinaryIO, _CountingReader(stream, count))  # unbuffered: ``read`` is exact
-    text = io.TextIOWrapper(counted, encoding=encoding, newline="")
-    number = 0
-    try:
-        for number, line in enumerate(text, start=1):
-            yield line.lstrip("\ufeff") if number == 1 else line
-    except UnicodeDecodeError as exc:
-        # The decoder reads the input in chunks: the error's offset counts from the bytes it
-        # was given (the undecoded end of the last chunk, then this one), which end at ``read``.
-        offset = read - len(exc.object) + exc.start
-        message = _decode_message(source.name, exc, encoding, offset)
-        raise InputError(f"{message} (after line {number})") from exc
+def _refuse_foreign_encoding(name: str, text: str, encoding: str) -> None:
+    bad = [i for i, c in enumerate(text) if BAD_BYTE_BASE <= ord(c) <= BAD_BYTE_BASE + 0xFF]
+    if len(bad) < FOREIGN_ENCODING_MIN_BYTES:
+        return
+    good = sum(1 for c in text if ord(c) > 0x7F) - len(bad)
+    if len(bad) > good:
+        first = bad[0]
+        offset = len(text[:first].encode("utf-8", ERRORS))
+        byte = ord(text[first]) - BAD_BYTE_BASE
+        raise InputError(
+            f"{name}: not {encoding} (byte 0x{byte:02x} at offset {offset}, and "
+            f"{len(bad) - 1} more in its first {SNIFF_BYTES // 1024} KiB); "
+            "try --encoding latin-1"
+        )

@@ -1,11 +1,17 @@
-"""One HTTP client for every online service: cache, rate limits, retries, secrets kept out.
+"""One HTTP client for every online service: cache, rate limits, retries, limits, secrets kept out.
 
-:class:`HttpClient` wraps a single :class:`requests.Session` (a requests-cache
-``CachedSession`` with an SQLite file when a cache directory is given). Each request names a
+:class:`HttpClient` sends through one :class:`requests.Session` and keeps answers in an
+:class:`~bimscli.net.cache.AnswerCache` when a cache directory is given. Each request names a
 :class:`ServicePolicy` whose rate limit it honours. Answers from the cache cost no waiting and
 work offline; 429 and 5xx answers, timeouts and broken connections are retried with
-exponential backoff, honouring ``Retry-After``. Secrets (API keys, e-mail addresses) never
-reach the cache keys, the stored responses, the provenance URL or an error message.
+exponential backoff, honouring ``Retry-After``; other failures cannot heal and are not retried.
+
+Every request is bounded: its answer may weigh at most ``max_answer_bytes`` (as sent and once
+expanded from gzip or deflate), and the whole request, retries included, ends at its
+``deadline`` however slowly a server drips. Redirects are followed by bims itself
+(:mod:`bimscli.net._redirects`): keys and addresses never go to another origin. Secrets (API
+keys, e-mail addresses) never reach the cache, the stored answers, the provenance URL or an
+error message, even when a server echoes them.
 """
 
 from __future__ import annotations
@@ -14,34 +20,49 @@ import email.utils
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
-import urllib3
-from requests_cache import CachedSession
 
 from bimscli import __version__
-from bimscli.errors import NetworkError
+from bimscli.errors import (
+    NotCachedError,
+    ServiceUnavailableError,
+    UnusableAnswerError,
+    UsageError,
+)
+from bimscli.net._attempt import RETRY_STATUSES, Failure, Limits, Sender, out_of_time
+from bimscli.net.cache import AnswerCache, StoredAnswer
+from bimscli.net.secrets import (
+    SECRET_PARAMETERS,
+    RedactingLogFilter,
+    public_url,
+    redact,
+    redact_answer,
+)
+
+__all__ = [
+    "RETRY_STATUSES",
+    "SECRET_PARAMETERS",
+    "HttpClient",
+    "HttpResponse",
+    "HttpSettings",
+    "NotCachedError",
+    "RateLimiter",
+    "ServicePolicy",
+    "ServiceUnavailableError",
+    "UnusableAnswerError",
+    "public_url",
+    "redact",
+]
 
 USER_AGENT = f"bims/{__version__} (reference ingester for literature curators)"
-SECRET_PARAMETERS = ("api_key", "email", "mailto", "tool", "x-api-key", "Authorization")
-"""Query parameters and headers that identify the user: never cached, logged or shown."""
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CACHED_STATUSES = (200, 404)
 """404 is a definite answer ("no such DOI"): caching it keeps a re-run from asking again."""
-
-
-class NotCachedError(NetworkError):
-    """Offline, and the answer is not in the cache."""
-
-
-class ServiceUnavailableError(NetworkError):
-    """A service could not be reached or kept failing: asking it again now is pointless."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +88,18 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bims"
 
 
+DEFAULT_DEADLINE = 120.0
+DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
-    """Settings of the one HTTP client; ``cache_dir=None`` switches the cache off."""
+    """Settings of the one HTTP client; ``cache_dir=None`` switches the cache off.
+
+    ``timeout`` bounds each wait for bytes (connecting, each read); ``deadline`` the whole of
+    one request, its retries and their waits included; ``max_answer_bytes`` one answer's body,
+    both as sent and once expanded.
+    """
 
     cache_dir: Path | None = None
     expire_after: timedelta = timedelta(days=30)
@@ -79,6 +109,38 @@ class HttpSettings:
     max_wait: float = 120.0
     offline: bool = False
     user_agent: str = USER_AGENT
+    deadline: float = DEFAULT_DEADLINE
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+
+    def with_environment_limits(self, environ: Mapping[str, str] = os.environ) -> HttpSettings:
+        """These settings with the limits set in ``BIMS_HTTP_TIMEOUT`` (seconds),
+        ``BIMS_HTTP_DEADLINE`` (seconds) and ``BIMS_HTTP_MAX_ANSWER_MB`` (MiB), where set.
+
+        >>> limits = HttpSettings().with_environment_limits({"BIMS_HTTP_MAX_ANSWER_MB": "0.5"})
+        >>> limits.max_answer_bytes, limits.deadline
+        (524288, 120.0)
+        """
+        timeout = _positive(environ, "BIMS_HTTP_TIMEOUT", self.timeout)
+        deadline = _positive(environ, "BIMS_HTTP_DEADLINE", self.deadline)
+        mebibytes = _positive(environ, "BIMS_HTTP_MAX_ANSWER_MB", self.max_answer_bytes / 2**20)
+        return replace(
+            self, timeout=timeout, deadline=deadline, max_answer_bytes=int(mebibytes * 2**20)
+        )
+
+
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise UsageError(
+            f"{name} must be a positive number, not {text!r}; unset it for the default"
+        )
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,30 +153,6 @@ class HttpResponse:
     fetched_at: datetime
     from_cache: bool
     headers: Mapping[str, str] = field(default_factory=dict)
-
-
-def redact(text: str, secrets: tuple[str, ...]) -> str:
-    """``text`` with every secret value replaced by ``***``.
-
-    >>> redact("GET /x?api_key=s3cr3t failed", ("s3cr3t",))
-    'GET /x?api_key=*** failed'
-    """
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
-
-
-def public_url(url: str, params: Mapping[str, str] | None = None) -> str:
-    """The request URL with its query, less the secret parameters (for provenance and logs).
-
-    >>> public_url("https://x.org/efetch.fcgi", {"id": "1,2", "api_key": "k", "email": "e"})
-    'https://x.org/efetch.fcgi?id=1%2C2'
-    """
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in (params or {}).items() if k not in SECRET_PARAMETERS]
-    existing = parts.query
-    encoded = "&".join(q for q in (existing, urlencode(query)) if q)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, encoded, ""))
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -165,53 +203,21 @@ class RateLimiter:
         self._last = self._clock()
 
 
-def _is_unreachable(exc: requests.ConnectionError) -> bool:
-    """True when no connection could be made at all (no network, unknown host, refused)."""
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-def _open_session(settings: HttpSettings) -> requests.Session:
-    if settings.cache_dir is None:
-        session = requests.Session()
-    else:
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        session = CachedSession(
-            str(settings.cache_dir / "http-cache.sqlite"),
-            backend="sqlite",
-            expire_after=settings.expire_after,
-            allowable_codes=CACHED_STATUSES,
-            allowable_methods=("GET", "POST"),
-            ignored_parameters=[*SECRET_PARAMETERS, "User-Agent"],
-            match_headers=False,
-            stale_if_error=False,
-        )
-    session.headers["User-Agent"] = settings.user_agent
-    return session
-
-
 @dataclass(frozen=True, slots=True)
 class _Request:
     service: ServicePolicy
     method: str
     url: str
     params: Mapping[str, str]
-    json: Any
     headers: Mapping[str, str]
-    secrets: tuple[str, ...]
 
     @property
     def shown(self) -> str:
         return f"{self.service.name}: {self.method} {public_url(self.url, self.params)}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Failure:
-    """Why one attempt failed: a timeout, a broken connection, a 429 or 5xx answer."""
-
-    problem: str
-    retry_after: str | None = None
-    unreachable: bool = False
+Validator = Callable[[str], str | None]
+"""Says what is wrong with a 200 answer's text (malformed, too deep, …), or None."""
 
 
 class HttpClient:
@@ -219,11 +225,21 @@ class HttpClient:
 
     def __init__(self, settings: HttpSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
-        self._session = _open_session(settings)
+        limits = Limits(settings.timeout, settings.deadline, settings.max_answer_bytes)
+        self._sender = Sender(limits, settings.user_agent)
+        self._cache = (
+            AnswerCache(settings.cache_dir, settings.expire_after) if settings.cache_dir else None
+        )
         self._sleep = sleep
         self._limiters: dict[str, RateLimiter] = {}
-        self.network_requests = 0
-        """How many requests went out to the network (cache hits excluded)."""
+        self._secrets: set[str] = set()
+        self._log_filter = RedactingLogFilter(self._secrets)
+        self._log_filter.install()
+
+    @property
+    def network_requests(self) -> int:
+        """How many requests went out to the network (cache hits excluded, redirects counted)."""
+        return self._sender.sent
 
     def __enter__(self) -> HttpClient:
         return self
@@ -233,7 +249,10 @@ class HttpClient:
 
     def close(self) -> None:
         """Close the session and the cache file."""
-        self._session.close()
+        self._log_filter.remove()
+        self._sender.close()
+        if self._cache is not None:
+            self._cache.close()
 
     def request(
         self,
@@ -245,20 +264,23 @@ class HttpClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         secrets: tuple[str, ...] = (),
-        valid: Callable[[str], bool] | None = None,
+        valid: Validator | None = None,
     ) -> HttpResponse:
         """Send one request, from the cache when possible; a 404 is returned, not raised.
 
-        ``secrets`` are the values (API keys, e-mail) to keep out of every message. ``valid``
-        checks a 200 answer's body (well-formed JSON or XML); a malformed one is not cached
-        and raises. Raises :class:`NetworkError` when offline and not cached, on other 4xx
-        answers, on malformed bodies and when retries are exhausted.
+        ``secrets`` are the values (API keys, e-mail) to keep out of everything stored and
+        every message. ``valid`` checks a 200 answer's text; an answer it finds wrong is not
+        cached and raises :class:`UnusableAnswerError`, as does an answer over the size
+        limit. Raises :class:`NetworkError` when offline and not cached and on other 4xx
+        answers, :class:`ServiceUnavailableError` when retries or the deadline are exhausted.
         """
-        call = _Request(service, method, url, params or {}, json, headers or {}, secrets)
-        prepared = self._session.prepare_request(
+        self._secrets.update(s for s in secrets if s)
+        call = _Request(service, method, url, params or {}, headers or {})
+        first = self._sender.session.prepare_request(
             requests.Request(method, url, params=call.params, json=json, headers=call.headers)
         )
-        cached = self._cached(prepared)
+        key = self._cache.key(first) if self._cache is not None else None
+        cached = self._cached(key, valid)
         if cached is not None:
             return self._response(call, cached, from_cache=True)
         if self.settings.offline:
@@ -266,130 +288,98 @@ class HttpClient:
                 f"offline and not in cache: {call.shown}; run again without --offline "
                 "when the network is available"
             )
-        response = self._send_with_retries(call, prepared)
-        if response.status == 200 and valid is not None and not valid(response.text):
-            self._forget(prepared)
-            raise NetworkError(
-                redact(
-                    f"{call.shown} answered with a malformed body "
-                    f"({response.text[:60]!r}…); try again later",
-                    call.secrets,
-                )
+        answer = self._send_with_retries(call, first)
+        problem = self._problem(answer, valid)
+        if problem is not None:
+            raise UnusableAnswerError(
+                self._redacted(f"{call.shown} answered with {problem}; the answer was not kept")
             )
-        return response
+        if self._cache is not None and key is not None and answer.status in CACHED_STATUSES:
+            asked = (method, public_url(url, call.params))
+            self._cache.put(key, answer, asked, self._secrets)
+        return self._response(call, answer, from_cache=False)
 
-    def _cache_key(self, prepared: requests.PreparedRequest) -> str | None:
-        if not isinstance(self._session, CachedSession):
-            return None
-        return self._session.cache.create_key(prepared)
+    def _redacted(self, message: str) -> str:
+        return redact(message, self._secrets)
 
-    def _cached(self, prepared: requests.PreparedRequest) -> requests.Response | None:
-        key = self._cache_key(prepared)
-        if key is None or not isinstance(self._session, CachedSession):
+    @staticmethod
+    def _problem(answer: StoredAnswer, valid: Validator | None) -> str | None:
+        if answer.status != 200 or valid is None:
             return None
-        response = self._session.cache.get_response(key)
-        if response is None or (response.is_expired and not self.settings.offline):
+        return valid(answer.body.decode("utf-8", errors="replace"))
+
+    def _cached(self, key: str | None, valid: Validator | None) -> StoredAnswer | None:
+        if key is None or self._cache is None:
+            return None
+        answer = self._cache.get(key)
+        if answer is None or (answer.expired and not self.settings.offline):
             return None  # offline, an expired answer is better than none
-        return response
-
-    def _forget(self, prepared: requests.PreparedRequest) -> None:
-        key = self._cache_key(prepared)
-        if key is not None and isinstance(self._session, CachedSession):
-            self._session.cache.delete(key)
+        # An answer an older bims kept without today's checks is asked for again.
+        return answer if self._problem(answer, valid) is None else None
 
     def _limiter(self, service: ServicePolicy) -> RateLimiter:
         if service.name not in self._limiters:
             self._limiters[service.name] = RateLimiter(service.min_interval, sleep=self._sleep)
         return self._limiters[service.name]
 
-    def _send_with_retries(
-        self, call: _Request, prepared: requests.PreparedRequest
-    ) -> HttpResponse:
-        failure = _Failure("not sent")
+    def _send_with_retries(self, call: _Request, first: requests.PreparedRequest) -> StoredAnswer:
+        deadline = time.monotonic() + self.settings.deadline
+        failure = Failure("not sent")
         for attempt in range(self.settings.max_retries + 1):
             if attempt:
-                self._sleep(self._retry_wait(attempt, failure, call))
-            self._limiter(call.service).wait()
-            self.network_requests += 1
-            outcome = self._send_once(prepared)
-            if isinstance(outcome, requests.Response):
-                return self._checked(call, outcome)
+                self._wait_to_retry(attempt, failure, call, deadline)
+            pace = self._limiter(call.service).wait  # each hop, right before it goes out
+            outcome = self._sender.attempt(first, call.headers, self._secrets, deadline, pace)
+            if isinstance(outcome, StoredAnswer):
+                return outcome
+            if outcome.final is not None:
+                raise outcome.final(self._redacted(f"{call.shown} {outcome.problem}"))
             if outcome.unreachable:
                 raise ServiceUnavailableError(
-                    redact(
+                    self._redacted(
                         f"cannot connect to {call.service.name} ({urlsplit(call.url).netloc}); "
-                        "check the network, or use --offline to work from the cache",
-                        call.secrets,
+                        "check the network, or use --offline to work from the cache"
                     )
                 )
             failure = outcome
         raise ServiceUnavailableError(
-            redact(
+            self._redacted(
                 f"{call.shown} failed after {self.settings.max_retries + 1} attempts "
-                f"({failure.problem}); try again later, or use --offline to work from the cache",
-                call.secrets,
+                f"({failure.problem}); try again later, or use --offline to work from the cache"
             )
         )
 
-    def _send_once(self, prepared: requests.PreparedRequest) -> requests.Response | _Failure:
-        """The response, or why this attempt failed in a way worth retrying."""
-        try:
-            response = self._session.send(prepared, timeout=self.settings.timeout)
-        except requests.Timeout:
-            return _Failure(f"no answer within {self.settings.timeout:g} s")
-        except requests.ConnectionError as exc:
-            # No network, no such host, connection refused: retrying will not help now. (The
-            # exception's text may hold the URL with its key, so it is never shown.)
-            return _Failure(
-                f"connection failed: {type(exc).__name__}", unreachable=_is_unreachable(exc)
-            )
-        except requests.RequestException as exc:
-            return _Failure(f"connection failed: {type(exc).__name__}")
-        if response.status_code in RETRY_STATUSES:
-            retry_after = response.headers.get("Retry-After")
-            return _Failure(f"HTTP {response.status_code}", retry_after)
-        return response
-
-    def _retry_wait(self, attempt: int, failure: _Failure, call: _Request) -> float:
-        """Backoff doubling per attempt, or the server's ``Retry-After`` when it gave one."""
+    def _wait_to_retry(
+        self, attempt: int, failure: Failure, call: _Request, deadline: float
+    ) -> None:
+        """Sleep the backoff (doubling per attempt) or the server's ``Retry-After``."""
         backoff: float = min(self.settings.backoff * 2.0 ** (attempt - 1), self.settings.max_wait)
         asked = retry_after_seconds(failure.retry_after)
-        if asked is None:
-            return backoff
-        if asked > self.settings.max_wait:
+        if asked is not None and asked > self.settings.max_wait:
             raise ServiceUnavailableError(
-                redact(
+                self._redacted(
                     f"{call.shown}: the service asks to wait {asked:.0f} s before retrying; "
-                    "try again later",
-                    call.secrets,
+                    "try again later"
                 )
             )
-        return asked
-
-    def _checked(self, call: _Request, response: requests.Response) -> HttpResponse:
-        if response.status_code == 404 or response.ok:
-            return self._response(call, response, from_cache=False)
-        # A refused key refuses every request; other client errors concern this one only.
-        error = ServiceUnavailableError if response.status_code in (401, 403) else NetworkError
-        raise error(
-            redact(
-                f"{call.shown} answered HTTP {response.status_code} {response.reason}; "
-                "check the service's base URL and API key",
-                call.secrets,
+        wait = backoff if asked is None else asked
+        if time.monotonic() + wait >= deadline:
+            late = out_of_time(self._sender.limits).problem
+            raise ServiceUnavailableError(
+                self._redacted(f"{call.shown} ({failure.problem}) {late}")
             )
-        )
+        self._sleep(wait)
 
-    def _response(
-        self, call: _Request, response: requests.Response, *, from_cache: bool
-    ) -> HttpResponse:
-        fetched = getattr(response, "created_at", None) if from_cache else None
-        if isinstance(fetched, datetime) and fetched.tzinfo is None:
-            fetched = fetched.replace(tzinfo=UTC)
+    def _response(self, call: _Request, answer: StoredAnswer, *, from_cache: bool) -> HttpResponse:
         return HttpResponse(
-            status=response.status_code,
-            text=response.content.decode("utf-8", errors="replace"),
-            url=public_url(call.url, call.params),
-            fetched_at=fetched if isinstance(fetched, datetime) else datetime.now(UTC),
+            status=answer.status,
+            text=redact_answer(answer.body.decode("utf-8", errors="replace"), self._secrets),
+            url=self._redacted(public_url(call.url, call.params)),
+            fetched_at=answer.fetched_at,
             from_cache=from_cache,
-            headers={k: v for k, v in response.headers.items() if k not in SECRET_PARAMETERS},
+            headers={
+                name: self._redacted(value)
+                for name, value in answer.headers.items()
+                if name not in SECRET_PARAMETERS
+            },
         )

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from lxml import etree
 
-from bimscli.errors import NetworkError
+from bimscli.errors import InputError, NetworkError, UnusableAnswerError
 from bimscli.formats import get_format
 from bimscli.model import Entry
 from bimscli.net.http import USER_AGENT, HttpClient, HttpResponse, ServicePolicy
@@ -30,6 +32,9 @@ CROSSREF_URL = "https://api.crossref.org"
 S2_URL = "https://api.semanticscholar.org/graph/v1"
 EFETCH_BATCH = 200
 S2_BATCH = 500
+MAX_JSON_DEPTH = 100
+"""The deepest nesting of arrays and objects bims reads in a JSON answer; real answers of the
+three services nest fewer than 10 levels, and Python's own parser gives up near 1,000."""
 S2_FIELDS = (
     "externalIds,url,title,abstract,venue,publicationVenue,year,publicationTypes,"
     "publicationDate,journal,authors"
@@ -73,8 +78,17 @@ class Payload:
     provenance: Provenance
 
     def entries(self) -> list[Entry]:
-        """The answer parsed by the registered parser of its format."""
-        return list(get_format(self.format_name).parse_string(self.text))
+        """The answer parsed by the registered parser of its format.
+
+        An answer its parser refuses as a whole (an XML DOCTYPE declaring entities) raises
+        :class:`UnusableAnswerError`: a problem of this answer, not of the run.
+        """
+        try:
+            return list(get_format(self.format_name).parse_string(self.text))
+        except InputError as refused:
+            raise UnusableAnswerError(
+                f"{self.service}: the answer for {self.query} was refused: {refused}"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,21 +100,71 @@ class NotFound:
     provenance: Provenance
 
 
-def _json_ok(text: str) -> bool:
+def nested_deeper_than(value: object, limit: int) -> bool:
+    """Whether parsed JSON nests arrays and objects more than ``limit`` levels deep.
+
+    >>> nested_deeper_than({"a": [1, {"b": 2}]}, 3), nested_deeper_than([[[[]]]], 3)
+    (False, True)
+    """
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:  # a loop, not recursion: the depth is what is being checked
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
+
+def json_problem(text: str) -> str | None:
+    """What makes a JSON answer unusable, or None.
+
+    >>> json_problem('{"ok": [1]}') is None
+    True
+    >>> print(json_problem('{"status": "ok", "mess'))
+    a malformed body ('{"status": "ok", "mess'…)
+    >>> json_problem("[" * 5000 + "]" * 5000)
+    'JSON nested more than 100 levels deep'
+    """
+    too_deep = f"JSON nested more than {MAX_JSON_DEPTH} levels deep"
     try:
-        json.loads(text)
+        value = json.loads(text)
     except ValueError:
-        return False
-    return True
+        return f"a malformed body ({text[:60]!r}…)"
+    except RecursionError:  # Python's parser gives up long before memory runs out
+        return too_deep
+    if isinstance(value, (dict, list)) and nested_deeper_than(value, MAX_JSON_DEPTH):
+        return too_deep
+    return None
 
 
-def _xml_ok(text: str) -> bool:
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[")
+_UNSAFE_DOCTYPE = (
+    "an XML DOCTYPE that declares its own entities or DTD rules, which bims never expands"
+)
+
+
+def xml_problem(text: str) -> str | None:
+    """What makes an XML answer unusable (malformed, or a DOCTYPE declaring entities), or None.
+
+    >>> xml_problem("<PubmedArticleSet/>") is None
+    True
+    >>> xml_problem('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')
+    'an XML DOCTYPE that declares its own entities or DTD rules, which bims never expands'
+    """
+    if _INTERNAL_SUBSET.search(text, 0, 1 << 16):
+        return _UNSAFE_DOCTYPE
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        etree.fromstring(text.encode("utf-8"), parser)
+        root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError:
-        return False
-    return True
+        return f"a malformed body ({text[:60]!r}…)"
+    dtd: Any = root.getroottree().docinfo.internalDTD  # lxml-stubs lack DTD.iterentities
+    if dtd is not None and (any(dtd.iterentities()) or any(dtd.iterelements())):
+        return _UNSAFE_DOCTYPE
+    return None
 
 
 def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -134,7 +198,7 @@ class CrossrefClient:
             params=params,
             headers=headers,
             secrets=(self.mailto or "",),
-            valid=_json_ok,
+            valid=json_problem,
         )
         provenance = Provenance.of(self.SERVICE, response)
         if response.status == 404:
@@ -165,7 +229,7 @@ class PubMedClient:
         self._secrets = tuple(s for s in (api_key, email) if s)
 
     def _get(
-        self, endpoint: str, params: dict[str, str], valid: Callable[[str], bool]
+        self, endpoint: str, params: dict[str, str], valid: Callable[[str], str | None]
     ) -> HttpResponse:
         params = {**params, **self.identity}
         if self.api_key:
@@ -185,7 +249,7 @@ class PubMedClient:
     def search_pmids(self, term: str) -> tuple[str, ...]:
         """The PMIDs esearch finds for a query term such as ``10.1/x[doi]``."""
         params = {"db": "pubmed", "term": term, "retmode": "json", "retmax": "20"}
-        response = self._get("esearch.fcgi", params, _json_ok)
+        response = self._get("esearch.fcgi", params, json_problem)
         result = json.loads(response.text).get("esearchresult")
         ids = result.get("idlist") if isinstance(result, dict) else None
         if not isinstance(ids, list):
@@ -202,7 +266,7 @@ class PubMedClient:
         for batch in _batches(list(dict.fromkeys(pmids)), EFETCH_BATCH):
             query = ",".join(batch)
             params = {"db": "pubmed", "id": query, "retmode": "xml"}
-            response = self._get("efetch.fcgi", params, _xml_ok)
+            response = self._get("efetch.fcgi", params, xml_problem)
             provenance = Provenance.of(self.SERVICE, response)
             payloads.append(Payload(self.SERVICE, "pubmed-xml", query, response.text, provenance))
         return payloads
@@ -237,7 +301,7 @@ class SemanticScholarClient:
             json={"ids": list(batch)},
             headers={"x-api-key": self.api_key} if self.api_key else {},
             secrets=(self.api_key or "",),
-            valid=_json_ok,
+            valid=json_problem,
         )
         papers = json.loads(response.text) if response.status != 404 else None
         if not isinstance(papers, list) or len(papers) != len(batch):

@@ -334,6 +334,26 @@ RESOLVED_FAILURES = Migration(
     """,
 )
 
+REVIEW_DECISIONS = Migration(
+    "0011_review_decisions",
+    """
+    -- What a person decided about a pair of works in `bims dedup --review`, with the records
+    -- each work held then: a rejection after an acceptance splits the accepted work back along
+    -- this line, and undo in the review loop restores it. The pairs of records themselves are
+    -- remembered in dedup_decisions, as for bims merge / unmerge.
+    CREATE TABLE review_decisions (
+        id INTEGER PRIMARY KEY,
+        work_a INTEGER NOT NULL,
+        work_b INTEGER NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('accept', 'reject')),
+        records_a TEXT NOT NULL,
+        records_b TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    );
+    CREATE INDEX review_decisions_works ON review_decisions(work_a, work_b);
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
@@ -345,6 +365,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     COMPRESSED_RAW_TEXT,
     TAGGED_WORKS,
     RESOLVED_FAILURES,
+    REVIEW_DECISIONS,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 
