@@ -23,11 +23,11 @@ from bimscli.dedup import (
     RecordFeatures,
     UserDecisions,
 )
+from bimscli.dedup.candidates import exact_duplicate
 from bimscli.dedup.collector import collector_paused
 from bimscli.dedup.engine import (
     build_index,
     deduplicate_index,
-    exact_duplicate,
     joined_library_groups,
     judge_blocks,
     library_weights,
