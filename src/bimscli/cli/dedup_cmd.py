@@ -18,6 +18,7 @@ from bimscli.cli.dedup_render import (
     review_table,
     work_sizes,
 )
+from bimscli.cli.progress import working
 from bimscli.cli.review_loop import line_keys, run_review_loop, terminal_keys
 from bimscli.cli.terminal import print_json
 from bimscli.dedup import DEFAULT_THRESHOLD
@@ -227,7 +228,11 @@ def dedup_command(
             console.print(f"{len(groups)} groups written to {export_groups}", markup=False)
             return
         conflicts = len(status_conflicts(library))
-        with library.transaction(commit=not dry_run):
+        records = library.count_source_records()
+        with (
+            working(f"deduplicating {records:,} source records"),
+            library.transaction(commit=not dry_run),
+        ):
             changes = dedup_library(library, threshold=threshold)
             conflicts = len(status_conflicts(library)) - conflicts
     _render_changes(changes, dry_run=dry_run)

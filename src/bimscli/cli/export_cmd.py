@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from bimscli.cli.context import bims_command, err_console, report_query_warnings, state
+from bimscli.cli.progress import working
 from bimscli.errors import BimsError, UsageError
 from bimscli.export.choices import ExportFormat, OutputFormat
 from bimscli.query import parse_query
@@ -110,7 +111,8 @@ def export_command(
         if query is not None:
             known = {tag for work_tags in tags_by_work(library).values() for tag in work_tags}
             report_query_warnings(parse_query(query), query, known)
-        result = export_library(library, request)
+        with working(f"exporting as {fmt.value}"):
+            result = export_library(library, request)
     if output is None:
         typer.echo(result.text, nl=False)
         return

@@ -1,8 +1,21 @@
-"""A progress bar for long library work counted in items (tagging, enriching)."""
+"""Progress on long library work: a bar for work counted in items (tagging, enriching), a
+spinner with the elapsed time for work that is one long step (deduplicating a library,
+formatting a bibliography, searching every work)."""
 
 from __future__ import annotations
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from bimscli import progress
 from bimscli.cli.context import err_console
@@ -32,3 +45,16 @@ class CountProgressBar(progress.Progress):
         if self._bar is not None:
             self._bar.stop()
         self._bar = None
+
+
+@contextmanager
+def working(description: str) -> Iterator[None]:
+    """A spinner with the elapsed time on a terminal's stderr while the block runs; nothing
+    when stderr is not a terminal."""
+    if not err_console.is_terminal:
+        yield
+        return
+    columns = (SpinnerColumn(), TextColumn(description), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as spinner:
+        spinner.add_task(description, total=None)
+        yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from contextlib import nullcontext
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, report_query_warnings, state
+from bimscli.cli.progress import working
 from bimscli.cli.terminal import print_json
 from bimscli.model import Record
 from bimscli.query import Search
@@ -145,7 +147,8 @@ def list_command(
             known = {tag for work_tags in tags.values() for tag in work_tags}
             report_query_warnings(search.query, search.text, known)
         statuses = current_statuses(library) if search is not None else {}
-        works, matching = _chosen_works(library, search, (tags, statuses), limit)
+        with working("searching the works") if search is not None else nullcontext():
+            works, matching = _chosen_works(library, search, (tags, statuses), limit)
         total = library.count_works()
     if as_json:
         print_json([work_summary(w, counts.get(w.id, 0)) for w in works])
