@@ -15,7 +15,10 @@ from bimscli.cli import (
     export_cmd,
     ingest_cmd,
     inputs_cmd,
+    issue_cmd,
+    status_cmd,
     tag_cmd,
+    triage_cmd,
     works_cmd,
 )
 from bimscli.cli.config import apply_to_environment, config_path, read_config
@@ -90,6 +93,9 @@ dedup_cmd.register(app)
 tag_cmd.register(app)
 export_cmd.register(app)
 config_cmd.register(app)
+status_cmd.register(app)
+triage_cmd.register(app)
+issue_cmd.register(app)
 
 
 def main() -> None:
