@@ -31,7 +31,8 @@ def mesh_text(heading: MeshHeading) -> str:
     """A MeSH heading with its qualifiers, major topics starred as PubMed does.
 
     >>> from bimscli.model import MeshQualifier
-    >>> mesh_text(MeshHeading("Spinal Neoplasms", qualifiers=(MeshQualifier("surgery", major=True),)))
+    >>> surgery = MeshQualifier("surgery", major=True)
+    >>> mesh_text(MeshHeading("Spinal Neoplasms", qualifiers=(surgery,)))
     'Spinal Neoplasms/surgery*'
     >>> mesh_text(MeshHeading("Humans", major=True))
     'Humans*'
@@ -56,7 +57,8 @@ def _journal_rows(record: Record) -> Iterator[Row]:
     journal = record.journal_abbrev or record.journal
     if journal:
         where = journal_location(record)
-        yield "Journal", f"{journal} {where}".strip(), ("journal_abbrev", "journal")
+        keys = ("journal_abbrev", "journal", "volume", "issue", "pages", "article_number")
+        yield "Journal", f"{journal} {where}".strip(), keys
     elif journal_location(record):
         yield "Issue", journal_location(record), ("volume",)
     if record.journal and record.journal_abbrev and record.journal != record.journal_abbrev:
@@ -127,11 +129,12 @@ def _marker(keys: Sequence[str], provenance: dict[str, list[int]], number: dict[
 
 
 def source_legend(source: SourceRecordRow, number: int) -> str:
-    """One source in the legend: its marker, format, file:line and record id."""
+    """One source in the legend: its marker, format and file:line, then on a line of its own
+    the record's id, entry number and the input's own key for it."""
     key = f", key {source.source_key}" if source.source_key else ""
     return (
-        f"[{number}] {source.input.format}  {source.input.name}:{source.line}"
-        f"  (record #{source.id}, entry {source.entry}{key})"
+        f"[{number}] {source.input.format}: {source.input.name}:{source.line}\n"
+        f"    record #{source.id}, entry {source.entry}{key}"
     )
 
 
@@ -156,7 +159,7 @@ def show_page(
     record = work.record
     number = {s.id: i for i, s in enumerate(sources, start=1)}
     marked = len(sources) > 1  # one source: every field is its, no marker needed
-    grid = Table.grid(padding=(0, 1), expand=True)
+    grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
     if marked:

@@ -12,16 +12,19 @@ from bimscli.model import Author, Identifiers, PartialDate, Record
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-_GIVEN_PARTS = re.compile(r"[\s.\-]+")
+_GIVEN_PARTS = re.compile(r"[\s.]+")
 
 
 def initials(given: str) -> str:
-    """The initials of given names; a part already written as capitals is taken as initials.
+    """The initials of given names as PubMed writes them: one letter per name, a hyphenated
+    name counting once; a part already written as capitals is taken as initials.
 
     >>> initials("Peter A S")
     'PAS'
-    >>> initials("Jean-Pierre")
-    'JP'
+    >>> initials("Hsiang-Hsuan M")
+    'HM'
+    >>> initials("P.A.S.")
+    'PAS'
     >>> initials("DE")
     'DE'
     >>> initials("Hadas")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bimscli.store.curation import current_statuses
 from bimscli.store.library import Library
 
 
@@ -30,7 +31,7 @@ class WorkFacts:
     key_aliases: tuple[str, ...] = ()
     merged_ids: tuple[int, ...] = ()
     status: str | None = None
-    """The curation status, once the library keeps one (not yet: always ``None``)."""
+    """The curation status (``new``, ``selected``, ``maybe``, ``rejected``), ``None`` if none."""
     source_count: int = 0
 
     def tags_of(self, origin: str) -> list[str]:
@@ -105,13 +106,15 @@ def work_facts(library: Library, work_ids: Sequence[int] | None = None) -> dict[
     aliases = _column_by_work(library, "citation_key_aliases", "key", "work_id", work_ids)
     merged = _merged_away(library)
     counts = _column_by_work(library, "work_members", "record_id", "work_id", work_ids)
-    ids = set(tags) | set(keys) | set(aliases) | set(merged) | set(counts)
+    statuses = current_statuses(library, work_ids)
+    ids = set(tags) | set(keys) | set(aliases) | set(merged) | set(counts) | set(statuses)
     return {
         work_id: WorkFacts(
             tags=tags.get(work_id, ()),
             citation_key=str(keys[work_id][0]) if work_id in keys else None,
             key_aliases=tuple(str(k) for k in aliases.get(work_id, ())),
             merged_ids=tuple(int(str(i)) for i in merged.get(work_id, ())),
+            status=statuses.get(work_id),
             source_count=len(counts.get(work_id, ())),
         )
         for work_id in ids
