@@ -157,3 +157,60 @@ def test_list_options_it_cannot_follow(seeds: Path, args: list[str], message: st
     result = runner.invoke(app, ["--library", str(seeds), "list", *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+@pytest.mark.parametrize("columns", [80, 160])
+def test_show_of_a_medline_article_marks_mesh_majors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.chdir(FIXTURES)
+    library = tmp_path / "pubmed.sqlite"
+    _bims(library, "ingest", "pubmed-xml/efetch-one-article.xml")
+    page = _page(_bims(library, "show", "1", columns=columns))
+    assert_text_matches_golden(page, PAGES / f"show-pubmed-mesh-{columns}.txt")
+    assert "Cryopreservation/methods*" in " ".join(page.split())
+
+
+LONG_JOURNAL = "Journal of Interdisciplinary Cardiovascular and Interventional Radiology"
+TITLE_WORDS = ("Electrochemotherapy", "metastases", "percutaneous", "cementoplasty", "Bone")
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100, 120, 160])
+def test_list_never_breaks_a_word_into_letter_groups(tmp_path: Path, columns: int) -> None:
+    """Generated works with long words and a long journal: every title word is shown whole
+    (titles wrap at spaces), and every journal cell is the name or a start of it with "…"."""
+    source = tmp_path / "long.ris"
+    entries = [
+        f"TY  - JOUR\nTI  - {' '.join(TITLE_WORDS[i:] + TITLE_WORDS[:i])}\nT2  - {LONG_JOURNAL}\n"
+        f"AU  - Rodríguez-Villalobos, María\nAU  - Other, A\nPY  - 202{i}\n"
+        f"DO  - 10.5555/long.{i}\nER  - \n"
+        for i in range(len(TITLE_WORDS))
+    ]
+    source.write_text("".join(entries), encoding="utf-8")
+    _bims(tmp_path / "long.sqlite", "ingest", str(source))
+    table = _bims(tmp_path / "long.sqlite", "list", columns=columns)
+    rows = [line for line in table.splitlines() if line.startswith("│")]
+    title_cells = [cells[4 if columns >= 140 else 3].strip() for cells in _cells(rows)]
+    shown_words = " ".join(title_cells).split()
+    assert sorted(set(shown_words)) == sorted(TITLE_WORDS)
+    for cells in _cells(rows):
+        journal = cells[5 if columns >= 140 else 4].strip()
+        assert not journal or LONG_JOURNAL.startswith(journal.removesuffix("…"))
+
+
+def _cells(rows: list[str]) -> list[list[str]]:
+    return [row.split("│")[1:-1] for row in rows]
+
+
+@pytest.mark.parametrize("output_format", ["csv", "tsv"])
+def test_delimited_listing_sends_no_control_character(tmp_path: Path, output_format: str) -> None:
+    """A title holding an escape sequence and a tab stays one field on one line."""
+    source = tmp_path / "hostile.json"
+    title = "Bone\tmetastases \x1b[2J\x1b]0;owned\x07 \x9b31m"
+    source.write_text(json.dumps([{"id": "a", "type": "article-journal", "title": title}]))
+    library = tmp_path / "hostile.sqlite"
+    _bims(library, "ingest", str(source))
+    listing = _bims(library, "list", "--format", output_format, "--columns", "id,title")
+    assert not [c for c in listing if not c.isprintable() and c not in "\t\n"]
+    _header, row = listing.splitlines()
+    assert len(row.split("\t" if output_format == "tsv" else ",")) == 2

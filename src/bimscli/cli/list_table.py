@@ -151,6 +151,17 @@ def _cell(work: WorkRow, facts: WorkFacts, name: str) -> Text:
     return Text(COLUMNS[name].cell(work, facts))
 
 
+def plain_cell(value: str) -> str:
+    r"""A cell for CSV or TSV: every control character (a tab, a line break, an escape
+    sequence's ESC) becomes a space, so a cell is one field on one line and sends a terminal
+    nothing.
+
+    >>> plain_cell("Bone\tmetastases\n\x1b[31mred")
+    'Bone metastases  [31mred'
+    """
+    return "".join(c if c.isprintable() else " " for c in value)
+
+
 def delimited(
     works: Sequence[WorkRow], facts: dict[int, WorkFacts], columns: Sequence[str], delimiter: str
 ) -> str:
@@ -160,5 +171,6 @@ def delimited(
     writer.writerow(columns)
     empty = WorkFacts()
     for work in works:
-        writer.writerow(COLUMNS[n].cell(work, facts.get(work.id, empty)) for n in columns)
+        cells = (COLUMNS[n].cell(work, facts.get(work.id, empty)) for n in columns)
+        writer.writerow(plain_cell(c) for c in cells)
     return out.getvalue()

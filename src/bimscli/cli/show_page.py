@@ -45,6 +45,11 @@ def mesh_text(heading: MeshHeading) -> str:
     )
 
 
+def _mesh_value(record: Record) -> str:
+    shown = "; ".join(mesh_text(m) for m in record.mesh)
+    return f"{shown}  (*: major topic)" if any(m.is_major for m in record.mesh) else shown
+
+
 def _date_value(record: Record) -> str:
     shown = citation_date(record.date) if record.date else ""
     if record.epub_date and record.epub_date != record.date:
@@ -58,7 +63,9 @@ def _journal_rows(record: Record) -> Iterator[Row]:
     if journal:
         where = journal_location(record)
         keys = ("journal_abbrev", "journal", "volume", "issue", "pages", "article_number")
-        yield "Journal", f"{journal} {where}".strip(), keys
+        # "Global Spine J: 21925682251347247": a bare article number needs its colon.
+        joint = " " if record.volume or record.issue else ": "
+        yield "Journal", joint.join(p for p in (journal, where) if p), keys
     elif journal_location(record):
         yield "Issue", journal_location(record), ("volume",)
     if record.journal and record.journal_abbrev and record.journal != record.journal_abbrev:
@@ -96,7 +103,7 @@ def field_rows(record: Record) -> list[Row]:
         ("Language", record.language or "", ("language",)),
         *_id_rows(record),
         ("Keywords", "; ".join(record.keywords), ("keywords",)),
-        ("MeSH", "; ".join(mesh_text(m) for m in record.mesh), ("mesh",)),
+        ("MeSH", _mesh_value(record), ("mesh",)),
     ]
     for link in record.related:
         shown = link.citation or link.doi or link.pmid or ""

@@ -111,8 +111,15 @@ def list_command(  # noqa: PLR0917 - typer maps each option to a parameter
         works, matching, total = _listed_works(library, search, sort, limit or None)
         # Facts of a few works are asked for by id; of many, read whole (one pass per table).
         facts = work_facts(library, [w.id for w in works] if len(works) <= 500 else None)
+    if output_format == "json":
+        empty = WorkFacts()
+        rows = [work_summary_json(w, facts.get(w.id, empty)) for w in works]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
     if output_format != "table":
-        typer.echo(_machine_listing(works, facts, output_format, chosen), nl=False)
+        # Not through the console: it would expand TSV's tabs. The cells hold no control
+        # characters (list_table.plain_cell), so none reaches a terminal.
+        typer.echo(_delimited_listing(works, facts, output_format, chosen), nl=False)
         return
     if not works:
         console.print(_nothing_listed(total, searched=search is not None))
@@ -131,14 +138,10 @@ def list_command(  # noqa: PLR0917 - typer maps each option to a parameter
         console.print(f"({matching - len(works):,} more; --limit 0 lists them all)", style="dim")
 
 
-def _machine_listing(
+def _delimited_listing(
     works: list[WorkRow], facts: dict[int, WorkFacts], output_format: str, chosen: list[str] | None
 ) -> str:
-    """The listing as JSON, CSV, TSV or ids, ending with a newline (JSON: always)."""
-    if output_format == "json":
-        empty = WorkFacts()
-        rows = [work_summary_json(w, facts.get(w.id, empty)) for w in works]
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    """The listing as CSV, TSV or one id a line."""
     if output_format == "ids":
         return "".join(f"{w.id}\n" for w in works)
     delimiter = "," if output_format == "csv" else "\t"
