@@ -16,7 +16,14 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "bimscli"
 
 VOCABULARY = frozenset(
-    {"bimscli", "bimscli.model", "bimscli.identifiers", "bimscli.errors", "bimscli.progress"}
+    {
+        "bimscli",
+        "bimscli.model",
+        "bimscli.identifiers",
+        "bimscli.errors",
+        "bimscli.progress",
+        "bimscli.control_characters",
+    }
 )
 """The shared vocabulary at the package's root: every stage may use it."""
 
@@ -26,6 +33,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "bimscli.identifiers": frozenset(),
     "bimscli.errors": frozenset(),
     "bimscli.progress": frozenset(),
+    "bimscli.control_characters": frozenset(),
     "bimscli.data": frozenset(),
     "bimscli.formats": frozenset(),
     "bimscli.dedup": frozenset(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from bimscli.control_characters import show_control_characters
 from bimscli.errors import UsageError
 from bimscli.export.citation_text import citation_name
 from bimscli.export.work_facts import WorkFacts
@@ -77,6 +79,9 @@ COLUMNS = {
     )
 }
 """Every column ``--columns`` may name, in the order ``csv`` and ``tsv`` give them all."""
+
+_LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]")
+"""What would split a CSV or TSV row or field for the next program."""
 
 WIDE = 140
 """From this terminal width on, the table also shows the type and the DOI."""
@@ -152,14 +157,14 @@ def _cell(work: WorkRow, facts: WorkFacts, name: str) -> Text:
 
 
 def plain_cell(value: str) -> str:
-    r"""A cell for CSV or TSV: every control character (a tab, a line break, an escape
-    sequence's ESC) becomes a space, so a cell is one field on one line and sends a terminal
-    nothing.
+    r"""A cell for CSV or TSV: one field on one line that sends a terminal nothing. Tabs and
+    line breaks become spaces; other control characters are shown as every line bims prints
+    shows them (:func:`~bimscli.control_characters.show_control_characters`).
 
     >>> plain_cell("Bone\tmetastases\n\x1b[31mred")
-    'Bone metastases  [31mred'
+    'Bone metastases ␛[31mred'
     """
-    return "".join(c if c.isprintable() else " " for c in value)
+    return show_control_characters(_LINE_BREAKS.sub(" ", value))
 
 
 def delimited(

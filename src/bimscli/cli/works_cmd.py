@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -12,6 +11,7 @@ import typer
 from bimscli.cli.context import bims_command, console, report_query_warnings, state
 from bimscli.cli.list_table import COLUMNS, default_columns, delimited, parse_columns, works_table
 from bimscli.cli.show_page import show_page, source_legend
+from bimscli.cli.terminal import print_json
 from bimscli.errors import UsageError
 from bimscli.export.work_facts import WorkFacts, work_facts
 from bimscli.export.work_json import work_details_json, work_summary_json
@@ -113,8 +113,7 @@ def list_command(  # noqa: PLR0917 - typer maps each option to a parameter
         facts = work_facts(library, [w.id for w in works] if len(works) <= 500 else None)
     if output_format == "json":
         empty = WorkFacts()
-        rows = [work_summary_json(w, facts.get(w.id, empty)) for w in works]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json([work_summary_json(w, facts.get(w.id, empty)) for w in works])
         return
     if output_format != "table":
         # Not through the console: it would expand TSV's tabs. The cells hold no control
@@ -203,8 +202,7 @@ def show_command(
         sources = library.source_records(library.work_record_ids(work_id))
         facts = work_facts(library, [work_id]).get(work_id, WorkFacts())
     if as_json:
-        details = work_details_json(work, facts, sources, raw=raw)
-        typer.echo(json.dumps(details, ensure_ascii=False, indent=2))
+        print_json(work_details_json(work, facts, sources, raw=raw))
         return
     console.print(show_page(work, facts, sources), soft_wrap=False)
     if raw:
