@@ -59,6 +59,15 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
             "bimscli.dedup.library",
         }
     ),
+    "bimscli.search": frozenset(
+        {
+            "bimscli.formats",
+            "bimscli.net",
+            "bimscli.dedup",
+            "bimscli.store",
+            "bimscli.dedup.library",
+        }
+    ),
     "bimscli.__main__": frozenset({"bimscli.cli"}),
 }
 """Which stages each stage may import, besides itself and the vocabulary; ``cli`` may import all."""
@@ -142,6 +151,9 @@ def test_relative_imports_are_not_used() -> None:
         pytest.param("bimscli.ingest.run", "bimscli.enrich", False, id="ingest-up"),
         pytest.param("bimscli.enrich.run", "bimscli.ingest", False, id="enrich-to-ingest"),
         pytest.param("bimscli.formats.ris", "bimscli.model", True, id="vocabulary"),
+        pytest.param("bimscli.search.run", "bimscli.net.searches", True, id="search-to-net"),
+        pytest.param("bimscli.net.searches", "bimscli.search", False, id="net-to-search"),
+        pytest.param("bimscli.search.run", "bimscli.enrich", False, id="search-sideways"),
     ],
 )
 def test_the_rule_itself(source: str, imported: str, allowed: bool) -> None:
