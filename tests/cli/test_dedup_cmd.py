@@ -52,9 +52,9 @@ def test_the_same_paper_from_two_sources_is_one_work(library_path: Path, tmp_pat
     assert "1 record joined existing works" in output
     works = _works(library_path)
     assert len(works) == 9
-    (ect,) = [w for w in works if w["doi"] == "10.1007/s00270-025-04077-9"]
+    (ect,) = [w for w in works if w["DOI"] == "10.1007/s00270-025-04077-9"]
     assert ect["id"] == 1  # the older work keeps its id
-    assert ect["sources"] == 2
+    assert ect["source-count"] == 2
     assert ect["title"] == "Electrochemotherapy for bone metastases: a review"
     details = json.loads(_bims(library_path, "show", "1", "--json"))
     formats = {s["id"]: s["format"] for s in details["sources"]}
@@ -129,7 +129,7 @@ def _lines(rows: list[tuple[str, str, str]]) -> str:
 def test_unmerge_is_remembered_by_later_dedup_runs(library_path: Path, tmp_path: Path) -> None:
     _bims(library_path, "ingest", _write(tmp_path, "a.json", _same_paper_json()))
     (work,) = _works(library_path)
-    assert work["sources"] == 2
+    assert work["source-count"] == 2
     output = _bims(library_path, "unmerge", str(work["id"]))
     assert "split into works" in output
     assert len(_works(library_path)) == 2

@@ -44,7 +44,7 @@ def _queue(library: Path) -> list[dict[str, Any]]:
 
 def _works(library: Path) -> dict[int, int]:
     """Work id -> number of source records."""
-    return {w["id"]: w["sources"] for w in json.loads(_bims(library, "list", "--json"))}
+    return {w["id"]: w["source-count"] for w in json.loads(_bims(library, "list", "--json"))}
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_enrich_then_list_shows_titles(
     assert "9 works looked up: added 9 source records" in " ".join(result.output.split())
     listing = json.loads(runner.invoke(app, ["list", "--json"]).output)
     assert len(listing) == 9
-    assert all(w["title"] and w["authors"] and w["journal"] for w in listing)
+    assert all(w["title"] and w["author"] and w["container-title-short"] for w in listing)
     again = runner.invoke(app, ["enrich", "--source", "crossref"])
     assert again.exit_code == 0, again.output
     assert "; 0 network requests." in " ".join(again.output.split())

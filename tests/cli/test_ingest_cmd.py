@@ -66,7 +66,7 @@ def test_show_raw_gives_back_each_source_records_text_as_read(tmp_path: Path) ->
     assert len(first.raw) > 256  # stored compressed
     shown = runner.invoke(app, ["--library", library, "show", "1", "--raw"])
     assert shown.exit_code == 0, shown.output
-    assert f"# source record #1 pubmed-xml {INPUT}:{first.position.line}" in shown.output
+    assert f"# source [1] pubmed-xml: {INPUT}:{first.position.line}" in shown.output
     assert first.raw in shown.output
     details = json.loads(
         runner.invoke(app, ["--library", library, "show", "1", "--json", "--raw"]).output

@@ -51,30 +51,31 @@ def test_list_shows_each_work_with_the_fields_its_source_holds(tmp_path: Path) -
     _bims(library, "ingest", str(SEEDS))
     works = json.loads(_bims(library, "list", "--json"))
     assert len(works) == 13
-    by_doi = {w["doi"]: w for w in works if w["doi"]}
-    newsletter = [w for w in works if w["journal"] and w["title"] is None]
+    by_doi = {w["DOI"]: w for w in works if w["DOI"]}
+    newsletter = [w for w in works if w["container-title-short"] and w["title"] is None]
     assert len(newsletter) == 9  # the newsletter gives no titles, and none are invented
-    assert by_doi["10.1177/21925682251347247"]["authors"] == ["AO Spine Knowledge Forum Tumor"]
+    group = [{"literal": "AO Spine Knowledge Forum Tumor"}]
+    assert by_doi["10.1177/21925682251347247"]["author"] == group
     review = by_doi["10.1097/spc.0000000000000548"]
-    assert review["authors"] == ["Benhabib, Hadas"]
-    assert review["authors_complete"] is False
+    assert review["author"] == [{"family": "Benhabib", "given": "Hadas"}]
+    assert review["author-complete"] is False
     assert review["title"].startswith("Evolving role of minimally invasive techniques")
     lay = by_doi["10.1186/s13018-023-03975-3"]
-    assert lay["journal"] == "Journal of Orthopaedic Surgery and Research"
+    assert lay["container-title"] == "Journal of Orthopaedic Surgery and Research"
     s2 = by_doi["10.21037/apm-24-168"]
     assert s2["title"] == "Simplifying post-operative radiotherapy for bone metastases."
-    assert len(s2["authors"]) == 4
-    web = next(w for w in works if w["type"] == "web-page")
+    assert len(s2["author"]) == 4
+    web = next(w for w in works if w["type"] == "webpage")
     assert web["title"].startswith("Approaches to tailor pain control for bone metastases")
-    assert web["authors"] == []
-    assert web["doi"] is None
+    assert web["author"] == []
+    assert web["DOI"] is None
 
 
 def test_show_gives_fields_and_their_sources(tmp_path: Path) -> None:
     library = tmp_path / "library.sqlite"
     _bims(library, "ingest", str(SEEDS))
     works = json.loads(_bims(library, "list", "--json"))
-    lay_id = next(w["id"] for w in works if w["doi"] == "10.1186/s13018-023-03975-3")
+    lay_id = next(w["id"] for w in works if w["DOI"] == "10.1186/s13018-023-03975-3")
     details = json.loads(_bims(library, "show", str(lay_id), "--json"))
     (source,) = details["sources"]
     assert source["format"] == "lay-summary"

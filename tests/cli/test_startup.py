@@ -45,7 +45,7 @@ def test_an_ingest_and_a_listing_load_none_of_them(tmp_path: Path) -> None:
     ris = str(FIXTURES / "ris" / "endnote-bom-crlf.ris")
     output, loaded = _run(_bims("ingest", ris) + _bims("list", "--json"), tmp_path)
     assert "2 records added" in output
-    assert output.count('"sources": 1') == 2
+    assert output.count('"source-count": 1') == 2
     assert loaded == []
 
 

@@ -3,105 +3,68 @@
 from __future__ import annotations
 
 import itertools
-import json
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, report_query_warnings, state
+from bimscli.cli.list_table import COLUMNS, default_columns, delimited, parse_columns, works_table
 from bimscli.cli.progress import working
+from bimscli.cli.show_page import show_page, source_legend
 from bimscli.cli.terminal import print_json
-from bimscli.model import Record
+from bimscli.errors import UsageError
+from bimscli.export.work_facts import WorkFacts, work_facts
+from bimscli.export.work_json import work_details_json, work_summary_json
 from bimscli.query import Search
-from bimscli.store import Library, SourceRecordRow, WorkRow
+from bimscli.store import Library, WorkRow
 from bimscli.store.curation import current_statuses
-from bimscli.store.serialize import record_to_builtins
 from bimscli.tagging.library_tags import tags_by_work
 
-
-def _first_author(record: Record) -> str:
-    if not record.authors:
-        return ""
-    first = record.authors[0]
-    name = first.group or first.family or first.display_name
-    more = len(record.authors) > 1 or not record.authors_complete
-    return f"{name} et al." if more else name
-
-
-def work_summary(work: WorkRow, sources: int) -> dict[str, Any]:
-    """The fields ``bims list --json`` gives for one work."""
-    record = work.record
-    return {
-        "id": work.id,
-        "type": str(record.type),
-        "year": record.year,
-        "authors": [a.display_name for a in record.authors],
-        "authors_complete": record.authors_complete,
-        "title": record.title,
-        "journal": record.journal_abbrev or record.journal,
-        "doi": record.ids.doi,
-        "pmid": record.ids.pmid,
-        "sources": sources,
-    }
-
-
-def _source_counts(library: Library) -> dict[int, int]:
-    rows = library.connection.execute("SELECT work_id, count(*) FROM work_members GROUP BY work_id")
-    return {int(w): int(n) for w, n in rows}
-
-
-_SHORT_TYPES = {
-    "journal-article": "article",
-    "conference-paper": "paper",
-    "book-chapter": "chapter",
-    "web-page": "web",
-    "news-article": "news",
-}
 TERMINAL_LIMIT = 200
 """How many works ``bims list`` shows on a terminal unless told otherwise: a table of 30,000
 rows took 91 s and 700 MB to lay out, and no one reads it on a screen."""
 
-WIDE = 140
-"""From this terminal width on, the table also shows the type and the DOI."""
+SORT_KEYS: dict[str, Callable[[WorkRow], Any]] = {
+    "id": lambda w: w.id,
+    "year": lambda w: (w.record.year or 0, w.id),
+    "title": lambda w: ((w.record.title or "").casefold(), w.id),
+    "journal": lambda w: ((w.record.journal_abbrev or w.record.journal or "").casefold(), w.id),
+    "added": lambda w: (w.created_at, w.id),
+}
+"""What ``--sort`` may name; ties go by id."""
+FORMATS = ("table", "json", "csv", "tsv", "ids")
 
 
-def _works_table(works: list[WorkRow], counts: dict[int, int], title: str, width: int) -> Table:
-    wide = width >= WIDE
-    table = Table(title=title, expand=True)
-    table.add_column("ID", justify="right", no_wrap=True)
-    table.add_column("Year", no_wrap=True)
-    if wide:
-        table.add_column("Type", no_wrap=True)
-    # Names and journals are cut with an ellipsis, never broken into letter groups; the title
-    # wraps at word boundaries.
-    table.add_column("Authors", ratio=2, min_width=10, no_wrap=True, overflow="ellipsis")
-    table.add_column("Title", ratio=6, overflow="fold")
-    table.add_column("Journal", ratio=3, min_width=12, no_wrap=True, overflow="ellipsis")
-    if wide:
-        table.add_column("DOI", no_wrap=True)
-    table.add_column("Src", justify="right", no_wrap=True)
-    for work in works:
-        record = work.record
-        shown_title = (
-            Text(record.title) if record.title else Text("(no title in its sources)", "dim")
-        )
-        cells: list[str | Text] = [str(work.id), str(record.year or "")]
-        if wide:
-            cells.append(_SHORT_TYPES.get(str(record.type), str(record.type)))
-        cells += [_first_author(record), shown_title, record.journal_abbrev or record.journal or ""]
-        if wide:
-            cells.append(record.ids.doi or "")
-        cells.append(str(counts.get(work.id, 0)))
-        table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
-    return table
-
-
-def list_command(
+def list_command(  # noqa: PLR0917 - typer maps each option to a parameter
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (the same as --format json).")
+    ] = False,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (for people), json, csv, tsv, or ids (one work id a line).",
+            metavar="FORMAT",
+        ),
+    ] = "table",
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            "-c",
+            help=f"The columns, comma-separated, from: {', '.join(COLUMNS)} "
+            "(default: what fits the terminal; csv and tsv: all).",
+            metavar="NAMES",
+        ),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", help=f"Order by {', '.join(SORT_KEYS)}.", metavar="KEY"),
+    ] = "id",
     limit: Annotated[
         int | None,
         typer.Option(
@@ -130,28 +93,36 @@ def list_command(
 ) -> None:
     """List the works in the library, one line each.
 
-    Example: bims list --limit 20 --query '"bone metastases"[tiab] AND design/rct[tag]'
+    Example: bims list --limit 20 --sort year --columns id,year,title,tags
+    --query '"bone metastases"[tiab] AND design/rct[tag]'
     """
+    output_format = "json" if as_json else output_format.lower()
+    if output_format not in FORMATS:
+        raise UsageError(f"unknown format {output_format}; use one of {', '.join(FORMATS)}")
+    if sort not in SORT_KEYS:
+        raise UsageError(f"cannot sort by {sort}; use one of {', '.join(SORT_KEYS)}")
+    chosen = parse_columns(columns) if columns is not None else None
     if status is not None:
         # The status filter is the query language's own [status] field.
         status_term = f"{status}[status]"
         query = status_term if query is None else f"({query}) AND {status_term}"
     search = Search(query) if query is not None else None
-    if limit is None and console.is_terminal and not as_json:
+    if limit is None and console.is_terminal and output_format == "table":
         limit = TERMINAL_LIMIT
-    limit = limit or None  # 0: every work
     with state(ctx).open_library() as library:
-        counts = _source_counts(library)
-        tags = tags_by_work(library) if search is not None else {}
-        if search is not None:
-            known = {tag for work_tags in tags.values() for tag in work_tags}
-            report_query_warnings(search.query, search.text, known)
-        statuses = current_statuses(library) if search is not None else {}
-        with working("searching the works") if search is not None else nullcontext():
-            works, matching = _chosen_works(library, search, (tags, statuses), limit)
-        total = library.count_works()
-    if as_json:
-        print_json([work_summary(w, counts.get(w.id, 0)) for w in works])
+        long_step = search is not None or sort != "id"
+        with working("searching the works") if long_step else nullcontext():
+            works, matching, total = _listed_works(library, search, sort, limit or None)
+        # Facts of a few works are asked for by id; of many, read whole (one pass per table).
+        facts = work_facts(library, [w.id for w in works] if len(works) <= 500 else None)
+    if output_format == "json":
+        empty = WorkFacts()
+        print_json([work_summary_json(w, facts.get(w.id, empty)) for w in works])
+        return
+    if output_format != "table":
+        # Not through the console: it would expand TSV's tabs. The cells hold no control
+        # characters (list_table.plain_cell), so none reaches a terminal.
+        typer.echo(_delimited_listing(works, facts, output_format, chosen), nl=False)
         return
     if not works:
         console.print(_nothing_listed(total, searched=search is not None))
@@ -159,7 +130,8 @@ def list_command(
     title = f"{len(works):,} of {total:,} works"
     if search is not None:
         title = f"{len(works):,} of {matching:,} matching ({total:,} in the library)"
-    table = _works_table(works, counts, title, console.width)
+    names = chosen or default_columns(console.width, facts)
+    table = works_table(works, facts, names, title)
     if console.is_terminal and len(works) > console.height:
         with console.pager(styles=True):
             console.print(table)
@@ -169,26 +141,38 @@ def list_command(
         console.print(f"({matching - len(works):,} more; --limit 0 lists them all)", style="dim")
 
 
-def _chosen_works(
-    library: Library,
-    search: Search | None,
-    known: tuple[dict[int, set[str]], dict[int, str]],
-    limit: int | None,
-) -> tuple[list[WorkRow], int]:
-    """The works to list (at most ``limit``) and how many match in all, given each work's
-    tags and curation status."""
-    tags, statuses = known
-    works: list[WorkRow] = []
-    if search is None:
-        works = list(itertools.islice(library.works(), limit))
-        return works, library.count_works()
-    matching = 0
-    for work in library.works():
-        if search.matches(work.record, tags.get(work.id, ()), statuses.get(work.id)):
-            matching += 1
-            if limit is None or len(works) < limit:
-                works.append(work)
-    return works, matching
+def _delimited_listing(
+    works: list[WorkRow], facts: dict[int, WorkFacts], output_format: str, chosen: list[str] | None
+) -> str:
+    """The listing as CSV, TSV or one id a line."""
+    if output_format == "ids":
+        return "".join(f"{w.id}\n" for w in works)
+    delimiter = "," if output_format == "csv" else "\t"
+    return delimited(works, facts, chosen or list(COLUMNS), delimiter)
+
+
+def _listed_works(
+    library: Library, search: Search | None, sort: str, limit: int | None
+) -> tuple[list[WorkRow], int, int]:
+    """The works to list in order (at most ``limit``), how many match, how many there are."""
+    statuses: dict[int, str] = {}
+    tags: dict[int, set[str]] = {}
+    if search is not None:
+        tags = tags_by_work(library)
+        known = {tag for work_tags in tags.values() for tag in work_tags}
+        report_query_warnings(search.query, search.text, known)
+        statuses = current_statuses(library)
+    total = library.count_works()
+    if search is None and sort == "id":  # the library's own order: read only what is shown
+        return list(itertools.islice(library.works(), limit)), total, total
+    matching = [
+        work
+        for work in library.works()
+        if search is None
+        or search.matches(work.record, tags.get(work.id, ()), statuses.get(work.id))
+    ]
+    matching.sort(key=SORT_KEYS[sort])
+    return matching[:limit], len(matching), total
 
 
 def _nothing_listed(total: int, *, searched: bool) -> str:
@@ -199,80 +183,18 @@ def _nothing_listed(total: int, *, searched: bool) -> str:
     return f"No works to show ({total:,} in the library)."
 
 
-def _source_label(source: SourceRecordRow) -> str:
-    key = f", key {source.source_key}" if source.source_key else ""
-    return (
-        f"#{source.id} {source.input.format} {source.input.name}:{source.line}"
-        f" (entry {source.entry}{key})"
-    )
-
-
-def work_details(
-    work: WorkRow, sources: list[SourceRecordRow], *, raw: bool = False
-) -> dict[str, Any]:
-    """Everything ``bims show --json`` gives for one work (``raw``: with each source record's
-    raw text)."""
-    return {
-        "id": work.id,
-        "record": record_to_builtins(work.record),
-        "provenance": work.provenance,
-        "sources": [
-            {
-                "id": s.id,
-                "format": s.input.format,
-                "parser_version": s.input.parser_version,
-                "file": s.input.name,
-                "path": s.input.path,
-                "sha256": s.input.sha256,
-                "line": s.line,
-                "entry": s.entry,
-                "source_key": s.source_key,
-                "rule": s.rule,
-                "ingested_at": s.input.ingested_at,
-                "record": record_to_builtins(s.record),
-                **({"raw": s.raw} if raw else {}),
-            }
-            for s in sources
-        ],
-    }
-
-
-def _format_value(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _details_table(work: WorkRow, sources: list[SourceRecordRow]) -> Table:
-    table = Table(title=f"Work {work.id}", show_lines=True)
-    table.add_column("Field", style="bold")
-    table.add_column("Value", overflow="fold", ratio=4)
-    table.add_column("From", overflow="fold", ratio=1)
-    fields = record_to_builtins(work.record)
-    for name, value in fields.items():
-        if name == "ids":
-            for id_name, id_value in value.items():
-                origin = work.provenance.get(f"ids.{id_name}", [])
-                table.add_row(
-                    id_name, Text(_format_value(id_value)), " ".join(f"#{i}" for i in origin)
-                )
-            continue
-        origin = work.provenance.get(name, [])
-        table.add_row(name, Text(_format_value(value)), " ".join(f"#{i}" for i in origin))
-    for source in sources:
-        table.add_row("source", Text(_source_label(source)), f"#{source.id}")
-    return table
-
-
 def show_command(
     ctx: typer.Context,
     work_id: Annotated[int, typer.Argument(help="The work's id, as `bims list` shows it.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (docs/schemas/work.json) instead.")
+    ] = False,
     raw: Annotated[
         bool, typer.Option("--raw", help="Also print each source record's raw text as read.")
     ] = False,
 ) -> None:
-    """Show every field of a work and the source records each came from.
+    """Show a work as a citation gives it, with its tags, key, status and the sources behind
+    each field ([1], [2]: the sources listed at the end).
 
     --raw adds the text each source record was read from (a PubMed article's XML, a BibTeX
     entry, a newsletter's lines), exactly as the library keeps it.
@@ -282,13 +204,14 @@ def show_command(
     with state(ctx).open_library() as library:
         work = library.work(work_id)
         sources = library.source_records(library.work_record_ids(work_id))
+        facts = work_facts(library, [work_id]).get(work_id, WorkFacts())
     if as_json:
-        print_json(work_details(work, sources, raw=raw))
+        print_json(work_details_json(work, facts, sources, raw=raw))
         return
-    console.print(_details_table(work, sources))
+    console.print(show_page(work, facts, sources), soft_wrap=False)
     if raw:
-        for source in sources:
-            console.print(f"\n# source record {_source_label(source)}", markup=False)
+        for number, source in enumerate(sources, start=1):
+            console.print(f"\n# source {source_legend(source, number)}", markup=False)
             console.print(source.raw, markup=False, highlight=False)
 
 
