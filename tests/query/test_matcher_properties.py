@@ -27,10 +27,15 @@ OTHER_RULES = parse_rules(
     query = '"bone metastases"[tiab] OR radiotherap*[ti]'
     [tags."y/two"]
     query = 'spinal[ab] AND "pain of"[tiab]'
+    [tags."y/after"]
+    query = 'x[tag] AND pain[ti]'
     """,
     "other",
 ).rules
-"""Rules compiled beside the generated one, so that the atoms of several rules share tables."""
+"""Rules compiled beside the generated one, so that the atoms of several rules share tables;
+``y/after`` depends on the generated rule's tag (it is evaluated only when an atom of its own
+triggers it, or when the generated rule fires and sets its ``[tag]`` atom)."""
+AFTER = parse_query("pain[ti]")
 
 
 def _term_in_words(words: list[str], key: list[str], truncated: bool) -> bool:
@@ -110,4 +115,7 @@ def test_the_fast_matcher_agrees_with_the_reference(query: str, records: list[Re
     for record in records:
         expected = reference_matches(parsed, record)
         assert search.matches(record) == expected, (query, record)
-        assert ("x/found" in tagger.tag(record)) == expected, (query, record)
+        tags = tagger.tag(record)
+        assert ("x/found" in tags) == expected, (query, record)
+        after = expected and reference_matches(AFTER, record)
+        assert ("y/after" in tags) == after, (query, record)

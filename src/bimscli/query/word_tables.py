@@ -1,8 +1,14 @@
-"""The lookup tables of one word-matched source (title, abstract, keywords …) of a query index.
+"""The lookup tables of one group of word-matched sources (title, abstract, keywords …).
 
-Single words are found by one set intersection with a text's words; phrases are checked as a
-substring only when their words are present; truncated terms by one regular expression per
-source, built as a trie of every stem (see :mod:`bimscli.query.matcher`).
+Atoms that search the same sources (``[tiab]``: title, abstract and keywords) share one table,
+and the words of those sources are looked at in one pass: each source is folded and split
+once (see :mod:`bimscli.query.matcher`), and the words of a group are the words of its sources
+with a separator between them, so that no phrase spans two.
+
+Every distinct word is classified once (the atoms it hits as a whole word or by starting a
+stem, or nothing); words repeat across records (Zipf), so after a while almost every word of a
+record is known to hit nothing, and one set difference leaves the few that matter. Phrases are
+gated by their first pair of words, found with one set intersection over the text's pairs.
 """
 
 from __future__ import annotations
@@ -10,14 +16,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import chain, pairwise
+from itertools import pairwise
 
-from bimscli.query.text import fold_and_split
-
-# Between the values of one source (keywords, headings), so that no phrase spans two: the
-# tokenizer keeps it as a token of its own, which no query word equals.
-_SEPARATOR = " \x00 "
-_STEM_CACHE_SIZE = 500_000
+SEPARATOR = "\x00"
+"""The token between two values (keywords, headings, sources): no query word equals it."""
+_JOINER = f" {SEPARATOR} "
+_CACHE_SIZE = 500_000
+"""How many distinct words a table remembers the classification of."""
 _Trie = dict[str, "_Trie"]
 
 
@@ -50,27 +55,36 @@ def _trie_pattern(stems: Iterable[str]) -> str:
     return build(trie)
 
 
-class WordTables:
-    """The lookup tables of one word-matched source.
+def join_values(texts: tuple[str, ...]) -> str:
+    """The values of one source as one text, with a separator word between them.
 
-    Single words are looked up by one set intersection with the text's words. A phrase is
-    checked (as a substring of the space-joined words) only when all its complete words are
-    present. Stems are found by one trie regex.
+    >>> join_values(("SBRT", "pain")).split()
+    ['SBRT', '\\x00', 'pain']
+    """
+    return texts[0] if len(texts) == 1 else _JOINER.join(texts)
+
+
+class WordTables:
+    """The lookup tables of one group of word-matched sources.
+
+    A word is *plain* when it hits no atom and gates no phrase: most words of most records.
+    The others map to the atoms they hit (as a whole word, or by starting a stem).
     """
 
     def __init__(self) -> None:
         self.words: dict[str, list[int]] = defaultdict(list)
-        self.phrases: dict[str, list[tuple[frozenset[str], str, int]]] = defaultdict(list)
         self.stems: dict[str, list[int]] = defaultdict(list)
-        self.vocabulary: frozenset[str] = frozenset()
-        self.stem_finder: re.Pattern[str] | None = None
-        self.phrase_starts: frozenset[str] = frozenset()
+        # A two-word phrase, or a longer one gated by its first two words: the needle to
+        # look for in the joined words (None: the pair is the whole phrase).
         self.pairs: dict[tuple[str, str], list[tuple[str | None, int]]] = defaultdict(list)
-        self.pair_vocabulary: frozenset[tuple[str, str]] = frozenset()
-        self._ids_of_word: dict[str, tuple[int, ...]] = {}
-        self.word_vocabulary: frozenset[str] = frozenset()
-        self._stem_hits: dict[str, tuple[int, ...]] = {}
-        self._stemless: set[str] = set()
+        # A truncated phrase of one complete word ("bone metasta*"), gated by that word.
+        self.phrases: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._pair_vocabulary: frozenset[tuple[str, str]] = frozenset()
+        self._pair_starts: frozenset[str] = frozenset()
+        self._phrase_starts: frozenset[str] = frozenset()
+        self._stem_finder: re.Pattern[str] | None = None
+        self._hits_of_word: dict[str, tuple[int, ...]] = {}
+        self._plain: set[str] = set()
 
     def add(self, key: str, truncated: bool, atom_id: int) -> None:
         """Look for atom ``atom_id``: the folded words ``key``, the last one a stem when
@@ -80,79 +94,64 @@ class WordTables:
             (self.stems if truncated else self.words)[key].append(atom_id)
             return
         # A truncated phrase ends in a stem: no space after its last word, which is not a
-        # complete word and so not required to be present. A phrase is looked at only when
-        # its longest complete word is present: long words are the rare ones.
+        # complete word and so not required to be present.
         needle = f" {key}" if truncated else f" {key} "
         complete = words[:-1] if truncated else words
         if len(complete) >= 2:
-            # Gated by its first word pair, found with one set intersection; a two-word
-            # phrase is that pair, with nothing left to check.
             exact = len(complete) == 2 and not truncated
             self.pairs[(words[0], words[1])].append((None if exact else needle, atom_id))
-            return
-        gate = max(complete, key=len)
-        self.phrases[gate].append((frozenset(complete), needle, atom_id))
-        for word in complete:
-            self.words.setdefault(word, [])
+        else:
+            self.phrases[words[0]].append((needle, atom_id))
 
     def freeze(self) -> None:
-        self.vocabulary = frozenset(self.words)
-        self.phrase_starts = frozenset(self.phrases)
-        self.pair_vocabulary = frozenset(self.pairs)
-        # Words that only serve phrases (ids empty) are left out: nothing to add for them.
-        self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items() if ids}
-        self.word_vocabulary = frozenset(self._ids_of_word)
-        self._stem_hits = {}
-        self._stemless = set()
-        self.stem_finder = None
-        if self.stems:
-            self.stem_finder = re.compile("^" + _trie_pattern(self.stems))
+        """Build the lookup structures after the last :meth:`add` (forgets learnt words)."""
+        self._pair_vocabulary = frozenset(self.pairs)
+        self._pair_starts = frozenset(first for first, _ in self.pairs)
+        self._phrase_starts = frozenset(self.phrases)
+        self._stem_finder = re.compile(_trie_pattern(self.stems)) if self.stems else None
+        self._hits_of_word = {}
+        self._plain = set()
+        for word in (*self.words, *self._pair_starts, *self._phrase_starts):
+            self._hits_of_word[word] = self._classify(word)
 
-    def find(self, texts: tuple[str, ...], hits: set[int]) -> None:
-        text = texts[0] if len(texts) == 1 else _SEPARATOR.join(texts)
-        tokens = fold_and_split(text)[1]
+    def _classify(self, word: str) -> tuple[int, ...]:
+        found = tuple(self.words.get(word, ()))
+        if self._stem_finder is not None and self._stem_finder.match(word):
+            stems = self.stems
+            found += tuple(i for end in range(1, len(word) + 1) for i in stems.get(word[:end], ()))
+        return found
+
+    def find(self, tokens: list[str], hits: set[int]) -> None:
+        """Add to ``hits`` the atoms found in ``tokens`` (a group's words, with separators)."""
         token_set = set(tokens)
-        present = self.vocabulary.intersection(token_set)
-        hits.update(
-            chain.from_iterable(
-                map(self._ids_of_word.__getitem__, self.word_vocabulary.intersection(present))
-            )
-        )
+        notable = token_set.difference(self._plain)
+        if not notable:
+            return
+        known = self._hits_of_word
+        for word in notable:
+            found = known.get(word)
+            if found is None:
+                found = self._learn(word)
+            hits.update(found)
         joined = ""
-        if self.pair_vocabulary:
-            for pair in self.pair_vocabulary.intersection(pairwise(tokens)):
-                for pair_needle, atom_id in self.pairs[pair]:
-                    if pair_needle is not None:
+        if not self._pair_starts.isdisjoint(notable):
+            for pair in self._pair_vocabulary.intersection(pairwise(tokens)):
+                for needle, atom_id in self.pairs[pair]:
+                    if needle is not None:
                         joined = joined or f" {' '.join(tokens)} "
-                        if pair_needle not in joined:
+                        if needle not in joined:
                             continue
                     hits.add(atom_id)
-        for word in self.phrase_starts.intersection(present):
-            for others, needle, atom_id in self.phrases[word]:
-                if present.issuperset(others):
-                    joined = joined or f" {' '.join(tokens)} "
-                    if needle in joined:
-                        hits.add(atom_id)
-        if self.stem_finder is not None:
-            # Words repeat across records (Zipf): after a while almost every word is known
-            # to start no stem, and only the few new words are tried against the stems.
-            known = self._stem_hits
-            for word in token_set.difference(self._stemless):
-                found = known.get(word)
-                hits.update(found if found is not None else self._hits_of_stemmed_word(word))
+        if self._phrase_starts:
+            for word in self._phrase_starts.intersection(notable):
+                joined = joined or f" {' '.join(tokens)} "
+                hits.update(i for needle, i in self.phrases[word] if needle in joined)
 
-    def _hits_of_stemmed_word(self, word: str) -> tuple[int, ...]:
-        known = self._stem_hits.get(word)
-        if known is not None:
-            return known
-        found: tuple[int, ...] = ()
-        if self.stem_finder is not None and self.stem_finder.match(word):
-            found = tuple(
-                i for end in range(1, len(word) + 1) for i in self.stems.get(word[:end], ())
-            )
-        if len(self._stem_hits) + len(self._stemless) < _STEM_CACHE_SIZE:
+    def _learn(self, word: str) -> tuple[int, ...]:
+        found = self._classify(word)
+        if len(self._hits_of_word) + len(self._plain) < _CACHE_SIZE:
             if found:
-                self._stem_hits[word] = found
+                self._hits_of_word[word] = found
             else:
-                self._stemless.add(word)
+                self._plain.add(word)
         return found
