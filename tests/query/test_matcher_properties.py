@@ -1,7 +1,7 @@
 """The fast matcher agrees with a plain reading of the query on generated records and queries.
 
-The matcher finds every word, phrase and stem of every query in one pass per field with set
-intersections, gated phrases and a trie of stems (:mod:`bimscli.query.word_tables`). The
+The matcher finds every word, phrase and stem of every query in one pass over the joined words
+of each group of sources, with an Aho-Corasick automaton (:mod:`bimscli.query.word_tables`). The
 reference here does the obvious thing instead: split each field into words and slide each
 term's words along them, then evaluate the query tree. Both must agree on every record.
 """

@@ -4,9 +4,9 @@ A query is broken into *atoms* (one term in one field, normalised). All atoms of
 that are compiled together share one :class:`AtomIndex`, which looks at each record once:
 
 - each text source is folded and split into words once; atoms that search the same sources
-  (``[tiab]``: title, abstract, keywords) share one table, which looks at the words of those
-  sources in one pass (:class:`~bimscli.query.word_tables.WordTables`): each distinct word is
-  classified once (the words and stems it hits), phrases are gated by their first two words;
+  (``[tiab]``: title, abstract, keywords) share one table, which finds every word, phrase and
+  stem in those sources' words in one pass of an Aho-Corasick automaton
+  (:class:`~bimscli.query.word_tables.WordTables`);
 - headings, journals, dates, authors, identifiers and tags are compared as whole values.
 
 The result for a record is the set of atom ids that hit; each compiled query is a predicate
@@ -27,7 +27,7 @@ from bimscli.query.fields import Matching, Source, field_spec
 from bimscli.query.syntax import And, Not, Or, Query, QueryError, Range, Term, parse_query
 from bimscli.query.text import fold_and_split, word_tokens
 from bimscli.query.views import author_keys, date_bounds, text_values, value_keys
-from bimscli.query.word_tables import SEPARATOR, WordTables, join_values
+from bimscli.query.word_tables import WordTables, join_sources, join_values
 
 Predicate = Callable[[set[int]], bool]
 
@@ -165,9 +165,9 @@ class AtomIndex:
             self._dirty = False
         found: set[int] = set()
         if self._words:
-            words_of: dict[Source, list[str]] = {}
+            words_of: dict[Source, str] = {}
             for group, tables in self._words.items():
-                tables.find(_group_words(record, group, words_of), found)
+                tables.find(_group_text(record, group, words_of), found)
         for source, values in self._values.items():
             keys = value_keys(record, source)
             exact = values.exact
@@ -182,23 +182,19 @@ class AtomIndex:
         return found
 
 
-def _group_words(
-    record: Record, group: tuple[Source, ...], words_of: dict[Source, list[str]]
-) -> list[str]:
-    """The words of a group of sources, a separator between two sources; each source is
+def _group_text(record: Record, group: tuple[Source, ...], words_of: dict[Source, str]) -> str:
+    """The words of a group of sources as one text (see :func:`join_sources`); each source is
     folded and split once per record (``words_of``), whatever the number of groups reading it."""
-    words: list[str] = []
+    runs: list[str] = []
     for source in group:
-        source_words = words_of.get(source)
-        if source_words is None:
+        words = words_of.get(source)
+        if words is None:
             texts = text_values(record, source)
-            source_words = fold_and_split(join_values(texts))[1] if texts else []
-            words_of[source] = source_words
-        if source_words:
-            if words:
-                words.append(SEPARATOR)
-            words += source_words
-    return words
+            words = " ".join(fold_and_split(join_values(texts))[1]) if texts else ""
+            words_of[source] = words
+        if words:
+            runs.append(words)
+    return join_sources(runs)
 
 
 def tag_matches(atom: Atom, tag: str) -> bool:
