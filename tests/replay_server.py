@@ -23,6 +23,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -345,26 +346,29 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def replay_server() -> Iterator[ReplayServer]:
-    """A running replay server, stopped after the test."""
+@contextmanager
+def running_replay_server() -> Iterator[ReplayServer]:
+    """A replay server that runs for the ``with`` block."""
     server = ReplayServer()
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def replay_server() -> Iterator[ReplayServer]:
+    """A running replay server, stopped after the test."""
+    with running_replay_server() as server:
+        yield server
 
 
 @pytest.fixture
 def other_replay_server() -> Iterator[ReplayServer]:
     """A second replay server: another origin (its own port) for cross-origin redirects."""
-    server = ReplayServer()
-    server.start()
-    try:
+    with running_replay_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -35,6 +35,10 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "bimscli.dedup.library": frozenset({"bimscli.dedup", "bimscli.store"}),
     "bimscli.tagging": frozenset({"bimscli.query", "bimscli.store"}),
     "bimscli.export": frozenset({"bimscli.query", "bimscli.store", "bimscli.tagging"}),
+    "bimscli.curation": frozenset({"bimscli.query", "bimscli.store", "bimscli.tagging"}),
+    "bimscli.newsletter": frozenset(
+        {"bimscli.formats", "bimscli.query", "bimscli.store", "bimscli.tagging"}
+    ),
     "bimscli.ingest": frozenset(
         {"bimscli.formats", "bimscli.dedup", "bimscli.store", "bimscli.dedup.library"}
     ),

@@ -27,6 +27,31 @@ class WorkType(StrEnum):
     OTHER = "other"
 
 
+class CurationStatus(StrEnum):
+    """A curator's decision on a work (a work without any has no status at all).
+
+    ``new`` marks a work that arrived through a watch or a search and waits for a decision.
+    The order of :data:`STATUS_STRENGTH` decides which status a merged work keeps.
+    """
+
+    NEW = "new"
+    SELECTED = "selected"
+    MAYBE = "maybe"
+    REJECTED = "rejected"
+
+
+STATUS_STRENGTH: tuple[CurationStatus, ...] = (
+    CurationStatus.SELECTED,
+    CurationStatus.MAYBE,
+    CurationStatus.REJECTED,
+    CurationStatus.NEW,
+)
+"""Statuses from strongest to weakest: a merged work keeps the strongest of its parts'."""
+
+NO_STATUS = "none"
+"""How a query (``none[status]``) and a listing name the absence of any status."""
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     """One author: a person (``family``/``given``) or a group (``group``), never both.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,29 @@ runner = CliRunner()
 def _command_names() -> list[str]:
     group = get_command(app)
     return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and sub-command, as the words that name it."""
+
+    def walk(command: object, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            found += walk(sub, [*path, name])
+        return found
+
+    return walk(get_command(app), [])
+
+
+_TYPE_NAMES = re.compile(r"<(?:list|str|int|float|path|bool|text)[^>]*>|\{[a-z_]+\}")
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "bims")
+def test_help_names_values_as_a_person_reads_them(path: list[str]) -> None:
+    """PATH... and ID, never typer's {paths}... or <list[str]>."""
+    result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert _TYPE_NAMES.findall(result.output) == []
 
 
 @pytest.mark.parametrize("name", _command_names())

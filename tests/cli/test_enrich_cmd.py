@@ -24,16 +24,6 @@ NCBI_KEY = "NCBI-KEY-never-stored-7d1e"
 S2_KEY = "S2-KEY-never-stored-93ab"
 
 
-@pytest.fixture
-def env(
-    services_env: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> ReplayServer:
-    """The replay server, a fresh library and a fresh HTTP cache for the CLI."""
-    monkeypatch.setenv("BIMS_LIBRARY", str(tmp_path / "library.sqlite"))
-    monkeypatch.setenv("BIMS_CACHE_DIR", str(tmp_path / "cache"))
-    return services_env
-
-
 def _ingest_doi_only(tmp_path: Path) -> None:
     path = tmp_path / "dois.txt"
     lines = "".join(f"{n}||{doi}\n" for n, doi in enumerate(SEED_DOIS))

@@ -36,16 +36,6 @@ DOI = SEED_DOIS[0]
 WORK_PATH = f"/crossref/works/{DOI}"
 
 
-@pytest.fixture
-def env(
-    services_env: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> ReplayServer:
-    """The replay server, a fresh library and a fresh HTTP cache for the CLI."""
-    monkeypatch.setenv("BIMS_LIBRARY", str(tmp_path / "library.sqlite"))
-    monkeypatch.setenv("BIMS_CACHE_DIR", str(tmp_path / "cache"))
-    return services_env
-
-
 def _stored(tmp_path: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file())
 

@@ -15,11 +15,15 @@ from bimscli.cli import (
     export_cmd,
     ingest_cmd,
     inputs_cmd,
+    issue_cmd,
+    status_cmd,
     tag_cmd,
+    triage_cmd,
     works_cmd,
 )
 from bimscli.cli.config import apply_to_environment, config_path, read_config
 from bimscli.cli.context import AppState, report_error
+from bimscli.cli.help_names import use_readable_help_names
 from bimscli.errors import BimsError
 from bimscli.store.location import LIBRARY_ENV, default_library_path
 
@@ -31,6 +35,7 @@ The library is a SQLite file: --library PATH, else ${LIBRARY_ENV}, else the conf
 Example: bims ingest newsletter.txt pubmed.xml && bims list
 """
 
+use_readable_help_names()
 app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
@@ -88,6 +93,9 @@ dedup_cmd.register(app)
 tag_cmd.register(app)
 export_cmd.register(app)
 config_cmd.register(app)
+status_cmd.register(app)
+triage_cmd.register(app)
+issue_cmd.register(app)
 
 
 def main() -> None:

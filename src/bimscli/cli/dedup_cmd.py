@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from bimscli.cli.context import bims_command, console, state
+from bimscli.cli.context import bims_command, console, report_warning, state
 from bimscli.cli.dedup_render import (
     explanation_json,
     explanation_lines,
@@ -34,6 +34,7 @@ from bimscli.dedup.library.decisions import (
 from bimscli.dedup.library.report import WorkExplanation, duplicate_groups, explain_work
 from bimscli.dedup.library.review import parse_pair_id, review_queue
 from bimscli.store import Library
+from bimscli.store.curation import status_conflicts
 
 
 def _render_changes(changes: ClusterChanges, *, dry_run: bool) -> None:
@@ -225,9 +226,21 @@ def dedup_command(
             export_groups.write_text(groups_csv(groups), encoding="utf-8")
             console.print(f"{len(groups)} groups written to {export_groups}", markup=False)
             return
+        conflicts = len(status_conflicts(library))
         with library.transaction(commit=not dry_run):
             changes = dedup_library(library, threshold=threshold)
+            conflicts = len(status_conflicts(library)) - conflicts
     _render_changes(changes, dry_run=dry_run)
+    _report_conflicts(conflicts)
+
+
+def _report_conflicts(count: int) -> None:
+    """Say when merged works carried different curation decisions."""
+    if count:
+        report_warning(
+            f"{count} merged works carried different decisions (selected, maybe, rejected); "
+            "each keeps the strongest: see `bims status conflicts`"
+        )
 
 
 def merge_command(
@@ -239,7 +252,10 @@ def merge_command(
     Example: bims merge 12 40
     """
     with state(ctx).open_library() as library, library.transaction():
+        conflicts = len(status_conflicts(library))
         kept = merge_works(library, work_ids)
+        conflicts = len(status_conflicts(library)) - conflicts
+    _report_conflicts(conflicts)
     console.print(f"works {', '.join(map(str, work_ids))} are now work {kept}")
 
 

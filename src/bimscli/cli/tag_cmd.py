@@ -16,6 +16,7 @@ from bimscli.errors import InputError
 from bimscli.query import query_warnings
 from bimscli.query.explain import Span
 from bimscli.store import Library
+from bimscli.store.curation import status_of
 from bimscli.tagging import (
     RuleExplanation,
     RuleSet,
@@ -139,7 +140,8 @@ def _explain(
     rules = rules_for_library(library, rules_path)
     work = library.work(work_id)
     manual = tags_by_work(library, MANUAL).get(work_id, set())
-    explanations = Tagger(rules.rules).explain(work.record, manual)
+    status = status_of(library, work_id)
+    explanations = Tagger(rules.rules).explain(work.record, manual, status)
     if as_json:
         data = _explanations_json(work_id, explanations)
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

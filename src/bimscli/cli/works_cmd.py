@@ -14,6 +14,7 @@ from bimscli.cli.context import bims_command, console, report_query_warnings, st
 from bimscli.model import Record
 from bimscli.query import Search
 from bimscli.store import Library, SourceRecordRow, WorkRow
+from bimscli.store.curation import current_statuses
 from bimscli.store.serialize import record_to_builtins
 from bimscli.tagging.library_tags import tags_by_work
 
@@ -116,11 +117,22 @@ def list_command(
             help="Only works matching a PubMed-style query, e.g. 'sbrt[tiab] AND 2020:2025[dp]'.",
         ),
     ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Only works with this curation status: new, selected, maybe, rejected, none.",
+        ),
+    ] = None,
 ) -> None:
     """List the works in the library, one line each.
 
     Example: bims list --limit 20 --query '"bone metastases"[tiab] AND design/rct[tag]'
     """
+    if status is not None:
+        # The status filter is the query language's own [status] field.
+        status_term = f"{status}[status]"
+        query = status_term if query is None else f"({query}) AND {status_term}"
     search = Search(query) if query is not None else None
     if limit is None and console.is_terminal and not as_json:
         limit = TERMINAL_LIMIT
@@ -131,7 +143,8 @@ def list_command(
         if search is not None:
             known = {tag for work_tags in tags.values() for tag in work_tags}
             report_query_warnings(search.query, search.text, known)
-        works, matching = _chosen_works(library, search, tags, limit)
+        statuses = current_statuses(library) if search is not None else {}
+        works, matching = _chosen_works(library, search, (tags, statuses), limit)
         total = library.count_works()
     if as_json:
         rows = [work_summary(w, counts.get(w.id, 0)) for w in works]
@@ -154,16 +167,21 @@ def list_command(
 
 
 def _chosen_works(
-    library: Library, search: Search | None, tags: dict[int, set[str]], limit: int | None
+    library: Library,
+    search: Search | None,
+    known: tuple[dict[int, set[str]], dict[int, str]],
+    limit: int | None,
 ) -> tuple[list[WorkRow], int]:
-    """The works to list (at most ``limit``) and how many match in all."""
+    """The works to list (at most ``limit``) and how many match in all, given each work's
+    tags and curation status."""
+    tags, statuses = known
     works: list[WorkRow] = []
     if search is None:
         works = list(itertools.islice(library.works(), limit))
         return works, library.count_works()
     matching = 0
     for work in library.works():
-        if search.matches(work.record, tags.get(work.id, ())):
+        if search.matches(work.record, tags.get(work.id, ()), statuses.get(work.id)):
             matching += 1
             if limit is None or len(works) < limit:
                 works.append(work)

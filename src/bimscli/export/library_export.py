@@ -16,6 +16,7 @@ from bimscli.export.ris import write_ris
 from bimscli.export.stored_keys import assign_citation_keys, key_aliases, stored_keys_of
 from bimscli.query import Search
 from bimscli.store import Library, WorkRow
+from bimscli.store.curation import current_statuses
 from bimscli.tagging.library_tags import tags_by_work
 
 _WRITERS: dict[ExportFormat, Callable[[Iterable[ExportItem]], str]] = {
@@ -71,11 +72,12 @@ def _chosen_works(
     """Every work's tags, and the works the request names, in id order."""
     search = Search(request.query) if request.query is not None else None
     tags = tags_by_work(library)
+    statuses = current_statuses(library) if search is not None else {}
     works = [
         w
         for w in library.works(sorted(set(request.work_ids)) or None)
         if _has_any_tag(tags.get(w.id, set()), request.tags)
-        and (search is None or search.matches(w.record, tags.get(w.id, ())))
+        and (search is None or search.matches(w.record, tags.get(w.id, ()), statuses.get(w.id)))
     ]
     if not works:
         raise NotFoundError(_nothing_selected(request))

@@ -59,6 +59,8 @@ _KNOWN = "|".join(re.escape(label) for label in sorted(KNOWN_LABELS, key=len, re
 _UPPER_LABEL = r"[A-Z][A-Z0-9]*(?:[ /&,-]+[A-Z0-9]+)*(?: \([A-Z]+\))?"
 _OPENING_UPPER = re.compile(rf"^({_UPPER_LABEL}):\s*")
 _OPENING_CAPITALISED = re.compile(r"^([A-Z][a-z]+(?: [a-z]+){0,3}):\s+")
+_OPENING_KNOWN = re.compile(rf"^({_KNOWN}):\s+")
+"""A known label with capitals inside (``Study Design: …``), as a line of its own gives it."""
 _OPENING_GLUED = re.compile(rf"^({_KNOWN})(?=[A-Z][a-z]|[AI] )")
 _INNER_UPPER = re.compile(rf"(?<=[.!?])\s*({_UPPER_LABEL}):\s+")
 _INNER_CAPITALISED = re.compile(rf"(?<=[.!?])\s+({_KNOWN}):\s+")
@@ -85,6 +87,7 @@ def _opening(paragraph: str) -> tuple[str | None, int, list[re.Pattern[str]]]:
     for opening, inner in (
         (_OPENING_UPPER, [_INNER_UPPER]),
         (_OPENING_CAPITALISED, [_INNER_UPPER, _INNER_CAPITALISED]),
+        (_OPENING_KNOWN, [_INNER_UPPER, _INNER_CAPITALISED]),
         (_OPENING_GLUED, [_INNER_UPPER, _INNER_GLUED]),
     ):
         match = opening.match(paragraph)
@@ -100,6 +103,8 @@ def split_abstract_paragraph(paragraph: str) -> list[AbstractSection]:
     [('OBJECTIVE', 'To see.'), ('RESULTS', 'VIST')]
     >>> [s.label for s in split_abstract_paragraph("Study DesignThis.ObjectivesWe aim.")]
     ['Study Design', 'Objectives']
+    >>> [s.label for s in split_abstract_paragraph("Study Design: A trial. Methods: We ran.")]
+    ['Study Design', 'Methods']
     >>> [s.label for s in split_abstract_paragraph("We used e.g. MRI: it works. Methods: no.")]
     [None]
     """

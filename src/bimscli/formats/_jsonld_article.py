@@ -12,7 +12,7 @@ from typing import Any
 
 from bimscli.formats._dates import parse_date
 from bimscli.formats._html_text import html_to_plain
-from bimscli.formats._json_objects import DECODER, repeated_key
+from bimscli.formats._json_objects import decode_document, repeated_key
 from bimscli.formats._page_metadata import PageMetadata, split_first_last_page
 from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import find_dois, normalize_issn
@@ -38,8 +38,8 @@ def jsonld_metadata(scripts: Iterable[str]) -> PageMetadata:
     """
     for script in scripts:
         try:
-            data = DECODER.decode(script)
-        except ValueError:
+            data = decode_document(script)
+        except ValueError:  # broken, or nested deeper than bims reads
             continue
         article = next(_articles(data, depth=0), None)
         if article is not None and repeated_key(article) is None:

@@ -49,6 +49,22 @@ def clean_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+def number_in_words(count: int) -> str:
+    """A count as BiomedNews issues write it: English words up to ninety-nine, else digits.
+
+    The inverse of :func:`number_from_words`.
+
+    >>> [number_in_words(n) for n in (9, 19, 25, 40, 100)]
+    ['nine', 'nineteen', 'twenty-five', 'forty', '100']
+    """
+    if 0 <= count < 20:
+        return _UNITS[count]
+    if 20 <= count < 100:
+        tens, units = divmod(count, 10)
+        return _TENS[tens - 2] + (f"-{_UNITS[units]}" if units else "")
+    return str(count)
+
+
 def number_from_words(text: str) -> int | None:
     """A count from digits or English words up to ninety-nine; ``None`` otherwise.
 

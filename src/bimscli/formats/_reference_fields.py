@@ -61,6 +61,26 @@ def split_keywords(text: str) -> tuple[str, ...]:
 _ISBN = re.compile(r"^(?:97[89])?\d{9}[\dXx]$")
 
 
+def without_parenthesised(text: str) -> str:
+    """``text`` with each ``(...)`` and the white space around it replaced by one space.
+
+    Written out rather than as ``re.sub(r"\\s*\\(.*?\\)\\s*", " ", text)``: with many ``(``
+    and no ``)`` after them, that expression tries every ``(`` to the end of the text
+    (quadratic time: a minute for 85,000 of them).
+
+    >>> without_parenthesised("1751-4258 (Electronic)"), without_parenthesised("a (x) (y) b (")
+    ('1751-4258 ', 'a  b (')
+    """
+    pieces, pos = [], 0
+    while (start := text.find("(", pos)) != -1 and (end := text.find(")", start)) != -1:
+        pieces += [text[pos:start].rstrip(), " "]
+        pos = end + 1
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
 def split_issn_isbn(texts: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
     """ISSNs, ISBNs and the parts that are neither, from serial-number fields.
 
@@ -74,7 +94,7 @@ def split_issn_isbn(texts: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, .
         for part in re.split(r"[;,\n]+", text):
             if not part.strip():
                 continue
-            issn = normalize_issn(re.sub(r"\s*\(.*?\)\s*", " ", part))
+            issn = normalize_issn(without_parenthesised(part))
             compact = re.sub(r"[\s-]", "", part.split("(")[0]).upper()
             if issn:
                 issns.append(issn)

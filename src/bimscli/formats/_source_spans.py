@@ -58,6 +58,8 @@ class KeptBytes:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._kept: bytearray | None = bytearray()
+        self.line = 1
+        """The line of the first byte kept (what is read after a damage starts there)."""
 
     def read(self, size: int = -1) -> bytes:
         """Up to ``size`` bytes of the stream, kept until claimed."""
@@ -75,7 +77,19 @@ class KeptBytes:
     def forget(self, count: int) -> None:
         """Drop the first ``count`` bytes kept (a document's prolog, read and checked)."""
         if self._kept is not None:
+            self.line += self._kept.count(b"\n", 0, count)
             del self._kept[:count]
+
+    @property
+    def size(self) -> int:
+        """How many bytes are kept unclaimed (0 once stopped)."""
+        return 0 if self._kept is None else len(self._kept)
+
+    def take(self) -> bytes | None:
+        """Everything kept, for reading on by other means; the keeper stops. None when it had
+        stopped already (it cannot tell where the last claimed element ended)."""
+        kept, self._kept = self._kept, None
+        return None if kept is None else bytes(kept)
 
     def claim(self, tag: str) -> str | None:
         """The text of the next element ``tag`` that has been read whole, from its start tag to
@@ -100,5 +114,5 @@ class KeptBytes:
         except UnicodeDecodeError:
             self.stop()
             return None
-        del kept[:end]
+        self.forget(end)
         return text

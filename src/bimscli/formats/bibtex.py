@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from bibtexparser import model as bib
 from bibtexparser.splitter import Splitter
@@ -32,6 +32,29 @@ _MONTH_MACROS = {
 _BLOCK_START = re.compile(r"^[ \t]*@", re.MULTILINE)
 _LONE_CR = re.compile(r"\r(?!\n)")
 
+FIELD_MAX_CHARS = 100_000
+"""The longest field value read, in characters, after ``@string`` macros are expanded. A
+longer one fails its entry: decoding LaTeX costs about 5 microseconds a character, no real
+value comes near, and macros that double each other would otherwise grow exponentially (the
+BibTeX form of an XML entity bomb)."""
+
+
+ENTRY_MAX_CHARS = 1_000_000
+"""The longest entry read, in characters from its ``@`` to the next one. A longer one is a
+failure (its raw text cut to :data:`FIELD_MAX_CHARS`): bibtexparser's splitter takes about a
+microsecond a character in Python, and a few megabytes of braces in one entry took seconds."""
+
+
+class FieldTooLongError(ValueError):
+    """A field value (or ``@string`` macro) longer than :data:`FIELD_MAX_CHARS`."""
+
+
+class EntryTooLongError(ValueError):
+    """An entry longer than :data:`ENTRY_MAX_CHARS`."""
+
+    def __init__(self) -> None:
+        super().__init__(f"it is longer than {ENTRY_MAX_CHARS:,} characters")
+
 
 def _pieces(value: str) -> list[str]:
     """The parts of a value joined by ``#`` outside braces and quotes."""
@@ -50,40 +73,63 @@ def _pieces(value: str) -> list[str]:
     return [p.strip() for p in pieces]
 
 
-def resolve_bibtex_value(value: str, macros: dict[str, str]) -> str:
+def resolve_bibtex_value(value: str, macros: Mapping[str, str | None]) -> str:
     """A raw field value with its delimiters removed, macros expanded and ``#`` joined.
 
-    Inner braces stay: they protect capitals and names until LaTeX decoding.
+    Inner braces stay: they protect capitals and names until LaTeX decoding. Raises
+    :class:`FieldTooLongError` past :data:`FIELD_MAX_CHARS`, or for a macro that was too long
+    (None in ``macros``), before building the value.
 
     >>> resolve_bibtex_value('jcp # " Suppl"', {"jcp": "J. Clin. Path."})
     'J. Clin. Path. Suppl'
     >>> resolve_bibtex_value("{{BRCA1} mutations}", {}), resolve_bibtex_value("jan", {})
     ('{BRCA1} mutations', 'jan')
     """
-    out = []
+    out: list[str] = []
     for piece in _pieces(value):
+        name = piece.lower()
         if len(piece) >= 2 and (piece[0], piece[-1]) in (("{", "}"), ('"', '"')):
             out.append(piece[1:-1])
+        elif name in macros:
+            expanded = macros[name]
+            if expanded is None:
+                raise FieldTooLongError(f"the @string {piece} is too long")
+            out.append(expanded)
         else:
-            out.append(macros.get(piece.lower(), _MONTH_MACROS.get(piece.lower(), piece)))
+            out.append(_MONTH_MACROS.get(name, piece))
+    if sum(map(len, out)) > FIELD_MAX_CHARS:
+        raise FieldTooLongError(f"a value is longer than {FIELD_MAX_CHARS:,} characters")
     return "".join(out)
 
 
 def _safe_blocks(text: str) -> Iterator[tuple[int, bib.Block | Exception, str]]:
-    """Blocks with their 0-based line; if the splitter breaks, each ``@`` chunk on its own."""
+    """Blocks with their 0-based line; if the splitter breaks, or a block is longer than
+    :data:`ENTRY_MAX_CHARS`, each ``@`` chunk on its own."""
+    starts = [m.start() for m in _BLOCK_START.finditer(text)]
+    spans = list(zip(starts, [*starts[1:], len(text)][: len(starts)], strict=True))
+    before_first = starts[0] if starts else len(text)  # comments to bibtexparser
+    if before_first > ENTRY_MAX_CHARS or any(end - start > ENTRY_MAX_CHARS for start, end in spans):
+        yield from _chunked_blocks(text, spans)
+        return
     try:
         library = Splitter(text).split()
     except Exception:  # a splitter bug must cost one entry, not the whole file
-        yield from _chunked_blocks(text)
+        yield from _chunked_blocks(text, spans)
         return
     for block in library.blocks:
         yield block.start_line or 0, block, block.raw or ""
 
 
-def _chunked_blocks(text: str) -> Iterator[tuple[int, bib.Block | Exception, str]]:
-    starts = [m.start() for m in _BLOCK_START.finditer(text)]
-    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        chunk, line = text[start:end], text.count("\n", 0, start)
+def _chunked_blocks(
+    text: str, spans: list[tuple[int, int]]
+) -> Iterator[tuple[int, bib.Block | Exception, str]]:
+    line, counted = 0, 0
+    for start, end in spans:
+        line, counted = line + text.count("\n", counted, start), start
+        chunk = text[start:end]
+        if len(chunk) > ENTRY_MAX_CHARS:
+            yield line, EntryTooLongError(), chunk[:FIELD_MAX_CHARS]
+            continue
         try:
             blocks = Splitter(chunk).split().blocks
         except Exception as error:  # see _safe_blocks
@@ -110,7 +156,7 @@ def _reason(block: bib.Block | Exception) -> str:
 
 def parse_bibtex(text: str) -> Iterator[Entry]:
     """Records and failures from a BibTeX or BibLaTeX document."""
-    macros: dict[str, str] = {}
+    macros: dict[str, str | None] = {}
     entry = 0
     # The splitter counts lines and finds the next entry after a broken one by LF only: old
     # Mac files (a lone CR ends each line) would be one line, and an unbalanced brace would
@@ -128,12 +174,20 @@ def parse_bibtex(text: str) -> Iterator[Entry]:
                 yield _failure(line, entry, raw, _reason(found))
                 continue
         if isinstance(block, bib.String):
-            macros[block.key.lower()] = resolve_bibtex_value(block.value, macros)
+            try:
+                macros[block.key.lower()] = resolve_bibtex_value(block.value, macros)
+            except FieldTooLongError:
+                macros[block.key.lower()] = None  # the entries that use it fail
         elif isinstance(block, bib.Entry):
             entry += 1
-            fields = [
-                (f.key.lower(), resolve_bibtex_value(str(f.value), macros)) for f in block.fields
-            ]
+            try:
+                fields = [
+                    (f.key.lower(), resolve_bibtex_value(str(f.value), macros))
+                    for f in block.fields
+                ]
+            except FieldTooLongError as error:
+                yield _failure(line, entry, raw[:FIELD_MAX_CHARS], str(error))
+                continue
             record = bibtex_record(block.entry_type.lower(), fields)
             yield ParsedRecord(record, Position(line, entry), raw, block.key)
 

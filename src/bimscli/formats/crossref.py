@@ -14,7 +14,7 @@ from typing import Any
 
 from bimscli.formats._dates import date_from_parts
 from bimscli.formats._jats import abstract_sections, collapse_whitespace, strip_markup
-from bimscli.formats._json_objects import DECODER, repeated_key
+from bimscli.formats._json_objects import JsonTooDeepError, decode_document, repeated_key
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.identifiers import normalize_doi, normalize_issn, normalize_orcid, normalize_pmid
 from bimscli.model import (
@@ -328,9 +328,12 @@ def _entry_for(work: object, number: int, text: str) -> Entry:
 def parse_crossref(text: str) -> Iterator[Entry]:
     """Records from a Crossref REST response (single work, work list or bare work)."""
     try:
-        data = DECODER.decode(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        data = decode_document(text)
+    except json.JSONDecodeError as exc:
         yield ParseFailure(Position(1, 1), text, f"malformed Crossref JSON: {exc}")
+        return
+    except JsonTooDeepError as exc:  # one answer: a failure of the whole of it
+        yield ParseFailure(Position(1, 1), text[:2000], f"Crossref JSON not imported: {exc}")
         return
     works = _repeated_in_envelope(data) or _works_of(data)
     if isinstance(works, str):

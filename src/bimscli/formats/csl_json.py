@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from bimscli.formats._csl_item import CslItemError, csl_item_record
-from bimscli.formats._json_objects import DECODER, repeated_key
+from bimscli.formats._json_objects import JsonTooDeepError, decode_value, repeated_key
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position
 
@@ -42,15 +42,25 @@ def _skip_space(text: str, offset: int) -> int:
     return match.end() if match else offset
 
 
-def _decode(text: str, offset: int) -> tuple[object, int] | str:
-    """One JSON value at ``offset`` and where it ends, or why it cannot be decoded."""
+def _decode(text: str, offset: int) -> tuple[object, int] | str | JsonTooDeepError:
+    """One JSON value at ``offset`` and where it ends, or why it cannot be decoded: a
+    message when the rest of the text is lost, an error saying where a too deep item ends."""
     try:
-        return DECODER.raw_decode(text, offset)
+        return decode_value(text, offset)
     except json.JSONDecodeError as error:
         line = text.count("\n", 0, error.pos) + 1
         return f"{error.msg} at line {line} column {error.colno}"
-    except RecursionError:
-        return "nested too deeply"
+    except JsonTooDeepError as error:
+        return error if error.closed else f"{error} and never closed"
+
+
+def _too_deep(text: str, error: JsonTooDeepError, position: Position) -> ParseFailure:
+    return ParseFailure(
+        position,
+        text[error.start : min(error.end, error.start + 2000)],
+        f"CSL-JSON item {position.entry} at line {position.line}: {error}, the most bims "
+        "reads; it was not imported",
+    )
 
 
 def _item_entry(value: object, raw: str, position: Position) -> Entry:
@@ -102,8 +112,12 @@ def parse_csl_json(text: str) -> Iterator[Entry]:
         if isinstance(decoded, str):
             yield _broken_json(text, offset, lines, entry, decoded)
             return
-        value, end = decoded
-        yield _item_entry(value, text[offset:end], Position(lines.line_at(offset), entry))
+        if isinstance(decoded, JsonTooDeepError):
+            yield _too_deep(text, decoded, Position(lines.line_at(offset), entry))
+            end = decoded.end
+        else:
+            value, end = decoded
+            yield _item_entry(value, text[offset:end], Position(lines.line_at(offset), entry))
         offset = _skip_space(text, end)
         if text.startswith(",", offset):
             offset = _skip_space(text, offset + 1)
@@ -117,8 +131,12 @@ def _single_item(text: str, offset: int, lines: _LineCounter) -> Iterator[Entry]
     if isinstance(decoded, str):
         yield _broken_json(text, offset, lines, 1, decoded)
         return
-    value, end = decoded
-    yield _item_entry(value, text[offset:end], Position(lines.line_at(offset), 1))
+    if isinstance(decoded, JsonTooDeepError):
+        yield _too_deep(text, decoded, Position(lines.line_at(offset), 1))
+        end = decoded.end
+    else:
+        value, end = decoded
+        yield _item_entry(value, text[offset:end], Position(lines.line_at(offset), 1))
     rest = _skip_space(text, end)
     if rest < len(text):
         yield _broken_json(text, rest, lines, 2, "text after the item")

@@ -28,6 +28,9 @@ class _Chunk:
     lines: list[str] = field(default_factory=list)
     fields: list[tuple[str, str]] = field(default_factory=list)
     garbage: list[int] = field(default_factory=list)
+    continued: list[str] = field(default_factory=list)
+    """The continuation lines of the last field, joined once when it ends: adding each to
+    the value as it comes would copy the value again for every line (quadratic time)."""
     size: int = 0
     """Characters read, kept or not."""
 
@@ -44,15 +47,22 @@ class _Chunk:
         self.lines.append(text)
         if text[:1] in (" ", "\t"):
             if self.fields:
-                tag, value = self.fields[-1]
-                self.fields[-1] = (tag, f"{value} {text.strip()}".strip())
+                self.continued.append(text.strip())
                 return
         else:
             match = _TAG_LINE.match(text)
             if match and len(text) >= 5 and text[4] == "-":
+                self.join_continued()
                 self.fields.append((match.group(1), match.group(2).strip()))
                 return
         self.garbage.append(number)
+
+    def join_continued(self) -> None:
+        """Join the continuation lines read into the last field's value."""
+        if self.continued:
+            tag, value = self.fields[-1]
+            self.fields[-1] = (tag, " ".join(p for p in (value, *self.continued) if p))
+            self.continued.clear()
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[_Chunk]:
@@ -77,6 +87,7 @@ def _chunks(lines: Iterable[str]) -> Iterator[_Chunk]:
 
 
 def _read_chunk(chunk: _Chunk, entry: int) -> Entry:
+    chunk.join_continued()
     position = Position(chunk.line, entry)
     raw = "\n".join(chunk.lines) + "\n"
     if chunk.too_long:

@@ -10,6 +10,12 @@ or URLs) is refused as a whole with :class:`~bimscli.errors.UnsafeInputError` be
 is parsed; PubMed's own ``<!DOCTYPE PubmedArticleSet PUBLIC ... "https://dtd.nlm.nih.gov/...">``
 has no declarations and is read as usual (the DTD is not fetched).
 
+Damage costs one article: the document is fed to the parser block by block, so every article
+finished before an XML error is read, and from the error on the rest is cut at article
+boundaries and read one article at a time (:mod:`bimscli.formats._pubmed_resync`): a damaged
+or oversized article, or stray text (after ``</PubmedArticleSet>``, say), is a failure with its
+line, and a second document appended to the first is read too.
+
 How PubMed's fields land in a :class:`Record` (see :mod:`bimscli.formats._pubmed_article`):
 
 - Inline markup in titles, abstracts and keywords stays as literal ``<i>``, ``<b>``,
@@ -34,11 +40,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from lxml import etree
 
 from bimscli.errors import UnsafeInputError
+from bimscli.formats import _pubmed_resync as resync
 from bimscli.formats._pubmed_article import citation_record
 from bimscli.formats._pubmed_book import book_record
 from bimscli.formats._source_spans import KeptBytes
@@ -55,6 +62,7 @@ from bimscli.model import (
 ROOT_TAGS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
 _HEAD_BYTES = 1 << 16
+_READ_BYTES = 1 << 16
 UNSAFE_DOCTYPE = (
     "this XML file's DOCTYPE declares its own entities or DTD rules; bims never expands XML "
     "entities (they can blow up memory or read local files and URLs). Download the file from "
@@ -131,6 +139,10 @@ def _article_record(elem: etree._Element) -> Record:
 def _read_article(elem: etree._Element, entry: int, kept: KeptBytes) -> Entry:
     position = Position(_line(elem), entry)
     raw = kept.claim(elem.tag) or etree.tostring(elem, encoding="unicode", with_tail=False)
+    return _article_entry(elem, position, raw)
+
+
+def _article_entry(elem: etree._Element, position: Position, raw: str) -> Entry:
     try:
         record = _article_record(elem)
     except Exception as error:  # a parser never raises on one bad article
@@ -188,10 +200,10 @@ class _WrongRootError(Exception):
         self.failure = _wrong_root(root.tag, _line(root) or 1, 0)
 
 
-def _wanted_elements(context: etree.iterparse) -> Iterator[etree._Element]:
+def _wanted_elements(elements: Iterator[etree._Element]) -> Iterator[etree._Element]:
     """Articles and ``DeleteCitation``s, after checking the document on the first one."""
     first = True
-    for _, elem in context:
+    for elem in elements:
         parent = elem.getparent()
         if parent is not None and parent.tag == "PubmedArticle":
             continue  # the MedlineCitation inside a PubmedArticle: read with its article
@@ -202,6 +214,8 @@ def _wanted_elements(context: etree.iterparse) -> Iterator[etree._Element]:
             if root.tag not in ROOT_TAGS and root is not elem:
                 raise _WrongRootError(root)
             first = False
+        if parent is not None and parent.tag not in ROOT_TAGS:  # an article left open before
+            raise _DamageError(None, _line(elem), f"the {elem.tag} is inside another element")
         yield elem
 
 
@@ -223,62 +237,126 @@ def _declared_utf8(head: bytes) -> bool:
     return declared is None or declared.group(1).upper() in _UTF8_COMPATIBLE
 
 
-def _safe_iterparse(stream: KeptBytes) -> etree.iterparse:
-    """An iterparse that never expands entities, loads a DTD or touches the network."""
-    head = stream.read(_HEAD_BYTES)
-    reject_unsafe_prolog(head)
-    root = _ROOT_START.search(head)
-    if (
-        root is None
-        or not _declared_utf8(head)
-        or not _PLAIN_PROLOG.fullmatch(head, 0, root.start())
-    ):
-        stream.stop()  # an article's raw text is then lxml's serialisation of it
-    else:
-        stream.forget(root.start())  # the prolog's <?xml and <!DOCTYPE hide nothing
-    etree.clear_error_log()  # lxml's per-thread log: keep only this document's errors
-    return etree.iterparse(
-        _HeadThenRest(head, stream),
-        events=("end",),
-        tag=(*ARTICLE_TAGS, "DeleteCitation"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
+def _finished(parser: etree.XMLPullParser) -> Iterator[etree._Element]:
+    """The elements the parser has finished since last asked."""
+    for _, elem in parser.read_events():
+        yield cast(etree._Element, elem)  # "end" events only: always an element
+
+
+class _DamageError(Exception):
+    """The parser met damage and reads no further (internal): a syntax ``error``, or what is
+    wrong (``why``) at ``line``."""
+
+    def __init__(self, error: etree.XMLSyntaxError | None, line: int = 0, why: str = "") -> None:
+        super().__init__(error or why)
+        self.error, self.line, self.why = error, line, why
+
+
+class _Document:
+    """A pull parser that never expands entities, loads a DTD or touches the network, fed
+    block by block, so that every element finished before an error is still handed over
+    (:func:`lxml.etree.iterparse` drops those of the block that holds the error)."""
+
+    def __init__(self, kept: KeptBytes) -> None:
+        head = kept.read(_HEAD_BYTES)
+        reject_unsafe_prolog(head)
+        root = _ROOT_START.search(head)
+        if (
+            root is None
+            or not _declared_utf8(head)
+            or not _PLAIN_PROLOG.fullmatch(head, 0, root.start())
+        ):
+            kept.stop()  # an article's raw text is then lxml's serialisation of it
+        else:
+            kept.forget(root.start())  # the prolog's <?xml and <!DOCTYPE hide nothing
+        etree.clear_error_log()  # lxml's per-thread log: keep only this document's errors
+        self._source = _HeadThenRest(head, kept)
+        self._kept = kept
+        self._parser = etree.XMLPullParser(
+            events=("end",),
+            tag=(*ARTICLE_TAGS, "DeleteCitation"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+        )
+        self.root: etree._Element | None = None
+
+    def elements(self) -> Iterator[etree._Element]:
+        """The wanted elements in order; raises :class:`_DamageError` after the last good one."""
+        parser = self._parser
+        while True:
+            block = self._source.read(_READ_BYTES)
+            try:
+                if block:
+                    parser.feed(block)
+                else:
+                    self.root = parser.close()
+            except etree.XMLSyntaxError as error:
+                if block:  # at the close, libxml2 ends open elements itself: none of them
+                    yield from _finished(parser)
+                raise _DamageError(error) from None
+            yield from _finished(parser)
+            if not block:
+                return
+            if self._kept.size > resync.ARTICLE_MAX_BYTES + _READ_BYTES:
+                why = f"an article is larger than {resync.ARTICLE_MAX_BYTES:,} bytes"
+                raise _DamageError(None, 0, why)  # a failure of its own
+
+
+def _damage_failure(damage: _DamageError, entry: int) -> ParseFailure:
+    if damage.error is not None:
+        return _syntax_failure(damage.error, entry)
+    line = max(damage.line, 1)
+    return ParseFailure(
+        Position(line, entry + 1),
+        "",
+        f"at line {line} {damage.why}: the XML is damaged there; the {entry} article(s) "
+        "before it were read, the rest of the file could not be",
     )
 
 
 def parse_pubmed_xml(stream: BinaryIO) -> Iterator[Entry]:
-    """Stream the articles of a PubMed XML document.
+    """Stream the articles of a PubMed XML document (or of several, one after the other).
 
     The PMIDs an update file's ``DeleteCitation`` withdraws come last, as a
     :class:`DocumentHeader` with one ``deleted-pmid`` field each. Raises
     :class:`UnsafeInputError` (before yielding anything) for a document that declares XML
-    entities; every other problem becomes a :class:`ParseFailure`.
+    entities; every other problem becomes a :class:`ParseFailure`: a damaged article, text
+    after the document, an article larger than
+    :data:`~bimscli.formats._pubmed_resync.ARTICLE_MAX_BYTES`. Every whole article before
+    and after a damage is read (:mod:`bimscli.formats._pubmed_resync`), as long as the input
+    is UTF-8 with no comment or CDATA section among its articles; otherwise the damage ends
+    the reading with one failure.
     """
     kept = KeptBytes(stream)
-    context = _safe_iterparse(kept)
+    document = _Document(kept)
     entry, deleted = 0, list[str]()
     try:
-        for elem in _wanted_elements(context):
+        for elem in _wanted_elements(document.elements()):
             if elem.tag == "DeleteCitation":
-                deleted.extend(p.text.strip() for p in elem if p.tag == "PMID" and p.text)
+                kept.claim("DeleteCitation")
+                deleted.extend(resync.deleted_pmids(elem))
                 release_read_article(elem)
                 continue
             entry += 1
             item = _read_article(elem, entry, kept)
             release_read_article(elem)
             yield item
-    except etree.XMLSyntaxError as error:
-        yield from _deletions(deleted)
-        yield _syntax_failure(error, entry)
-        return
+    except _DamageError as damage:
+        line, after = kept.line, kept.take()
+        if after is None:
+            yield from _deletions(deleted)
+            yield _damage_failure(damage, entry)
+            return
+        pieces = resync.resynchronised_pieces(after, line, stream, reject_unsafe_prolog)
+        yield from resync.recovered_entries(pieces, entry, deleted, _article_entry)
     except _WrongRootError as wrong:
         yield wrong.failure
         return
     yield from _deletions(deleted)
-    root = context.root
+    root = document.root
     if entry == 0 and not deleted and root is not None and root.tag not in ROOT_TAGS:
         yield _wrong_root(root.tag, _line(root) or 1, 0)
 

@@ -50,6 +50,9 @@ class _OpenRecord:
     line: int
     fields: list[tuple[str, str]] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
+    continued: list[str] = field(default_factory=list)
+    """The continuation lines of the last field, joined once when it ends: adding each to
+    the value as it comes would copy the value again for every line (quadratic time)."""
     size: int = 0
     """Characters read, kept or not."""
 
@@ -59,19 +62,29 @@ class _OpenRecord:
         its further lines are read past, not kept."""
         return self.size > limits.MAX_ENTRY_CHARS
 
-    def add_line(self, line: str) -> None:
-        """Take one line of the record: a tag line or a continuation line."""
+    def add_line(self, line: str, tagged: tuple[str, str] | None) -> None:
+        """Take one line of the record: a tag line (``tagged`` by :func:`split_ris_tag`) or a
+        continuation line."""
         self.size += len(line) + 1
         if self.too_long:
             return
         self.raw.append(line)
-        tagged = split_ris_tag(line)
         if tagged is not None:
+            self.join_continued()
             self.fields.append(tagged)
         elif line.strip() and self.fields:
+            self.continued.append(line.strip())
+
+    def join_continued(self) -> None:
+        """Join the continuation lines read into the last field's value."""
+        if self.continued:
             tag, value = self.fields[-1]
             joiner = "\n" if tag in _MULTILINE_TAGS else " "
-            self.fields[-1] = (tag, f"{value}{joiner}{line.strip()}" if value else line.strip())
+            self.fields[-1] = (
+                tag,
+                joiner.join([value, *self.continued] if value else self.continued),
+            )
+            self.continued.clear()
 
     @property
     def text(self) -> str:
@@ -121,7 +134,7 @@ def parse_ris_lines(lines: Iterable[str]) -> Iterator[Entry]:
                 entry += 1
                 yield _unterminated(record, entry, f"the next 'TY' on line {number}")
             record = _OpenRecord(number)
-            record.add_line(line)
+            record.add_line(line, tagged)
         elif record is None:
             if line.strip():
                 stray.append((number, line))
@@ -131,7 +144,7 @@ def parse_ris_lines(lines: Iterable[str]) -> Iterator[Entry]:
             yield _finished(record, entry)
             record = None
         else:
-            record.add_line(line)
+            record.add_line(line, tagged)
     if stray:
         entry += 1
         yield _stray_text(stray, entry)
@@ -147,6 +160,7 @@ def _finished(record: _OpenRecord, entry: int) -> ParsedRecord | ParseFailure:
             f"RIS record starting at line {record.line} is longer than "
             f"{limits.MAX_ENTRY_CHARS:,} characters; it was not imported (its start is kept)",
         )
+    record.join_continued()
     parsed, source_key = ris_record(record.fields)
     return ParsedRecord(parsed, Position(record.line, entry), record.text, source_key)
 

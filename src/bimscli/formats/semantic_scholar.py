@@ -23,7 +23,7 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bimscli.formats._json_objects import DECODER, repeated_key
+from bimscli.formats._json_objects import DECODER, JsonTooDeepError, decode_value, repeated_key
 from bimscli.formats._s2_paper import record_from_s2_paper
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import Entry, ParsedRecord, ParseFailure, Position
@@ -115,10 +115,17 @@ def _find_papers(text: str) -> Iterator[_Found]:
 def _top_level_object(text: str, start: int) -> Generator[_Found, None, int]:
     """A document that is one JSON object: a paper or a ``{"data": [...]}`` response."""
     try:
-        value, end = DECODER.raw_decode(text, start)
+        value, end = decode_value(text, start)
     except json.JSONDecodeError as error:
         yield _Found(start, len(text), problem=_broken_object_message(text, start, error))
         return len(text)
+    except JsonTooDeepError as error:
+        data = _data_list_start(text, start)
+        if data is None:
+            yield _too_deep(text, error, "the JSON object")
+            return error.end
+        yield from _array_items(text, data, "data list")
+        return error.end
     if is_s2_paper(value):
         yield _paper_found(value, start, end, value)
     elif isinstance(value, dict) and (repeated := repeated_key(value, deep=False)):
@@ -145,8 +152,23 @@ def _member_start(text: str, start: int, wanted: str) -> int:
         pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
         if key == wanted:
             return pos
-        _, pos = DECODER.raw_decode(text, pos)
+        _, pos = decode_value(text, pos)
         pos = _SPACE.match(text, pos).end() + 1  # type: ignore[union-attr]  # past ','
+
+
+def _data_list_start(text: str, start: int) -> int | None:
+    """Where the ``data`` list of the object at ``start`` starts, if the object has one and
+    the members before it decode (for an object too deep to decode whole)."""
+    try:
+        pos = _member_start(text, start, "data")
+    except (json.JSONDecodeError, JsonTooDeepError, IndexError):
+        return None
+    return pos if text.startswith("[", pos) else None
+
+
+def _too_deep(text: str, error: JsonTooDeepError, what: str) -> _Found:
+    line = text.count("\n", 0, error.start) + 1
+    return _Found(error.start, error.end, problem=f"{what} on line {line}: {error}; not imported")
 
 
 def _array_items(text: str, start: int, what: str) -> Generator[_Found, None, int]:
@@ -155,11 +177,15 @@ def _array_items(text: str, start: int, what: str) -> Generator[_Found, None, in
     index = 0
     while pos < len(text) and text[pos] != "]":
         try:
-            value, end = DECODER.raw_decode(text, pos)
+            value, end = decode_value(text, pos)
         except json.JSONDecodeError as error:
             yield _Found(pos, len(text), problem=_broken_object_message(text, pos, error))
             return len(text)
-        yield _item_found(value, pos, end, index, what)
+        except JsonTooDeepError as error:
+            yield _too_deep(text, error, f"item {index} (0-based) of the {what}")
+            end = error.end
+        else:
+            yield _item_found(value, pos, end, index, what)
         index += 1
         pos = _SPACE.match(text, end).end()  # type: ignore[union-attr]
         if text.startswith(",", pos):
@@ -205,7 +231,12 @@ def _embedded_papers(text: str, pos: int) -> Iterator[_Found]:
     while match := _OBJECT_START.search(text, pos):
         start = match.start()
         try:
-            value, end = DECODER.raw_decode(text, start)
+            value, end = decode_value(text, start)
+        except JsonTooDeepError as error:  # skipped whole: trying inside it again is quadratic
+            if _S2_KEY_TEXT.search(text, start, start + 4000) is not None:
+                yield _too_deep(text, error, "the JSON object")
+            pos = max(error.end, start + 1)
+            continue
         except json.JSONDecodeError as error:
             if _S2_KEY_TEXT.search(text, start, start + 4000) is None:
                 pos = start + 1

@@ -75,6 +75,8 @@ def _whole_value_spans(atom: Atom, record: Record, tags: Collection[str], term: 
     if atom.matching is Matching.TAG:
         found = [t for t in tags if tag_matches(atom, t.casefold())]
         return [Span(Source.TAG, t, 0, len(t), term) for t in found]
+    if atom.matching is Matching.STATUS:
+        return []  # a status is not in the record's text; the caller knows it
     if atom.matching is Matching.VALUE:
         values = whole_values(record, source)
         spans = []

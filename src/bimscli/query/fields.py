@@ -28,6 +28,8 @@ no tag             all of ``[tw]`` plus the journal's name. (PubMed's "All Field
 ``[la]``           the language, by ISO 639-2 code or English name (``eng``, ``english``).
 ``[tag]``          a tag already set on the work, or any tag below it (``design`` finds
                    ``design/rct``).
+``[status]``       the work's curation status: ``new``, ``selected``, ``maybe``,
+                   ``rejected`` or ``none`` (``selected[status]``).
 ``[doi]``          the DOI, compared after normalisation.
 ``[pmid]``         the PubMed id.
 =================  ========================================================================
@@ -55,6 +57,7 @@ class Source(StrEnum):
     DOI = "doi"
     PMID = "pmid"
     TAG = "tag"
+    STATUS = "status"
 
 
 class Matching(StrEnum):
@@ -66,6 +69,7 @@ class Matching(StrEnum):
     DATE = "date"
     IDENTIFIER = "identifier"
     TAG = "tag"
+    STATUS = "status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("dp", "Publication Date", Matching.DATE, (Source.DATE,)),
         FieldSpec("la", "Language", Matching.VALUE, (Source.LANGUAGE,)),
         FieldSpec("tag", "bims tag", Matching.TAG, (Source.TAG,)),
+        FieldSpec("status", "bims curation status", Matching.STATUS, (Source.STATUS,)),
         FieldSpec("doi", "DOI", Matching.IDENTIFIER, (Source.DOI,)),
         FieldSpec("pmid", "PubMed id", Matching.IDENTIFIER, (Source.PMID,)),
     )
@@ -137,6 +142,7 @@ _ALIASES = {
     "lang": "la",
     "language": "la",
     "tags": "tag",
+    "curation status": "status",
     "uid": "pmid",
 }
 

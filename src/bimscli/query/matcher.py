@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from bimscli.identifiers import normalize_doi, normalize_pmid
-from bimscli.model import Record
+from bimscli.model import NO_STATUS, CurationStatus, Record
 from bimscli.query.fields import Matching, Source, field_spec
 from bimscli.query.syntax import And, Not, Or, Query, QueryError, Range, Term, parse_query
 from bimscli.query.text import fold_and_split, word_tokens
@@ -82,6 +82,8 @@ def atom_of(term: Term | Range, query_text: str = "") -> Atom:
         return Atom(Matching.DATE, spec.sources, f"{lo}:{hi}")
     if spec.matching is Matching.TAG:
         return Atom(Matching.TAG, spec.sources, term.text.strip().casefold(), term.truncated)
+    if spec.matching is Matching.STATUS:
+        return _status_atom(term, query_text)
     if spec.matching is Matching.IDENTIFIER:
         normalize = normalize_doi if spec.name == "doi" else normalize_pmid
         key = normalize(term.text)
@@ -92,6 +94,19 @@ def atom_of(term: Term | Range, query_text: str = "") -> Atom:
     if not key:
         raise QueryError(query_text, term.position, "this term has no letters or digits")
     return Atom(spec.matching, spec.sources, key, term.truncated)
+
+
+def _status_atom(term: Term, query_text: str) -> Atom:
+    """The atom of a ``[status]`` term; a :class:`QueryError` for a status bims does not know."""
+    status = term.text.strip().casefold()
+    if status not in STATUS_NAMES or term.truncated:
+        names = ", ".join(sorted(STATUS_NAMES))
+        raise QueryError(query_text, term.position, f"a [status] is one of {names}")
+    return Atom(Matching.STATUS, (Source.STATUS,), status)
+
+
+STATUS_NAMES = frozenset({*(s.value for s in CurationStatus), NO_STATUS})
+"""What a ``[status]`` term may say."""
 
 
 def _date_term_bounds(text: str) -> tuple[int, int]:
@@ -118,6 +133,7 @@ class AtomIndex:
         self._values: dict[Source, _ValueTables] = {}
         self._other: list[tuple[Atom, int]] = []
         self._tags: list[tuple[Atom, int]] = []
+        self._statuses: dict[str, list[int]] = defaultdict(list)
         self._dirty = False
 
     def atom_id(self, atom: Atom) -> int:
@@ -145,6 +161,8 @@ class AtomIndex:
                     values.exact[atom.key].append(atom_id)
         elif atom.matching is Matching.TAG:
             self._tags.append((atom, atom_id))
+        elif atom.matching is Matching.STATUS:
+            self._statuses[atom.key].append(atom_id)
         else:
             self._other.append((atom, atom_id))
 
@@ -157,8 +175,11 @@ class AtomIndex:
         folded = tag.casefold()
         return [atom_id for atom, atom_id in self._tags if tag_matches(atom, folded)]
 
-    def hits(self, record: Record, tags: Collection[str] = ()) -> set[int]:
-        """The ids of the atoms that hit a record carrying ``tags``."""
+    def hits(
+        self, record: Record, tags: Collection[str] = (), status: str | None = None
+    ) -> set[int]:
+        """The ids of the atoms that hit a record carrying ``tags``, whose work has the
+        curation ``status`` (``None``: none)."""
         if self._dirty:
             for tables in self._words.values():
                 tables.freeze()
@@ -179,6 +200,8 @@ class AtomIndex:
             found.update(i for atom, i in self._other if other_atom_hits(atom, record))
         for tag in tags:
             found.update(self.tag_atom_ids(tag))
+        if self._statuses:
+            found.update(self._statuses.get(status or NO_STATUS, ()))
         return found
 
 
@@ -288,9 +311,12 @@ class Search:
         self.index = AtomIndex()
         self.compiled = compile_query(self.query, self.index, text)
 
-    def matches(self, record: Record, tags: Collection[str] = ()) -> bool:
-        """True when the record (carrying ``tags``) matches the query."""
-        return self.compiled.holds(self.index.hits(record, tags))
+    def matches(
+        self, record: Record, tags: Collection[str] = (), status: str | None = None
+    ) -> bool:
+        """True when the record (carrying ``tags``, of a work with curation ``status``)
+        matches the query."""
+        return self.compiled.holds(self.index.hits(record, tags, status))
 
 
 def query_expression(query: Query, index: AtomIndex, constants: dict[str, object]) -> str:

@@ -354,6 +354,48 @@ REVIEW_DECISIONS = Migration(
     """,
 )
 
+CURATION_AND_NEWSLETTER = Migration(
+    "0012_curation_and_newsletter",
+    """
+    -- Curation status history (bimscli.store.curation): append-only; a work's status is the
+    -- one of its latest row. Rows move with their work when works merge (work_id), while
+    -- origin_work keeps the work they were written for.
+    CREATE TABLE curation_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        work_id INTEGER NOT NULL,
+        origin_work INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('decision', 'undo', 'new', 'merge', 'split')),
+        status TEXT CHECK (status IN ('new', 'selected', 'maybe', 'rejected')),
+        previous TEXT,
+        at TEXT NOT NULL,
+        by TEXT,
+        origin TEXT,
+        undoes INTEGER,
+        note TEXT
+    );
+    CREATE INDEX curation_log_work ON curation_log(work_id);
+
+    -- Newsletter issues (bimscli.newsletter) and the works in each, in order.
+    CREATE TABLE newsletter_issues (
+        number INTEGER PRIMARY KEY,
+        issue_date TEXT NOT NULL,
+        report_id TEXT,
+        topic TEXT,
+        editor TEXT,
+        affiliation TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE newsletter_entries (
+        issue_number INTEGER NOT NULL REFERENCES newsletter_issues(number),
+        work_id INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (issue_number, work_id)
+    );
+    CREATE INDEX newsletter_entries_work ON newsletter_entries(work_id);
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
@@ -366,6 +408,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     TAGGED_WORKS,
     RESOLVED_FAILURES,
     REVIEW_DECISIONS,
+    CURATION_AND_NEWSLETTER,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bimscli.store.curation import carry_statuses_to_heirs, carry_statuses_to_splits
 from bimscli.store.library import Library, now_iso
 
 Moves = tuple[tuple[int, tuple[int, ...]], ...]
@@ -125,9 +126,12 @@ def apply_clusters(
     )
     emptied = _emptied(library, touched)
     _retire_works(library, {old: min(touched[old]) for old in sorted(emptied)})
+    new_ids = set(created.values())
+    carry_statuses_to_splits(
+        library, {new: {old for old, to in touched.items() if new in to} for new in new_ids}
+    )
     for work_id in sorted((set(touched) - emptied) | set(gained)):
         library.refresh_work(work_id)
-    new_ids = set(created.values())
     merged = tuple(
         (w, tuple(sorted(rids))) for w, rids in sorted(gained.items()) if w not in new_ids
     )
@@ -172,6 +176,8 @@ def _retire_works(library: Library, heirs: dict[int, int]) -> None:
     pairs = [(heir, old) for old, heir in heirs.items()]
     olds = [(old,) for old in heirs]
     stamp = now_iso()
+    # Before the rows move: the heir's status must be read apart from the ones it absorbs.
+    carry_statuses_to_heirs(library, heirs)
     conn.executemany(
         "INSERT OR IGNORE INTO citation_key_aliases (key, work_id, retired_at)"
         " SELECT key, ?, ? FROM citation_keys WHERE work_id = ?"

@@ -77,9 +77,12 @@ class Tagger:
         """The rules in the order they are evaluated (dependencies first)."""
         return tuple(r.rule for r in self._rules)
 
-    def tag(self, record: Record, manual_tags: Collection[str] = ()) -> frozenset[str]:
-        """The tags the rules set on a record that already carries ``manual_tags``."""
-        return frozenset(self._evaluate(self.index.hits(record, manual_tags)))
+    def tag(
+        self, record: Record, manual_tags: Collection[str] = (), status: str | None = None
+    ) -> frozenset[str]:
+        """The tags the rules set on a record that already carries ``manual_tags``, of a work
+        with the curation ``status`` (for ``[status]`` terms)."""
+        return frozenset(self._evaluate(self.index.hits(record, manual_tags, status)))
 
     def _compile_rule_set(self) -> Callable[[set[int]], list[str]]:
         """All rules as one generated function: a hundred rules cost one call per record.
@@ -136,9 +139,11 @@ class Tagger:
         """The rule tags of every ``(work id, record)``, given each work's manual tags."""
         return {work: self.tag(record, manual.get(work, ())) for work, record in records}
 
-    def explain(self, record: Record, manual_tags: Collection[str] = ()) -> list[RuleExplanation]:
+    def explain(
+        self, record: Record, manual_tags: Collection[str] = (), status: str | None = None
+    ) -> list[RuleExplanation]:
         """For every rule that fires on a record, the spans of text that made it fire."""
-        fired = self.tag(record, manual_tags)
+        fired = self.tag(record, manual_tags, status)
         known = set(manual_tags) | fired
         return [
             RuleExplanation(rule, tuple(explain_query(rule.query, record, known)))

@@ -20,6 +20,7 @@ from bimscli.errors import NotFoundError, UsageError
 from bimscli.identifiers import normalize_doi
 from bimscli.model import Record
 from bimscli.progress import Progress
+from bimscli.store.curation import current_statuses
 from bimscli.store.library import Library, now_iso
 from bimscli.store.serialize import record_from_json
 from bimscli.tagging.engine import TagChange, Tagger, plan_tag_changes
@@ -192,6 +193,7 @@ def _plan_changes(
     """The rule tag changes of the works to tag, and how many works were tagged."""
     manual = tags_by_work(library, MANUAL, untagged_only=untagged_only)
     current = tags_by_work(library, RULE, untagged_only=untagged_only)
+    statuses = current_statuses(library)
     # Only works whose rule tags change are planned: most of a re-run changes nothing.
     before: dict[str, set[str]] = {}
     after: dict[str, frozenset[str]] = {}
@@ -201,7 +203,7 @@ def _plan_changes(
         works += 1
         if works % _PROGRESS_STEP == 0:
             progress.advance(_PROGRESS_STEP)
-        computed = tagger.tag(record, manual.get(work_id, ()))
+        computed = tagger.tag(record, manual.get(work_id, ()), statuses.get(work_id))
         existing = current.pop(work_id, set())
         if computed != existing:
             before[str(work_id)] = existing
