@@ -2,7 +2,8 @@
 
 It answers from the recorded responses in ``fixtures/replay/<service>/`` in each service's own
 format, under the prefixes ``/eutils``, ``/crossref`` and ``/s2`` (point ``BIMS_EUTILS_URL``
-etc. at ``server.url + prefix``). Tests can script failures for a path (429 with Retry-After,
+etc. at ``server.url + prefix``); simulated services (:mod:`tests.search_replay`) can be added
+as :attr:`ReplayServer.handlers`. Tests can script failures for a path (429 with Retry-After,
 500, a stall past the client's timeout, broken JSON or XML), which are served, in order, before
 the recorded answer. Every request is logged with a monotonic timestamp so tests can measure
 rate limits from the server's side.
@@ -95,6 +96,10 @@ def entity_bomb() -> bytes:
         "<ArticleTitle>&lol9;</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
         "</PubmedArticleSet>"
     ).encode()
+
+
+Handler = Callable[[str, str, dict[str, list[str]], bytes], "Answer | None"]
+"""A simulated service: method, path, query and body in, an answer (or None: not mine) out."""
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,8 @@ class ReplayServer:
         self.stopping = threading.Event()
         """Set when the server stops: stalled and dripping answers end."""
         self._scripts: dict[tuple[str, str], list[Scripted]] = {}
+        self.handlers: list[Handler] = []
+        """Simulated services asked before the recorded answers (first answer wins)."""
         self._lock = threading.Lock()
         self._httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -259,6 +266,14 @@ class ReplayServer:
         """The logged requests whose path starts with ``prefix``, in arrival order."""
         with self._lock:
             return [r for r in self.requests if r.path.startswith(prefix)]
+
+    def answer(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Answer:
+        """The first simulated service's answer, else the recorded one."""
+        for handler in list(self.handlers):
+            answer = handler(method, path, query, body)
+            if answer is not None:
+                return answer
+        return self.services.answer(method, path, query, body)
 
     def log(self, request: LoggedRequest) -> Scripted | None:
         """Record a request; the scripted answer for it, if one is waiting."""
@@ -311,7 +326,7 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 headers = scripted.headers_for(parts.path, parts.query)
                 answer = Answer(scripted.status, scripted.body, scripted.content_type, headers)
             else:
-                answer = server.services.answer(method, parts.path, logged.query, body)
+                answer = server.answer(method, parts.path, logged.query, body)
             self._send(answer)
 
         def _send(self, answer: Answer) -> None:
@@ -377,6 +392,7 @@ def services_env(replay_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("BIMS_EUTILS_URL", replay_server.url + "/eutils")
     monkeypatch.setenv("BIMS_CROSSREF_URL", replay_server.url + "/crossref")
     monkeypatch.setenv("BIMS_S2_URL", replay_server.url + "/s2")
+    monkeypatch.setenv("BIMS_EUROPEPMC_URL", replay_server.url + "/europepmc")
     for name in ("NCBI_API_KEY", "S2_API_KEY", "BIMS_MAILTO"):
         monkeypatch.delenv(name, raising=False)
     return replay_server

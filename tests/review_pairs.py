@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 # Two trials, each known from two records that share a PMID, with titles close enough to be
-# borderline but not merged: four pairs of records, one pair of works.
+# borderline but not merged (other PMIDs, other pages in the same volume): four pairs of
+# records, one pair of works.
 TRIAL_ONE = (
     "Stereotactic body radiotherapy for painful spinal metastases: a randomised trial",
     "Stereotactic body radiotherapy for painful spinal metastases: a randomised clinical trial",
@@ -23,8 +24,11 @@ TRIAL_TWO = (
 REVIEW = "Denosumab versus zoledronic acid for bone metastases from breast cancer: a {}"
 
 
-def csl_item(key: str, title: str, pmid: str, *, full: bool = True) -> dict[str, Any]:
-    """A CSL-JSON article by Sahgal and Myrehaug, 2021 (``full``: in Lancet Oncology 22:1023-32)."""
+def csl_item(
+    key: str, title: str, pmid: str, *, full: bool = True, page: str = "1023-1032"
+) -> dict[str, Any]:
+    """A CSL-JSON article by Sahgal and Myrehaug, 2021 (``full``: in Lancet Oncology 22, at
+    ``page``)."""
     item: dict[str, Any] = {
         "id": key,
         "type": "article-journal",
@@ -34,7 +38,7 @@ def csl_item(key: str, title: str, pmid: str, *, full: bool = True) -> dict[str,
         "issued": {"date-parts": [[2021]]},
     }
     if full:
-        item |= {"container-title": "Lancet Oncology", "volume": "22", "page": "1023-1032"}
+        item |= {"container-title": "Lancet Oncology", "volume": "22", "page": page}
     return item
 
 
@@ -43,11 +47,11 @@ def pooled_json() -> str:
     items = [
         csl_item("t1a", TRIAL_ONE[0], "111"),
         csl_item("t1b", TRIAL_ONE[1], "111"),
-        csl_item("t2a", TRIAL_TWO[0], "222"),
-        csl_item("t2b", TRIAL_TWO[1], "222"),
+        csl_item("t2a", TRIAL_TWO[0], "222", page="1101-1110"),
+        csl_item("t2b", TRIAL_TWO[1], "222", page="1101-1110"),
     ]
     items += [
-        csl_item("m1", REVIEW.format("network meta-analysis"), "333"),
+        csl_item("m1", REVIEW.format("network meta-analysis"), "333", page="1201-1210"),
         csl_item("m2", REVIEW.format("updated network meta-analysis"), "444", full=False),
     ]
     return json.dumps(items)

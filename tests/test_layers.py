@@ -16,7 +16,14 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "bimscli"
 
 VOCABULARY = frozenset(
-    {"bimscli", "bimscli.model", "bimscli.identifiers", "bimscli.errors", "bimscli.progress"}
+    {
+        "bimscli",
+        "bimscli.model",
+        "bimscli.identifiers",
+        "bimscli.errors",
+        "bimscli.progress",
+        "bimscli.control_characters",
+    }
 )
 """The shared vocabulary at the package's root: every stage may use it."""
 
@@ -26,6 +33,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "bimscli.identifiers": frozenset(),
     "bimscli.errors": frozenset(),
     "bimscli.progress": frozenset(),
+    "bimscli.control_characters": frozenset(),
     "bimscli.data": frozenset(),
     "bimscli.formats": frozenset(),
     "bimscli.dedup": frozenset(),
@@ -43,6 +51,15 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
         {"bimscli.formats", "bimscli.dedup", "bimscli.store", "bimscli.dedup.library"}
     ),
     "bimscli.enrich": frozenset(
+        {
+            "bimscli.formats",
+            "bimscli.net",
+            "bimscli.dedup",
+            "bimscli.store",
+            "bimscli.dedup.library",
+        }
+    ),
+    "bimscli.search": frozenset(
         {
             "bimscli.formats",
             "bimscli.net",
@@ -134,6 +151,9 @@ def test_relative_imports_are_not_used() -> None:
         pytest.param("bimscli.ingest.run", "bimscli.enrich", False, id="ingest-up"),
         pytest.param("bimscli.enrich.run", "bimscli.ingest", False, id="enrich-to-ingest"),
         pytest.param("bimscli.formats.ris", "bimscli.model", True, id="vocabulary"),
+        pytest.param("bimscli.search.run", "bimscli.net.searches", True, id="search-to-net"),
+        pytest.param("bimscli.net.searches", "bimscli.search", False, id="net-to-search"),
+        pytest.param("bimscli.search.run", "bimscli.enrich", False, id="search-sideways"),
     ],
 )
 def test_the_rule_itself(source: str, imported: str, allowed: bool) -> None:

@@ -60,3 +60,7 @@ class ServiceUnavailableError(NetworkError):
 class UnusableAnswerError(NetworkError):
     """One answer was refused (too large, malformed, not about what was asked); a service's
     other answers may be fine."""
+
+
+class QueryRejectedError(UsageError):
+    """An online service refused a search query (a syntax error, an unknown field)."""

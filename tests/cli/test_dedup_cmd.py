@@ -63,7 +63,8 @@ def test_the_same_paper_from_two_sources_is_one_work(library_path: Path, tmp_pat
     assert formats[details["provenance"]["abstract"][0]] == "biomednews"
     assert {s["rule"] for s in details["sources"]} >= {"same-doi"}
     explained = _bims(library_path, "dedup", "--explain", "1")
-    assert "same-doi" in explained
+    assert "merge, by the same DOI" in explained
+    assert "DOI exact +19.9" in explained
 
 
 def test_dedup_is_idempotent_and_loses_no_record(library_path: Path, tmp_path: Path) -> None:
@@ -215,3 +216,45 @@ def test_a_merged_works_id_is_never_reused_and_show_says_where_it_went(
     result = runner.invoke(app, ["--library", str(library_path), "show", "2"])
     assert result.exit_code == 2
     assert "work 2 was merged into work 1" in result.output
+
+
+def _legacy_doi_pair() -> str:
+    """One article as two databases export it: the publisher's DOI and a legacy PII DOI."""
+    base = {
+        "type": "article-journal",
+        "title": "Liraglutide and cardiomyocyte calcium handling in obese Zucker rats",
+        "author": [{"family": "Zhang", "given": "Wei"}, {"family": "Kovacs", "given": "J"}],
+        "container-title": "Journal of Molecular and Cellular Cardiology",
+        "volume": "53",
+        "issue": "4",
+        "page": "1317-1323",
+        "issued": {"date-parts": [[2012]]},
+    }
+    return json.dumps(
+        [
+            {**base, "id": "a", "DOI": "10.1016/j.yjmcc.2012.07.011"},
+            {
+                **base,
+                "id": "b",
+                "DOI": "10.1016/S0022-2828(12)00286-5",
+                "container-title": "J Mol Cell Cardiol",
+                "page": "1317-23",
+            },
+        ]
+    )
+
+
+def test_explain_shows_each_fields_level_and_weight_and_an_overcome_doi(
+    library_path: Path, tmp_path: Path
+) -> None:
+    _bims(library_path, "ingest", _write(tmp_path, "a.json", _legacy_doi_pair()))
+    (work,) = _works(library_path)
+    explained = _bims(library_path, "dedup", "--explain", str(work["id"]))
+    assert "merge, by weighed evidence that overcame two different DOIs" in explained
+    assert "DOI different -4.6" in explained
+    assert "journal exact +4.8" in explained
+    assert "pages exact +8.8" in explained
+    assert "total +" in explained
+    assert "the DOIs differ, but the other fields agree enough to overcome that" in explained
+    assert "Weights: priors." in explained
+    assert "[" not in explained.replace("[Work", "")  # words, not Python lists

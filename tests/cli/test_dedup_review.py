@@ -66,7 +66,10 @@ def test_review_lists_each_pair_of_works_once_best_first(reviewed: Path) -> None
     # The best of the four pairs of records is the evidence: record 1 against record 3.
     assert [s["record"] for s in trials["sides"]] == [1, 3]
     assert trials["title_score"] == pytest.approx(85.1, abs=0.1)
-    assert trials["evidence_words"] == "same year, first author, pages, volume, journal"
+    assert trials["evidence_words"] == (
+        "title partial +4.9, authors exact +8.2, year exact +3.1, journal exact +4.8, volume"
+        " exact +5.5; but PMID different -6.6, pages different -3.3"
+    )
     table = _bims(reviewed, "dedup", "--review")
     assert "2 pairs of works to review" in table
     assert table.count("1-3") == 1
@@ -158,14 +161,12 @@ def test_explain_prints_words_not_a_python_list(reviewed: Path) -> None:
     explained = _bims(reviewed, "dedup", "--explain", "1")
     assert "[" not in explained
     assert "evidence=" not in explained
-    assert "│ with #1, title score 94.6:" in explained  # the table says why #2 joined
-    line = "#1 ~ #2: merge by same-pmid, title score 94.6; same year, first author, pages, volume"
-    assert line in explained
+    assert "│ with #1, title score 94.6, total" in explained  # the table says why #2 joined
+    assert "#1 ~ #2: merge, by the same PMID" in explained
+    assert "PMID exact +23.2, authors exact +8.2, year exact +3.1" in explained
     assert "review pair 1-3" in explained
     members = json.loads(_bims(reviewed, "dedup", "--explain", "1", "--json"))["members"]
-    assert members[1]["evidence_words"] == (
-        "with #1, title score 94.6: same year, first author, pages, volume, journal"
-    )
+    assert members[1]["evidence_words"].startswith("with #1, title score 94.6, total +")
 
 
 def test_explain_json_has_stable_keys(reviewed: Path) -> None:
@@ -180,7 +181,10 @@ def test_explain_json_has_stable_keys(reviewed: Path) -> None:
         "review_pair", "decided",
     ]  # fmt: skip
     assert finding["review_pair"] == "1-3"
-    assert finding["evidence_words"] == "same year, first author, pages, volume, journal"
+    assert finding["evidence_words"] == (
+        "title partial +4.9, authors exact +8.2, year exact +3.1, journal exact +4.8, volume"
+        " exact +5.5; but PMID different -6.6, pages different -3.3"
+    )
 
 
 @pytest.mark.parametrize(
@@ -224,7 +228,7 @@ def test_the_loop_shows_a_pair_side_by_side_in_80_columns(reviewed: Path) -> Non
     for label in ("Title", "Authors", "Journal", "Year", "Vol:pp", "DOI", "PMID"):
         assert f"│ {label}" in output
     assert "work 5 (1 record), #5" in output
-    assert "22:1023-1032" in output
+    assert "22:1201-1210" in output
     assert "│ 333" in output
 
 

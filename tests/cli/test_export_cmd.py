@@ -205,6 +205,31 @@ def test_a_digest_chosen_by_tag_has_the_chosen_tags_as_its_sections(ingested: Pa
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("option", "suffix"),
+    [
+        pytest.param("--bibtex", ".bib", id="bibtex"),
+        pytest.param("--biblatex", ".bib", id="biblatex"),
+        pytest.param("--ris", ".ris", id="ris"),
+        pytest.param("--csl-json", ".json", id="csl-json"),
+    ],
+)
+def test_a_librarys_own_export_ingested_back_adds_records_but_no_works(
+    tmp_path: Path, option: str, suffix: str
+) -> None:
+    """Newsletter items without a title (only author, journal and date) included."""
+    library = tmp_path / "l.sqlite"
+    _bims(library, "ingest", *map(str, sorted((FIXTURES / "biomednews").glob("*.txt"))))
+    _bims(library, "ingest", str(FIXTURES / "seeds"))
+    works = json.loads(_bims(library, "list", "--json"))
+    assert any(w["title"] is None for w in works)  # the case this test is about
+    exported = tmp_path / f"export{suffix}"
+    _bims(library, "export", option, "-o", str(exported))
+    output = _bims(library, "ingest", str(exported))
+    assert f"{len(works)} records added; {len(works)} records joined existing works" in output
+    assert len(json.loads(_bims(library, "list", "--json"))) == len(works)
+
+
 def test_an_export_to_a_file_says_what_it_wrote(ingested: Path, tmp_path: Path) -> None:
     target = tmp_path / "refs.ris"
     said = runner.invoke(app, ["--library", str(ingested), "export", "--ris", "-o", str(target)])

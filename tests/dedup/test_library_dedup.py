@@ -120,7 +120,8 @@ def test_a_new_record_never_joins_two_library_works_with_different_dois(
     library: Library, tmp_path: Path
 ) -> None:
     # Many library records joined by one file (more than the re-check cap of one group),
-    # and among them a new record similar to two library records whose DOIs differ.
+    # and among them a new record similar to two library records whose DOIs differ (and
+    # their pages: two publications, so the different DOIs are not overcome).
     words = ["asthma", "stroke", "sepsis", "anaemia", "obesity", "malaria", "gout", "acne"]
     unrelated = [
         (f"u{n}", f"{words[n % 8]} {words[n // 8 % 8]} in {words[n // 64 % 8]} study {n}")
@@ -132,7 +133,7 @@ def test_a_new_record_never_joins_two_library_works_with_different_dois(
         "".join(_bibtex(k, t, f"10.1000/{k}", f"{n + 10}--{n + 19}") for n, (k, t) in
                 enumerate(unrelated))
         + _bibtex("a", title, "10.1000/aaa")
-        + _bibtex("b", title, "10.1000/bbb"),
+        + _bibtex("b", title, "10.1000/bbb", "301--309"),
         encoding="utf-8",
     )  # fmt: skip
     second = tmp_path / "new.bib"
@@ -154,3 +155,17 @@ def test_a_new_record_never_joins_two_library_works_with_different_dois(
     )
     assert work_of["a"] != work_of["b"]
     assert work_of["n"] in {work_of["a"], work_of["b"]}
+
+
+def test_exact_duplicates_join_one_work_whatever_their_number_across_ingests(
+    library: Library, tmp_path: Path
+) -> None:
+    # More copies than a block holds (MAX_BLOCK), in two files: still one work.
+    title = "Effects of metformin on hepatic glucose output in type 2 diabetes"
+    copies = MAX_BLOCK + 6
+    for name in ("one.bib", "two.bib"):
+        path = tmp_path / name
+        path.write_text("".join(_bibtex(f"{name}{n}", title, None) for n in range(copies)))
+        ingest_sources(library, [InputSource(name, path=path)])
+    assert library.count_works() == 1
+    assert library.count_source_records() == 2 * copies

@@ -20,9 +20,11 @@ BASE = Record(
 )
 
 
-def outcome(a: Record, b: Record, **options: bool) -> Outcome | None:
-    """What the engine decides for two records (None: nothing notable)."""
-    decision = decide_pair(features_from_record("a", a), features_from_record("b", b), **options)
+def outcome(a: Record, b: Record, *, allow_preprints: bool = False) -> Outcome | None:
+    """What the engine decides for two records with the prior weights (None: nothing)."""
+    decision = decide_pair(
+        features_from_record("a", a), features_from_record("b", b), allow_preprints=allow_preprints
+    )
     return decision.outcome if decision else None
 
 
@@ -119,9 +121,15 @@ def test_must_merge(a: Record, b: Record) -> None:
 MUST_NOT_MERGE = [
     pytest.param(
         replace(BASE, ids=Identifiers(doi="10.1/a")),
-        replace(BASE, ids=Identifiers(doi="10.1/b")),
-        Outcome.DISTINCT,
-        id="two-different-dois",
+        replace(BASE, pages="301-310", ids=Identifiers(doi="10.1/b")),
+        Outcome.REVIEW,
+        id="different-dois-and-pages-not-overcome",
+    ),
+    pytest.param(
+        replace(BASE, journal=None, volume=None, issue=None, pages=None, ids=Identifiers("10.1/a")),
+        replace(BASE, journal=None, volume=None, issue=None, pages=None, ids=Identifiers("10.1/b")),
+        Outcome.REVIEW,
+        id="different-dois-with-too-little-else-to-overcome-them",
     ),
     pytest.param(
         retitled("Erratum to: Intestinal lipoprotein overproduction in insulin-resistant states"),
@@ -179,33 +187,49 @@ MUST_NOT_MERGE = [
     ),
     pytest.param(
         BASE,
-        replace(BASE, date=PartialDate(2011)),
-        None,
-        id="years-three-apart",
+        replace(BASE, date=PartialDate(2011), volume="22", pages="301-310"),
+        Outcome.REVIEW,
+        id="years-three-apart-in-another-volume",
     ),
     pytest.param(
         BASE,
-        replace(BASE, pages="301-310"),
-        None,
-        id="different-first-pages",
+        replace(BASE, volume="20", pages="301-310"),
+        Outcome.REVIEW,
+        id="another-volume-and-first-page-is-two-places",
+    ),
+    pytest.param(
+        BASE,
+        replace(BASE, journal="Diabetes", volume="61", pages="A121", date=PartialDate(2007)),
+        Outcome.REVIEW,
+        id="conference-abstract-and-article-are-two-publications",
     ),
     pytest.param(
         retitled("Editorial", pages="1"),
         retitled("Editorial", pages="2"),
-        None,
+        Outcome.REVIEW,
         id="generic-title-different-pages",
     ),
     pytest.param(
         retitled("Asthma"),
         replace(retitled("Asthma"), volume=None, pages=None, authors=(Author("Doe", "J."),)),
-        Outcome.REVIEW,
-        id="generic-title-different-authors-goes-to-review",
+        None,
+        id="generic-title-different-authors",
     ),
     pytest.param(
         BASE,
-        retitled("Hepatic lipoprotein overproduction in insulin-sensitive states"),
-        None,
+        retitled(
+            "Hepatic lipoprotein overproduction in insulin-sensitive states",
+            volume="20",
+            pages="101-110",
+        ),
+        Outcome.REVIEW,
         id="similar-but-different-title",
+    ),
+    pytest.param(
+        retitled("Contemporary features of the post-pericardiotomy syndrome", pages="597"),
+        retitled("Colchicine prevents early post-operative pericardial effusions", pages="597"),
+        Outcome.REVIEW,
+        id="other-title-on-the-same-single-page",
     ),
 ]
 
@@ -240,9 +264,32 @@ def test_erratum_is_linked_to_its_paper_in_the_result() -> None:
 
 
 def test_explain_names_rule_and_scores() -> None:
-    copy = replace(BASE, title=BASE.title.upper() if BASE.title else None)
+    copy = replace(BASE, title=BASE.title.upper() if BASE.title else None, issue=None)
     result = deduplicate([features_from_record("a", BASE), features_from_record("b", copy)])
     (decision,) = result.explain("b")
-    assert decision.rule == "similar-title"
+    assert decision.rule == "weighed"
     assert decision.title_score == 100.0
-    assert {"same-year", "first-author", "volume", "page"} <= set(decision.evidence)
+    described = {f"{f.field.value} {f.level.value}" for f in decision.fields}
+    assert {
+        "title exact",
+        "authors exact",
+        "year exact",
+        "volume exact",
+        "pages exact",
+    } <= described
+    assert decision.score == pytest.approx(sum(f.weight for f in decision.fields))
+    assert "pages exact +8.8" in decision.evidence
+
+
+def test_different_dois_not_overcome_keep_the_pair_apart_while_it_waits_for_review() -> None:
+    a = replace(BASE, ids=Identifiers(doi="10.1/a"))
+    b = replace(BASE, pages="301-310", ids=Identifiers(doi="10.1/b"))
+    decision = decide_pair(features_from_record("a", a), features_from_record("b", b))
+    assert decision is not None
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.keeps_apart
+    assert decision.is_cannot_link
+    far = replace(b, date=PartialDate(1990), authors=(Author("Doe", "J."),))
+    distant = decide_pair(features_from_record("a", a), features_from_record("b", far))
+    assert distant is not None
+    assert (distant.outcome, distant.rule) == (Outcome.DISTINCT, "different-dois")

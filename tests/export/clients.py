@@ -40,6 +40,22 @@ def run_biber_validation(bib: Path) -> str:
     return "\n".join(line for line in lines if line.startswith(("WARN", "ERROR")))
 
 
+def biber_tool_output(bib: Path) -> str:
+    """The ``.bib`` file that biber's tool mode wrote from ``bib`` (run
+    :func:`run_biber_validation` first): every entry and field biber read, as it read them."""
+    return (bib.parent / f"{bib.stem}_bibertool.bib").read_text(encoding="utf-8")
+
+
+def run_pandoc(source: Path, reader: str, writer: str) -> str:
+    """pandoc's conversion of a file (``-f reader -t writer``); its warnings fail the test."""
+    pandoc = require_tool("pandoc")
+    args = [pandoc, "--from", reader, "--to", writer, str(source)]
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr
+    return result.stdout
+
+
 def run_pandoc_citeproc(bibliography: Path, keys: list[str]) -> tuple[str, str]:
     """pandoc's bibliography of every key, cited in the text: (plain-text list, warnings).
 

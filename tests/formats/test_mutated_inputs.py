@@ -23,6 +23,7 @@ SAMPLE_FOLDERS = {
     "crossref": "crossref",
     "csl-json": "csl-json",
     "csv": "csv",
+    "europepmc": "europepmc",
     "lay-summary": "lay-summary",
     "medline": "medline",
     "pubmed-page": "pubmed-page",
@@ -36,7 +37,7 @@ SAMPLE_FOLDERS = {
 def samples(fmt: SourceFormat) -> list[bytes]:
     folder = FIXTURES / SAMPLE_FOLDERS[fmt.name]
     paths: list[Path] = sorted(p for p in folder.iterdir() if not p.name.endswith(".json"))
-    if fmt.name in ("crossref", "csl-json", "semantic-scholar"):
+    if fmt.name in ("crossref", "csl-json", "europepmc", "semantic-scholar"):
         paths = sorted(p for p in folder.glob("*.json") if not p.name.endswith(".expected.json"))
     return [p.read_bytes() for p in paths if p.is_file()]
 

@@ -16,9 +16,11 @@ from bimscli.cli import (
     ingest_cmd,
     inputs_cmd,
     issue_cmd,
+    search_cmd,
     status_cmd,
     tag_cmd,
     triage_cmd,
+    watch_cmd,
     works_cmd,
 )
 from bimscli.cli.config import apply_to_environment, config_path, read_config
@@ -96,6 +98,8 @@ config_cmd.register(app)
 status_cmd.register(app)
 triage_cmd.register(app)
 issue_cmd.register(app)
+search_cmd.register(app)
+watch_cmd.register(app)
 
 
 def main() -> None:

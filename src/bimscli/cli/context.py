@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar, cast
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from bimscli.cli.terminal import DataConsole
 from bimscli.errors import BimsError, NotFoundError
 from bimscli.query import Query, query_warnings
 from bimscli.store import Library, resolve_library_path
@@ -20,9 +20,11 @@ from bimscli.store.write_lock import LockHolder
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console(highlight=False, soft_wrap=True)
-# soft_wrap: an error that shows a query with a caret under it must not be re-wrapped.
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+# Every line bims prints goes through one of these two: control characters in data are shown,
+# never sent (bimscli.cli.terminal). soft_wrap: an error that shows a query with a caret under
+# it must not be re-wrapped.
+console = DataConsole(highlight=False, soft_wrap=True)
+err_console = DataConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from bimscli.cli.dedup_render import (
     work_sizes,
 )
 from bimscli.cli.review_loop import line_keys, run_review_loop, terminal_keys
+from bimscli.cli.terminal import print_json
 from bimscli.dedup import DEFAULT_THRESHOLD
 from bimscli.dedup.engine import groups_csv
 from bimscli.dedup.library.clustering import ClusterChanges, dedup_library
@@ -57,7 +57,7 @@ def _render_explanation(library: Library, explanation: WorkExplanation, *, as_js
     ids = [m[0] for m in explanation.members]
     sources = {s.id: s for s in library.source_records(ids)}
     if as_json:
-        typer.echo(json.dumps(explanation_json(explanation, sources), ensure_ascii=False, indent=2))
+        print_json(explanation_json(explanation, sources))
         return
     console.print(explanation_table(explanation, sources))
     for line in explanation_lines(explanation):
@@ -71,7 +71,7 @@ def _render_review(library: Library, *, as_json: bool) -> None:
     sizes = work_sizes(library, [w for p in pairs for w in (p.work_a, p.work_b)])
     if as_json:
         rows = review_json(pairs, records, sizes)
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return
     if not pairs:
         console.print("No pair needs a person's look.")
@@ -94,7 +94,7 @@ def _answer_pairs(
         now = [sides_now(library, answer) for answer in answers]
     if as_json:
         rows = [_answer_json(a, works) for a, works in zip(answers, now, strict=True)]
-        typer.echo(json.dumps(rows, indent=2))
+        print_json(rows)
         return
     for answer, (work_a, work_b) in zip(answers, now, strict=True):
         if answer.verdict is Verdict.ACCEPT:

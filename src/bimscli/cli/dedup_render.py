@@ -15,6 +15,8 @@ from bimscli.dedup.library.report import (
     PersonDecision,
     WorkExplanation,
     describe_evidence,
+    describe_pair,
+    describe_rule,
 )
 from bimscli.dedup.library.review import ReviewPair, pair_id
 from bimscli.model import Record
@@ -41,6 +43,8 @@ def _joined_words(evidence: dict[str, Any]) -> str:
         parts.append(f"with #{evidence['with']}")
     if "title_score" in evidence:
         parts.append(f"title score {float(evidence['title_score']):.1f}")
+    if "score" in evidence:
+        parts.append(f"total {float(evidence['score']):+.1f}")
     if "works" in evidence:
         parts.append("works " + ", ".join(str(w) for w in evidence["works"]))
     if "from" in evidence:
@@ -51,7 +55,7 @@ def _joined_words(evidence: dict[str, Any]) -> str:
 
 def _finding_words(rule: str, score: float, evidence: Sequence[str]) -> str:
     words = describe_evidence(evidence)
-    return f"{rule}, title score {score:.1f}" + (f"; {words}" if words else "")
+    return f"{describe_rule(rule)}, title score {score:.1f}" + (f"; {words}" if words else "")
 
 
 # --explain ------------------------------------------------------------------------------------
@@ -67,7 +71,11 @@ def explanation_table(explanation: WorkExplanation, sources: dict[int, SourceRec
         where = f"{source.input.format} {source.input.name}:{source.line}"
         title = source.record.title or "(no title)"
         table.add_row(
-            f"#{record_id}", Text(where), Text(title), rule, Text(_joined_words(evidence))
+            f"#{record_id}",
+            Text(where),
+            Text(title),
+            describe_rule(rule),
+            Text(_joined_words(evidence)),
         )
     return table
 
@@ -75,15 +83,17 @@ def explanation_table(explanation: WorkExplanation, sources: dict[int, SourceRec
 def explanation_lines(explanation: WorkExplanation) -> list[str]:
     """One line for each pair among the members, each stored finding and each decision; a pair
     a person decided says so instead of what the matcher thinks of it."""
-    lines: list[str] = []
+    lines: list[str] = [f"Weights: {explanation.weights_source}."]
     shown: set[tuple[int, int]] = set()
     for pair in explanation.pairs:
         a, b = int(pair.first), int(pair.second)
         decided = explanation.decision_about(a, b)
         shown.add((min(a, b), max(a, b)))
-        words = _finding_words(pair.rule, pair.title_score, pair.evidence)
-        what = decided_words(decided) if decided else f"{pair.outcome.value} by {words}"
-        lines.append(f"#{a} ~ #{b}: {what}")
+        if decided:
+            lines.append(f"#{a} ~ #{b}: {decided_words(decided)}")
+            continue
+        first, *rest = describe_pair(pair)
+        lines += [f"#{a} ~ #{b}: {first}", *rest]
     for f in explanation.findings:
         key = (min(f.record_a, f.record_b), max(f.record_a, f.record_b))
         if key in shown:
@@ -125,6 +135,12 @@ def _pair_json(pair: PairDecision, explanation: WorkExplanation) -> dict[str, An
         "outcome": pair.outcome.value,
         "rule": pair.rule,
         "title_score": round(pair.title_score, 1),
+        "score": round(pair.score, 1),
+        "fields": [
+            {"field": f.field.value, "level": f.level.value, "weight": round(f.weight, 1)}
+            for f in pair.fields
+        ],
+        "doi_overcome": pair.doi_overcome,
         "evidence": list(pair.evidence),
         "evidence_words": describe_evidence(pair.evidence),
         "decided": _decision_json(explanation.decision_about(a, b)),

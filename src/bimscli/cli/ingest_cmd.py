@@ -47,7 +47,7 @@ class _RichProgress(ingest.Progress):
         if not err_console.is_terminal or total_bytes < LARGE_INPUT:
             return
         self._bar = Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),  # a file name is not markup
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, state
+from bimscli.cli.terminal import print_json
 from bimscli.store import FailureRow
 from bimscli.store.failures import resolve_failures
 
@@ -41,7 +42,7 @@ def inputs_command(
             }
             for r in rows
         ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     table = Table(title=f"{len(rows)} inputs")
     for name in ("ID", "Name", "Format", "Records", "Failures", "Ingested", "sha256"):
@@ -49,7 +50,7 @@ def inputs_command(
     for r in rows:
         table.add_row(
             str(r.id),
-            r.name,
+            Text(r.name),  # a file name is text, not rich markup ("[bold]" is a legal name)
             f"{r.format} v{r.parser_version}",
             str(r.record_count),
             str(r.failure_count),
@@ -96,7 +97,7 @@ def failures_command(
         failures = library.failures(resolved=show_all)
         open_count = len(library.failures(resolved=False))
     if as_json:
-        typer.echo(json.dumps([_failure_json(f, names) for f in failures], indent=2))
+        print_json([_failure_json(f, names) for f in failures])
         return
     if not failures:
         console.print(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, err_console, report_warning, state
 from bimscli.cli.progress import CountProgressBar
+from bimscli.cli.terminal import print_json
 from bimscli.errors import InputError
 from bimscli.query import query_warnings
 from bimscli.query.explain import Span
@@ -144,7 +144,7 @@ def _explain(
     explanations = Tagger(rules.rules).explain(work.record, manual, status)
     if as_json:
         data = _explanations_json(work_id, explanations)
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
     else:
         _print_explanations(work_id, explanations)
 
@@ -183,7 +183,7 @@ def _evaluate(
             }
             for s in score_tags(predicted, gold)
         ]
-        typer.echo(json.dumps({"labelled_works": len(gold), "tags": scores}, indent=2))
+        print_json({"labelled_works": len(gold), "tags": scores})
         return
     table = Table(title=f"Rules against {len(gold)} labelled works")
     for column in ("Tag", "TP", "FP", "FN", "Precision", "Recall"):
@@ -264,7 +264,7 @@ def tag_command(
                 progress=CountProgressBar("tagging"),
             )
             if as_json:
-                typer.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+                print_json(_report_json(report))
             else:
                 _print_report(report)
 
@@ -318,7 +318,7 @@ def tags_command(
     with state(ctx).open_library() as library:
         counts = tag_counts(library)
     if as_json:
-        typer.echo(json.dumps([{"tag": t, "works": n} for t, n in counts], indent=2))
+        print_json([{"tag": t, "works": n} for t, n in counts])
         return
     if not counts:
         console.print("no tags yet; run `bims tag`")

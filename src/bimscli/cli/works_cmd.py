@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bimscli.cli.context import bims_command, console, report_query_warnings, state
+from bimscli.cli.terminal import print_json
 from bimscli.model import Record
 from bimscli.query import Search
 from bimscli.store import Library, SourceRecordRow, WorkRow
@@ -147,8 +148,7 @@ def list_command(
         works, matching = _chosen_works(library, search, (tags, statuses), limit)
         total = library.count_works()
     if as_json:
-        rows = [work_summary(w, counts.get(w.id, 0)) for w in works]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json([work_summary(w, counts.get(w.id, 0)) for w in works])
         return
     if not works:
         console.print(_nothing_listed(total, searched=search is not None))
@@ -280,8 +280,7 @@ def show_command(
         work = library.work(work_id)
         sources = library.source_records(library.work_record_ids(work_id))
     if as_json:
-        details = work_details(work, sources, raw=raw)
-        typer.echo(json.dumps(details, ensure_ascii=False, indent=2))
+        print_json(work_details(work, sources, raw=raw))
         return
     console.print(_details_table(work, sources))
     if raw:

@@ -9,6 +9,7 @@ times the (bounded) block sizes, close to linearly.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 
 from bimscli.dedup.features import RecordFeatures
@@ -26,6 +27,12 @@ def blocking_keys(f: RecordFeatures) -> tuple[str, ...]:
     ('tp:a b c', 'ts:c d e', 'ay:smith:2001', 'at:smith:a')
     """
     return (*identifier_keys(f), *field_keys(f))
+
+
+def stored_keys(f: RecordFeatures) -> tuple[str, ...]:
+    """The keys a library stores for a record: its blocking keys and its exact-duplicate keys
+    (:func:`exact_keys`)."""
+    return (*blocking_keys(f), *exact_keys(f))
 
 
 def identifier_keys(f: RecordFeatures) -> list[str]:
@@ -65,9 +72,53 @@ def field_keys(f: RecordFeatures) -> list[str]:
     return keys
 
 
+def exact_keys(f: RecordFeatures) -> tuple[str, ...]:
+    """Keys that only exact duplicates share: the same normalised title, authors, year, venue
+    and identifiers (``ex:``), or the same identifiers and title (``ei:``). Records sharing one always
+    merge, however many share it. A record without a title (a newsletter item) has one only
+    when it gives its first author, year and journal or volume and first page (``ev:``, with
+    whatever else of its place it gives, missing parts included).
+
+    >>> a = RecordFeatures("a", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"}))
+    >>> [k[:3] for k in exact_keys(a)], exact_keys(a) == exact_keys(RecordFeatures("b", title_key="asthma in children", year=2001, dois=frozenset({"10.1/x"})))
+    (['ex:', 'ei:'], True)
+    """  # noqa: E501
+    venue = f"{f.authors}|{f.year}|{f.journal[:1]}|{f.volume}|{f.issue}|{f.page}"
+    if not f.title_key:
+        # A newsletter item without a title: its place and first author are all there is.
+        placed = f.authors and f.year and (f.journal or (f.page and f.volume))
+        return ("ev:" + _digest(f"{f.type_class}|{f.is_preprint}|{venue}"),) if placed else ()
+    kind = f"{f.type_class}|{f.notice}|{f.is_preprint}|{f.title_key}"
+    ids = f"{sorted(f.dois)}|{sorted(f.pmids)}|{sorted(f.pmcids)}"
+    keys = ["ex:" + _digest(f"{kind}|{venue}|{ids}")]
+    if f.dois or f.pmids or f.pmcids:
+        keys.append("ei:" + _digest(kind + "|" + ids))
+    return tuple(keys)
+
+
+def exact_signatures(f: RecordFeatures) -> tuple[int, ...]:
+    """In-process hashes of the same fields as :func:`exact_keys` (not stable across runs,
+    so never stored): building a million-record index computes these, not digests."""
+    venue = (f.authors, f.year, f.journal[:1], f.volume, f.issue, f.page)
+    if not f.title_key:
+        placed = f.authors and f.year and (f.journal or (f.page and f.volume))
+        return (hash(("ev", f.type_class, f.is_preprint, venue)),) if placed else ()
+    kind = (f.type_class, f.notice, f.is_preprint, f.title_key)
+    ids = (f.dois, f.pmids, f.pmcids)
+    if f.dois or f.pmids or f.pmcids:
+        return hash(("ex", kind, venue, ids)), hash(("ei", kind, ids))
+    return (hash(("ex", kind, venue, ids)),)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+
+
 _ID_PREFIXES = ("doi:", "pmid:", "pmc:")
-MAX_ID_BLOCK = 1000
-"""An identifier shared by more records than this is junk (a supplement's DOI): no pairs."""
+MAX_ID_BLOCK = 200
+"""An identifier shared by more records than this is junk (a supplement's DOI): its pairs
+are not judged one by one (20,000 pairs at this size) but all listed for review; exact
+duplicates among them still merge (:func:`exact_keys`)."""
 
 
 def _add_to_blocks(table: dict[int, int | list[int]], keys: list[str], number: int) -> None:
@@ -96,6 +147,8 @@ class BlockingIndex:
         self._blocks: dict[int, int | list[int]] = {}
         self._id_blocks: dict[int, int | list[int]] = {}
         self._positions: dict[str, int] = {}
+        self._exact: dict[int, int] = {}
+        self._exact_pairs: list[tuple[int, int]] = []
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -118,12 +171,35 @@ class BlockingIndex:
         if features.dois or features.pmids or features.pmcids:
             _add_to_blocks(self._id_blocks, identifier_keys(features), number)
         _add_to_blocks(self._blocks, field_keys(features), number)
+        self._add_exact(features, number)
         return number
+
+    def _add_exact(self, features: RecordFeatures, number: int) -> None:
+        for signature in exact_signatures(features):
+            first = self._exact.setdefault(signature, number)
+            if first != number:
+                self._exact_pairs.append((first, number))
+
+    def exact_pairs(self) -> list[tuple[int, int]]:
+        """Every (first-indexed record, later record) pair of exact duplicates, as indexed
+        (a removed record's pairs included: callers skip what is no longer indexed)."""
+        return self._exact_pairs
+
+    def exact_partners(self, number: int) -> list[int]:
+        """The first-indexed record of each exact-duplicate key of record ``number`` (not
+        itself): pairing each record with it joins any number of exact duplicates."""
+        partners: list[int] = []
+        for signature in exact_signatures(self.features(number)):
+            first = self._exact.get(signature)
+            if first is not None and first != number and first not in partners:
+                partners.append(first)
+        return partners
 
     def add_all(self, features: Iterable[RecordFeatures]) -> None:
         """Index many records: :meth:`add` for each, with the loop kept tight for a million."""
         blocks, id_blocks, positions = self._blocks, self._id_blocks, self._positions
         numbered = self._features
+        exact, exact_pairs = self._exact, self._exact_pairs
         for f in features:
             if f.record_id in positions:
                 self.remove(f.record_id)
@@ -141,6 +217,10 @@ class BlockingIndex:
                     blocks[hashed] = [members, number]
                 else:
                     members.append(number)
+            for signature in exact_signatures(f):
+                first = exact.setdefault(signature, number)
+                if first != number:
+                    exact_pairs.append((first, number))
 
     def remove(self, record_id: str) -> None:
         """Forget a record (its number is not reused)."""
@@ -149,6 +229,9 @@ class BlockingIndex:
         self._features[number] = None
         if features is None:
             return
+        for signature in exact_signatures(features):
+            if self._exact.get(signature) == number:
+                del self._exact[signature]
         for key in blocking_keys(features):
             table = self._table(key)
             members = table.get(hash(key))
@@ -156,6 +239,10 @@ class BlockingIndex:
                 del table[hash(key)]
             elif isinstance(members, list) and number in members:
                 members.remove(number)
+
+    def has(self, number: int) -> bool:
+        """True when record ``number`` is indexed (was not removed)."""
+        return self._features[number] is not None
 
     def features(self, number: int) -> RecordFeatures:
         """The features of record ``number``."""
@@ -179,6 +266,12 @@ class BlockingIndex:
             if isinstance(members, list) and len(members) <= (MAX_ID_BLOCK if by_id else MAX_BLOCK):
                 found.append((members, by_id))
         return found
+
+    def oversized_identifier_blocks(self) -> Iterator[list[int]]:
+        """The identifier blocks too large to judge pair by pair (over :data:`MAX_ID_BLOCK`)."""
+        for members in self._id_blocks.values():
+            if isinstance(members, list) and len(members) > MAX_ID_BLOCK:
+                yield members
 
     def blocks(self) -> Iterator[tuple[list[int], bool]]:
         """Every block of two or more records (not oversized), with True for identifier blocks.

@@ -8,16 +8,27 @@ lookups. Both return pair decisions; :func:`cluster_decisions` turns decisions i
 
 from __future__ import annotations
 
+import itertools
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from rapidfuzz.distance import Indel
-from rapidfuzz.process import extract
-
 from bimscli.dedup.blocking import BlockingIndex
+from bimscli.dedup.candidates import (
+    EXACT_DUPLICATE,
+    SMALL_BLOCK,
+    candidate_pairs,
+    exact_duplicate,
+    exact_duplicates_of,
+    shared_by_too_many,
+    similar_title_pairs,
+    untitled_pairs,
+)
 from bimscli.dedup.cluster import NO_DECISIONS, ConstrainedUnionFind, UserDecisions
 from bimscli.dedup.collector import collector_paused
+from bimscli.dedup.compare import Levels
+from bimscli.dedup.estimate import MIN_RECORDS, SAMPLE_RECORDS, estimate_weights
 from bimscli.dedup.features import RecordFeatures
 from bimscli.dedup.match import (
     DEFAULT_THRESHOLD,
@@ -25,9 +36,11 @@ from bimscli.dedup.match import (
     Outcome,
     PairDecision,
     decide_pair,
+    pair_levels,
 )
+from bimscli.dedup.weights import PRIOR_WEIGHTS, MatchWeights
 
-_TIER_RANK = {"same-doi": 0, "same-pmid": 0, "same-pmcid": 0}
+_TIER_RANK = {EXACT_DUPLICATE: 0, "same-doi": 1, "same-pmid": 1, "same-pmcid": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +67,10 @@ class DedupResult:
         return tuple(d for d in self.pair_decisions if d.first in members or d.second in members)
 
 
-def _merge_order(decision: PairDecision) -> tuple[int, float, str, str]:
+def _merge_order(decision: PairDecision) -> tuple[int, float, float, str, str]:
     return (
-        _TIER_RANK.get(decision.rule, 1),
+        _TIER_RANK.get(decision.rule, 2),
+        -decision.score,
         -decision.title_score,
         decision.first,
         decision.second,
@@ -96,68 +110,34 @@ def _result(
     decisions.sort(key=_merge_order)
     return DedupResult(
         clusters=tuple(cluster_decisions(decisions, user, existing)),
-        pair_decisions=tuple(d for d in decisions if d.outcome is not Outcome.REVIEW),
+        pair_decisions=tuple(
+            d for d in decisions if d.outcome is not Outcome.REVIEW or d.is_cannot_link
+        ),
         flagged=tuple(d for d in decisions if d.outcome is Outcome.FLAG),
         borderline=tuple(d for d in decisions if d.outcome is Outcome.REVIEW),
         links=tuple(d for d in decisions if d.outcome is Outcome.LINK),
     )
 
 
-SMALL_BLOCK = 8
-"""Blocks up to this size have all their pairs judged; larger ones are filtered in C first."""
+def library_weights(index: BlockingIndex, threshold: float = DEFAULT_THRESHOLD) -> MatchWeights:
+    """Match weights estimated from an indexed library (see :mod:`bimscli.dedup.estimate`).
 
-
-def candidate_pairs(index: BlockingIndex, min_title_score: float) -> Iterator[tuple[int, int]]:
-    """The pairs worth judging, once each: all pairs of identifier and small blocks, and the
-    pairs of larger blocks (a common surname in one year) whose titles are similar enough.
-
-    The filter runs in rapidfuzz's C code, so a block of 64 costs 64 calls, not 2,016 pair
-    decisions in Python. It can only drop pairs whose titles are too different to merge
-    anyway, except a truncated title, which shares its first words (a small title block).
+    ``m`` is learnt from every candidate pair of the library, or, above
+    :data:`~bimscli.dedup.estimate.SAMPLE_RECORDS` records, of a sample of records chosen by
+    a stable hash of their ids, so the weights never depend on the order of the records.
     """
-    seen: set[int] = set()
-    width = index.slots
-    for members, by_id in index.blocks():
-        ordered = sorted(members)
-        if by_id or len(ordered) <= SMALL_BLOCK:
-            pairs: Iterable[tuple[int, int]] = combinations(ordered, 2)
-        else:
-            titles = [index.features(n).title_key for n in ordered]
-            pairs = (
-                (ordered[i], ordered[j])
-                for i, j in _similar_title_pairs(titles, None, min_title_score)
-            )
-        for a, b in pairs:
-            code = a * width + b
-            if code not in seen:
-                seen.add(code)
-                yield a, b
-
-
-def _similar_title_pairs(
-    titles: Sequence[str], new: Sequence[bool] | None, min_title_score: float
-) -> Iterator[tuple[int, int]]:
-    """Positions ``(i, j)``, ``i < j``, of titles similar enough to judge, each pair once.
-
-    With ``new`` only pairs holding a new title are given; ``None`` means all are new. The
-    comparisons run in rapidfuzz's C code, one call per title.
-    """
-    for i, title in enumerate(titles):
-        if not title or (new is not None and not new[i]):
-            continue
-        # All new: the later titles suffice. Otherwise every title, less the earlier new ones
-        # (their pairs with this one were given from their side).
-        start = i + 1 if new is None else 0
-        for _, _, offset in extract(
-            title,
-            titles[start:],
-            scorer=Indel.normalized_similarity,
-            score_cutoff=min_title_score / 100.0,
-            limit=None,
-        ):
-            j = start + offset
-            if j != i and not (new is not None and new[j] and j < i):
-                yield (i, j) if i < j else (j, i)
+    features = [index.features(n) for n in range(index.slots) if index.has(n)]
+    if len(features) < MIN_RECORDS:
+        return PRIOR_WEIGHTS
+    if len(features) > SAMPLE_RECORDS:
+        share = len(features) // SAMPLE_RECORDS + 1
+        index = build_index(f for f in features if zlib.crc32(f.record_id.encode()) % share == 0)
+    levels: list[Levels] = []
+    for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
+        found = pair_levels(index.features(i), index.features(j), threshold)
+        if found is not None:
+            levels.append(found)
+    return estimate_weights(features, levels)
 
 
 def build_index(features: Iterable[RecordFeatures]) -> BlockingIndex:
@@ -174,18 +154,48 @@ def deduplicate(
     threshold: float = DEFAULT_THRESHOLD,
     *,
     allow_preprints: bool = False,
+    weights: MatchWeights | None = None,
 ) -> DedupResult:
-    """Find the works among ``features``: the batch entry point (``bims dedup``)."""
+    """Find the works among ``features``: the batch entry point (``bims dedup``).
+
+    Without ``weights`` they are estimated from ``features`` (:func:`library_weights`).
+    """
     with collector_paused():
         index = build_index(features)
-        found: list[PairDecision] = []
+        if weights is None:
+            weights = library_weights(index, threshold)
+        return deduplicate_index(
+            index, decisions, threshold, allow_preprints=allow_preprints, weights=weights
+        )
+
+
+def deduplicate_index(
+    index: BlockingIndex,
+    decisions: UserDecisions = NO_DECISIONS,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
+) -> DedupResult:
+    """:func:`deduplicate` on an index already built, with these weights."""
+    with collector_paused():
+        found = [
+            exact_duplicate(index.features(a).record_id, index.features(b).record_id)
+            for a, b in index.exact_pairs()
+            if index.has(a) and index.has(b)
+        ]
+        found += shared_by_too_many(index)
         for i, j in candidate_pairs(index, threshold - REVIEW_MARGIN):
             decision = decide_pair(
-                index.features(i), index.features(j), threshold, allow_preprints=allow_preprints
+                index.features(i),
+                index.features(j),
+                threshold,
+                allow_preprints=allow_preprints,
+                weights=weights,
             )
             if decision is not None:
                 found.append(decision)
-        return _result(found, decisions)
+        return resolve(found, decisions)
 
 
 def match_new(
@@ -196,6 +206,7 @@ def match_new(
     *,
     existing_clusters: Iterable[Sequence[str]] = (),
     allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
 ) -> DedupResult:
     """Match new records against an indexed library and each other.
 
@@ -212,16 +223,21 @@ def match_new(
         for members, by_id in index.blocks_of(number):
             if id(members) not in blocks:
                 blocks[id(members)] = ([index.features(m) for m in sorted(members)], by_id)
-    found = judge_blocks(
+    found = exact_duplicates_of(index, numbers)
+    found += judge_blocks(
         blocks.values(),
         lambda f: f.record_id in new_ids,
         threshold,
         allow_preprints=allow_preprints,
+        weights=weights,
     )
     for group in joined_library_groups(found, new_ids.__contains__):
         known = [index.number_of(r) for r in group]
         found += vetoes_among(
-            [index.features(n) for n in known if n is not None], threshold, allow_preprints
+            [index.features(n) for n in known if n is not None],
+            threshold,
+            allow_preprints,
+            weights,
         )
     return resolve(found, decisions, existing_clusters)
 
@@ -232,8 +248,12 @@ def resolve(
     existing_clusters: Iterable[Sequence[str]] = (),
 ) -> DedupResult:
     """The works pair decisions make, with people's decisions and the existing works (each
-    pair once, whatever the number of blocks it was met in)."""
-    unique = {(d.first, d.second): d for d in found}
+    pair once, whatever the number of blocks it was met in; an exact-duplicate merge wins)."""
+    unique: dict[tuple[str, str], PairDecision] = {}
+    for d in found:
+        kept = unique.get((d.first, d.second))
+        if kept is None or kept.rule != EXACT_DUPLICATE:
+            unique[(d.first, d.second)] = d
     return _result(list(unique.values()), decisions, existing_clusters)
 
 
@@ -243,6 +263,7 @@ def judge_blocks(
     threshold: float = DEFAULT_THRESHOLD,
     *,
     allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
 ) -> list[PairDecision]:
     """The decisions for the pairs of these blocks that hold at least one new record.
 
@@ -265,7 +286,9 @@ def judge_blocks(
             if pair in seen:
                 continue
             seen.add(pair)
-            decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints)
+            decision = decide_pair(
+                a, b, threshold, allow_preprints=allow_preprints, weights=weights
+            )
             if decision is not None:
                 found.append(decision)
     return found
@@ -286,7 +309,9 @@ def _new_pairs(
                 yield a, b
         return
     titles = [m.title_key for m in members]
-    for i, j in _similar_title_pairs(titles, new, min_score):
+    for i, j in itertools.chain(
+        similar_title_pairs(titles, new, min_score), untitled_pairs(titles, new)
+    ):
         yield members[i], members[j]
 
 
@@ -330,12 +355,15 @@ def joined_library_groups(
 
 
 def vetoes_among(
-    features: Sequence[RecordFeatures], threshold: float, allow_preprints: bool = False
+    features: Sequence[RecordFeatures],
+    threshold: float,
+    allow_preprints: bool = False,
+    weights: MatchWeights = PRIOR_WEIGHTS,
 ) -> list[PairDecision]:
     """The vetoes (cannot-links) between any two of these records."""
     vetoes: list[PairDecision] = []
     for a, b in combinations(features, 2):
-        decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints)
+        decision = decide_pair(a, b, threshold, allow_preprints=allow_preprints, weights=weights)
         if decision is not None and decision.is_cannot_link:
             vetoes.append(decision)
     return vetoes

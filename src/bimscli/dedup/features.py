@@ -12,16 +12,23 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bimscli.dedup.normalize import (
-    first_page,
+    family_key,
     fold_text,
-    journal_tokens,
     name_key,
     numeric_signature,
     split_alternative_title,
     title_key,
     title_words,
+)
+from bimscli.dedup.venue import (
+    first_page,
+    has_page_span,
+    is_proceedings,
+    issue_key,
+    journal_names,
     volume_key,
 )
+from bimscli.identifiers import normalize_doi
 from bimscli.model import Record, WorkType
 
 
@@ -95,10 +102,15 @@ class RecordFeatures:
     title_parts: tuple[str, ...] = ()
     numbers: tuple[int, ...] = ()
     authors: tuple[str, ...] = ()
+    given: tuple[str, ...] = ()
     year: int | None = None
-    journal: tuple[str, ...] = ()
+    journal: tuple[tuple[str, ...], ...] = ()
+    proceedings: bool = False
     volume: str | None = None
+    issue: str | None = None
     page: str | None = None
+    page_span: bool = False
+    article: str | None = None
     type_class: str = "text"
     is_other_type: bool = False
     notice: Notice | None = None
@@ -162,13 +174,45 @@ def _is_preprint_venue(venue: str | None) -> bool:
     return bool(venue and _PREPRINT_VENUE.search(fold_text(venue)))
 
 
-def _author_keys(record: Record) -> tuple[str, ...]:
+_GROUP_NAME = re.compile(
+    r"\b(group|consortium|investigators|collaborat\w*|committee|society|association|network"
+    r"|working party|task force|study|trialists)\b",
+    re.IGNORECASE,
+)
+"""Words that mark a collective author that a source wrote as a family name."""
+
+
+def _author_keys(record: Record) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Family-name keys and first given names of the first persons among the authors."""
     keys: list[str] = []
-    for author in record.authors[:MAX_AUTHOR_KEYS]:
-        key = name_key(author.family or author.group or "")
-        if key:
+    given: list[str] = []
+    for author in record.authors[: MAX_AUTHOR_KEYS + 1]:
+        family = author.family
+        key = family_key(family) if family and not _GROUP_NAME.search(family) else ""
+        if key and len(keys) < MAX_AUTHOR_KEYS:
             keys.append(key)
-    return tuple(keys)
+            words = (author.given or "").replace(".", " ").replace("-", " ").split()
+            given.append(name_key(words[0]) if words else "")
+    return tuple(keys), tuple(given)
+
+
+def _journal_forms(record: Record) -> tuple[tuple[str, ...], ...]:
+    forms = journal_names(record.journal) if record.journal else ()
+    if record.journal_abbrev:
+        forms += tuple(f for f in journal_names(record.journal_abbrev) if f not in forms)
+    return forms
+
+
+def _doi(doi: str | None) -> str | None:
+    """A DOI as :func:`~bimscli.identifiers.normalize_doi` writes it, for sources that did not
+    (URL-encoded parentheses, a resolver prefix, capitals): the same DOI is one DOI.
+
+    >>> _doi("10.1016/S0022-2828%2812%2900286-5")
+    '10.1016/s0022-2828(12)00286-5'
+    """
+    if doi and ("%" in doi or "/" not in doi[:12] or not doi.islower()):
+        return normalize_doi(doi) or doi
+    return doi
 
 
 def _ids(*values: str | None) -> frozenset[str]:
@@ -182,14 +226,19 @@ _NO_IDS: frozenset[str] = frozenset()
 def features_from_record(record_id: str, record: Record) -> RecordFeatures:
     """The deduplication features of one record (pure, cheap: call once per record)."""
     title = record.title or ""
+    if title and _is_placeholder_title(title):
+        title = ""
     words = title_words(_ORIGINAL_MARKER.sub(" ", title) if "<" in title else title)
     parts = split_alternative_title(title)
     ids = record.ids
     other = dict(ids.other) if ids.other else {}
-    dois = _ids(ids.doi, other.get("doi"))
+    dois = _ids(_doi(ids.doi), _doi(other.get("doi")))
     notice = detect_notice(title, record.publication_types)
     if notice is not None:
         words = _strip_notice_words(words)
+    authors, given = _author_keys(record)
+    page = first_page(record.pages)
+    article = first_page(record.article_number)
     return RecordFeatures(
         record_id=record_id,
         dois=dois,
@@ -198,17 +247,36 @@ def features_from_record(record_id: str, record: Record) -> RecordFeatures:
         title_key=" ".join(words),
         title_parts=tuple(title_key(p) for p in parts) if len(parts) > 1 else (),
         numbers=numeric_signature(words),
-        authors=_author_keys(record),
+        authors=authors,
+        given=given,
         year=record.year,
-        journal=journal_tokens(record.journal or record.journal_abbrev or ""),
+        journal=_journal_forms(record),
+        proceedings=is_proceedings(record.journal),
         volume=volume_key(record.volume),
-        page=first_page(record.pages or record.article_number),
+        issue=issue_key(record.issue),
+        page=page or article,
+        page_span=has_page_span(record.pages),
+        article=article if page and article != page else None,
         type_class=_TYPE_CLASS.get(record.type, "text"),
         is_other_type=record.type is WorkType.OTHER,
         notice=notice,
         is_preprint=detect_preprint(record, dois),
         abstract_key=_abstract_key(record),
     )
+
+
+_PLACEHOLDER_TITLES = frozenset(
+    {"untitled", "no title", "no title available", "title not available", "not available"}
+)
+
+
+def _is_placeholder_title(title: str) -> bool:
+    """True for a title that says there is none ("[Untitled]", as exports write it).
+
+    >>> _is_placeholder_title("[Untitled]"), _is_placeholder_title("Untitled lives")
+    (True, False)
+    """
+    return len(title) < 24 and title_key(title) in _PLACEHOLDER_TITLES
 
 
 def _abstract_key(record: Record) -> str:

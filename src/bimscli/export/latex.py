@@ -4,6 +4,9 @@
 * :func:`unicode_to_latex` turns non-ASCII characters into LaTeX for ASCII-only BibTeX:
   accents as ``{\\'e}``, Greek and relations in math mode (``{$\\alpha$}``), typographic
   symbols as text commands;
+* :func:`balance_escaped_braces` makes the escaped braces of a value pair up, so that no value
+  can close its field early (BibTeX and biber count ``\\{`` and ``\\}`` as braces, pandoc and
+  bibtexparser do not: only a value balanced both ways is read the same by all of them);
 * :func:`title_to_latex` also turns HTML markup (``<i>``, ``<b>``, ``<sup>``, ``<sub>``) into
   LaTeX commands and protects acronyms and words with inner capitals (SBRT, BRCA1, IL-6,
   mHealth) with braces, one word at a time, never the whole title.
@@ -236,7 +239,9 @@ def _protect_word(word: str, ascii_only: bool) -> str:
     lead, core, trail = parts.groups()
     converted = _convert(core, ascii_only)
     if needs_case_protection(core):
-        converted = "{" + converted + "}"
+        # A group that starts with a backslash is a "special character" to BibTeX, whose
+        # letters a style still lower-cases ("{\\#ABC}"): a second pair of braces protects.
+        converted = "{{" + converted + "}}" if converted[:1] == "\\" else "{" + converted + "}"
     return _convert(lead, ascii_only) + converted + _convert(trail, ascii_only)
 
 
@@ -299,7 +304,16 @@ def title_to_latex(title: str, *, ascii_only: bool) -> str:
     '{SBRT} vs \\emph{in vivo} {IL-6} \\& {H\\textsubscript{2}O} in ({mHealth})'
     >>> title_to_latex("Rôle of <b class='x'>BRCA1</i>-mutated cells", ascii_only=False)
     'Rôle of {{\\textbf{{BRCA1}}-mutated}} cells'
+
+    A brace in the title never closes the field (see :func:`balance_escaped_braces`):
+
+    >>> print(title_to_latex("Harmless }, note = {INJECTED}", ascii_only=False))
+    Harmless {$\rbrace$}, note = {{\{INJECTED\}}}
     """
+    return balance_escaped_braces(_title_to_latex(title, ascii_only))
+
+
+def _title_to_latex(title: str, ascii_only: bool) -> str:
     if ascii_only and _SCRIPT_CHAR.search(title):
         # "Ca²⁺" and "Ca<sup>2+</sup>" are one title: write both the same way, so that a title
         # read back from BibTeX (as Unicode where it can be) is exported unchanged.
@@ -324,7 +338,63 @@ def text_to_latex(text: str, *, ascii_only: bool) -> str:
 
     >>> text_to_latex("Obstet & Gynecol – <i>x</i>", ascii_only=True)
     'Obstet \\& Gynecol -- x'
+    >>> text_to_latex("a } b", ascii_only=False)
+    'a {$\\rbrace$} b'
     """
     if text.isascii() and "<" not in text and not _SPECIAL.search(text):
         return text  # most names, numbers and journals: nothing to do
-    return _convert(_TAG.sub("", text) if "<" in text else text, ascii_only)
+    return balance_escaped_braces(_convert(_TAG.sub("", text) if "<" in text else text, ascii_only))
+
+
+UNPAIRED_BRACES = {"\\{": "{$\\lbrace$}", "\\}": "{$\\rbrace$}"}
+"""What an escaped brace without its partner becomes: the brace as a math symbol, which LaTeX,
+pandoc and bims's own BibTeX reader print as the brace, and which holds no brace character
+that a reader could count (``\\textbraceleft`` would do for LaTeX, but pandoc drops it)."""
+
+# A LaTeX command: a backslash and a word (\\emph), or a backslash and one character (\\{, \\').
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)", re.DOTALL)
+
+
+def balance_escaped_braces(latex: str) -> str:
+    r"""The LaTeX with every escaped brace paired; one without a partner as a math symbol.
+
+    A value's own braces (``{SBRT}``, ``\\emph{…}``) are balanced by construction; braces from
+    the data are escaped, and pair up only when the data's did.
+
+    >>> print(balance_escaped_braces(r"a \} b \{c\} \textbackslash{}\{"))
+    a {$\rbrace$} b \{c\} \textbackslash{}{$\lbrace$}
+    """
+    if "\\{" not in latex and "\\}" not in latex:
+        return latex
+    opened: list[int] = []
+    unpaired: list[int] = []
+    for command in _COMMAND.finditer(latex):
+        if command.group() == "\\{":
+            opened.append(command.start())
+        elif command.group() == "\\}":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.append(command.start())
+    unpaired = sorted(unpaired + opened)
+    if not unpaired:
+        return latex
+    out: list[str] = []
+    position = 0
+    for start in unpaired:
+        out += [latex[position:start], UNPAIRED_BRACES[latex[start : start + 2]]]
+        position = start + 2
+    out.append(latex[position:])
+    return "".join(out)
+
+
+_LINE_BREAK = re.compile(r"[^\S ]")  # white space but the space; a character set scans fast
+
+
+def single_line(text: str) -> str:
+    """Whitespace runs and line breaks as single spaces (one field, one line).
+
+    >>> single_line("BACKGROUND: a\\nMETHODS:  b")
+    'BACKGROUND: a METHODS: b'
+    """
+    return " ".join(text.split()) if "  " in text or _LINE_BREAK.search(text) else text.strip()

@@ -5,13 +5,16 @@ close each record. The tags are the ones Zotero and EndNote agree on: ``T2`` the
 ``J2`` its abbreviation, ``DA`` the date as ``YYYY/MM/DD/``, ``C7`` the article number, ``AN``
 the PMID with ``DB - PubMed`` (as EndNote's PubMed import writes it) and ``C2`` the PMCID
 (EndNote's own PMCID field). Names are ``Family, Given, Suffix``, RIS's order.
+
+A value is one line: line breaks and runs of white space become one space, and control
+characters are dropped, so no value can start a tag line of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from bimscli.export import ExportItem
+from bimscli.export import ExportItem, printable_item
 from bimscli.model import Author, PartialDate, Record, WorkType
 
 RIS_TYPES = {
@@ -97,9 +100,17 @@ def _lines(item: ExportItem) -> Iterator[tuple[str, str | None]]:
     yield "N1", record.note
 
 
+def ris_fields(item: ExportItem) -> list[tuple[str, str]]:
+    """The tags and values of a record as they are written (``ER`` aside): control characters
+    dropped, line breaks and runs of white space as one space, empty values left out."""
+    item = printable_item(item)
+    lines = ((tag, " ".join(value.split())) for tag, value in _lines(item) if value)
+    return [(tag, value) for tag, value in lines if value]
+
+
 def format_ris_record(item: ExportItem) -> str:
-    """One RIS record, ``TY`` to ``ER``, one line per value (line breaks in values joined)."""
-    out = [f"{tag}  - {' '.join(value.split())}" for tag, value in _lines(item) if value]
+    """One RIS record, ``TY`` to ``ER``, one line per value."""
+    out = [f"{tag}  - {value}" for tag, value in ris_fields(item)]
     out.append("ER  - ")
     return "\n".join(out) + "\n"
 

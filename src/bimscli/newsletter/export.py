@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from bimscli.control_characters import without_control_characters
 from bimscli.errors import UsageError
 from bimscli.newsletter.biomednews import IssueHeading, write_biomednews_issue
 from bimscli.newsletter.entries import EntryGroup, IssueContent, IssueEntry, group_by_tag
@@ -55,8 +56,11 @@ def issue_content(library: Library, number: int, *, by_tag: bool = False) -> Iss
             f"issue {number} has no works yet; add some: bims issue add {number} --selected"
         )
     tags = tags_by_work(library)
+    # Control characters in data mean nothing in an issue and would reach a reader's terminal.
     entries = [
-        IssueEntry(work.id, work.record, tuple(sorted(tags.get(work.id, ()))))
+        IssueEntry(
+            work.id, without_control_characters(work.record), tuple(sorted(tags.get(work.id, ())))
+        )
         for work in library.works(issue.work_ids)
     ]
     groups = group_by_tag(entries) if by_tag else (EntryGroup(None, tuple(entries)),)

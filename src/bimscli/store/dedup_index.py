@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from bimscli.dedup import RecordFeatures, features_from_record
-from bimscli.dedup.blocking import MAX_BLOCK, MAX_ID_BLOCK, blocking_keys
+from bimscli.dedup.blocking import MAX_BLOCK, MAX_ID_BLOCK, stored_keys
 from bimscli.dedup.collector import collector_paused
+from bimscli.dedup.weights import PRIOR_WEIGHTS, MatchWeights
 from bimscli.model import Record
 from bimscli.store.library import Library
 from bimscli.store.serialize import features_from_msgpack, features_to_msgpack, record_from_json
 
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "4"
 """Bump when :func:`features_from_record` changes: stored features are then rebuilt."""
 
 
@@ -25,7 +26,7 @@ def index_records(library: Library, items: Iterable[tuple[int, Record]]) -> list
     with collector_paused():
         features = [features_from_record(str(rid), record) for rid, record in items]
     store_index(
-        library, ((int(f.record_id), features_to_msgpack(f), blocking_keys(f)) for f in features)
+        library, ((int(f.record_id), features_to_msgpack(f), stored_keys(f)) for f in features)
     )
     return features
 
@@ -143,9 +144,53 @@ _TOUCHED_SQL = """
         ) AS members
         FROM (SELECT DISTINCT key FROM record_blocks
               WHERE record_id BETWEEN ?1 AND ?2
-              AND {test} (key GLOB 'doi:*' OR key GLOB 'pmid:*' OR key GLOB 'pmc:*')) AS t
+              AND {test} (key GLOB 'doi:*' OR key GLOB 'pmid:*' OR key GLOB 'pmc:*')
+              AND NOT (key GLOB 'ex:*' OR key GLOB 'ei:*' OR key GLOB 'ev:*')) AS t
     ) WHERE instr(members, ',') > 0
 """
+
+
+def touched_exact_duplicates(
+    library: Library, runs: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Pairs (first record, new record) of exact duplicates: for each exact-duplicate key a
+    new record holds, the lowest record with that key and each new record with it.
+
+    However many records share a key, this is one indexed lookup per key and one pair per
+    new record; since exact duplicates always merge, the lowest stands for all of them.
+    """
+    pairs: list[tuple[int, int]] = []
+    for first, last in runs:
+        rows = library.connection.execute(_EXACT_SQL, (first, last))
+        for lowest, members in rows:
+            pairs += [(int(lowest), int(m)) for m in members.split(",") if int(m) != lowest]
+    return pairs
+
+
+_EXACT_SQL = """
+    SELECT (SELECT min(record_id) FROM record_blocks b WHERE b.key = n.key),
+           group_concat(n.record_id)
+    FROM record_blocks n
+    WHERE n.record_id BETWEEN ?1 AND ?2
+      AND (n.key GLOB 'ex:*' OR n.key GLOB 'ei:*' OR n.key GLOB 'ev:*')
+    GROUP BY n.key
+"""
+
+
+def stored_weights(library: Library) -> MatchWeights:
+    """The match weights last estimated for this library, else the priors."""
+    row = library.connection.execute(
+        "SELECT value FROM settings WHERE name = 'dedup_weights'"
+    ).fetchone()
+    return MatchWeights.from_json(row[0]) if row else PRIOR_WEIGHTS
+
+
+def store_weights(library: Library, weights: MatchWeights) -> None:
+    """Keep the match weights estimated for this library (inside a transaction)."""
+    library.connection.execute(
+        "INSERT OR REPLACE INTO settings (name, value) VALUES ('dedup_weights', ?)",
+        (weights.to_json(),),
+    )
 
 
 def _with_features(

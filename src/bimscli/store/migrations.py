@@ -396,6 +396,48 @@ CURATION_AND_NEWSLETTER = Migration(
     """,
 )
 
+SEARCHES_AND_WATCHES = Migration(
+    "0013_searches_and_watches",
+    """
+    -- Saved searches (`bims watch add`): the service, the query, where the first run starts
+    -- (`--since`, else everything), and when the last run that fetched everything began. The
+    -- next run asks for what entered the database since then (with an overlap).
+    CREATE TABLE watches (
+        name TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        query TEXT NOT NULL,
+        since TEXT,
+        created_at TEXT NOT NULL,
+        last_success_at TEXT
+    );
+    -- Every search run (`bims search`, `bims watch run`), kept as its provenance: the window
+    -- asked for, the service's translation, how many it found and stored, and how it ended.
+    -- `watch` is a name, not a reference: removing a watch keeps its history.
+    CREATE TABLE search_runs (
+        id INTEGER PRIMARY KEY,
+        watch TEXT,
+        service TEXT NOT NULL,
+        query TEXT NOT NULL,
+        translation TEXT,
+        since TEXT,
+        until TEXT,
+        found INTEGER,
+        stored INTEGER NOT NULL DEFAULT 0,
+        already_held INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        message TEXT,
+        input_id INTEGER REFERENCES inputs(id),
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE INDEX search_runs_watch ON search_runs(watch);
+    -- A search stores a record only when the library does not hold it from the same service
+    -- yet; Europe PMC records are known by their source key (SOURCE:ID).
+    CREATE INDEX source_records_source_key ON source_records(source_key)
+        WHERE source_key IS NOT NULL;
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     SOURCES_AND_WORKS,
     CITATION_KEYS,
@@ -409,6 +451,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     RESOLVED_FAILURES,
     REVIEW_DECISIONS,
     CURATION_AND_NEWSLETTER,
+    SEARCHES_AND_WATCHES,
 )
 """Every migration, oldest first. Append only: never edit or reorder a released one."""
 

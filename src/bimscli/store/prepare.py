@@ -12,7 +12,7 @@ import json
 from typing import NamedTuple
 
 from bimscli.dedup import features_from_record
-from bimscli.dedup.blocking import blocking_keys
+from bimscli.dedup.blocking import stored_keys
 from bimscli.model import ParsedRecord, Record
 from bimscli.store.raw_text import stored_raw
 from bimscli.store.serialize import features_to_msgpack, record_from_json, record_to_json
@@ -114,5 +114,5 @@ def _prepared(
         record.ids.pmcid,
         single_work_columns(record_id, priority, record),
         features_to_msgpack(features),
-        blocking_keys(features),
+        stored_keys(features),
     )

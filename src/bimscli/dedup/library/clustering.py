@@ -22,17 +22,30 @@ from bimscli.dedup import (
     PairDecision,
     RecordFeatures,
     UserDecisions,
-    deduplicate,
 )
+from bimscli.dedup.candidates import exact_duplicate
 from bimscli.dedup.collector import collector_paused
-from bimscli.dedup.engine import joined_library_groups, judge_blocks, resolve, vetoes_among
+from bimscli.dedup.engine import (
+    build_index,
+    deduplicate_index,
+    joined_library_groups,
+    judge_blocks,
+    library_weights,
+    resolve,
+    vetoes_among,
+)
+from bimscli.dedup.estimate import MIN_RECORDS
+from bimscli.dedup.weights import MatchWeights
 from bimscli.model import Record
 from bimscli.store import Library
 from bimscli.store.dedup_index import (
     ensure_indexed,
     index_records,
     load_features,
+    store_weights,
+    stored_weights,
     touched_blocks,
+    touched_exact_duplicates,
 )
 from bimscli.store.library import now_iso
 from bimscli.store.work_clusters import apply_clusters, membership, works_members
@@ -80,6 +93,7 @@ def _join_reasons(result: DedupResult) -> dict[int, tuple[str, str]]:
             {
                 "with": int(decision.first),
                 "title_score": round(decision.title_score, 1),
+                "score": round(decision.score, 1),
                 "evidence": list(decision.evidence),
             }
         )
@@ -182,16 +196,18 @@ def dedup_indexed_records(
     def is_new(features: RecordFeatures) -> bool:
         return is_new_id(features.record_id)
 
-    found: list[PairDecision] = []
+    weights = current_weights(library, threshold)
+    found = [exact_duplicate(str(a), str(b)) for a, b in touched_exact_duplicates(library, runs)]
     with collector_paused():
         for chunk in touched_blocks(library, runs):
-            found += judge_blocks(chunk, is_new, threshold)
+            found += judge_blocks(chunk, is_new, threshold, weights=weights)
         groups = joined_library_groups(found, is_new_id)
         features = {
             f.record_id: f for f in load_features(library, {int(r) for g in groups for r in g})
         }
         for group in groups:
-            found += vetoes_among([features[r] for r in group if r in features], threshold)
+            members = [features[r] for r in group if r in features]
+            found += vetoes_among(members, threshold, weights=weights)
     merging = {
         int(r)
         for d in found
@@ -209,6 +225,25 @@ def dedup_indexed_records(
     _store_pairs(library, result)
     applied = apply_clusters(library, _clusters_of(result), _join_reasons(result))
     return _changes(library, result, applied, None)
+
+
+GROWTH_FOR_ESTIMATE = 2.0
+"""An ingest re-estimates the weights once the library has this many times the records it
+had when they were last estimated (``bims dedup`` always re-estimates them)."""
+
+
+def current_weights(library: Library, threshold: float = DEFAULT_THRESHOLD) -> MatchWeights:
+    """The library's stored weights, re-estimated first when the library has grown enough
+    (:data:`GROWTH_FOR_ESTIMATE`; never below
+    :data:`~bimscli.dedup.estimate.MIN_RECORDS` records, which keep the priors)."""
+    weights = stored_weights(library)
+    count = library.connection.execute("SELECT count(*) FROM record_features").fetchone()[0]
+    if count < max(MIN_RECORDS, GROWTH_FOR_ESTIMATE * weights.records):
+        return weights
+    with collector_paused():
+        weights = library_weights(build_index(load_features(library, None)), threshold)
+    store_weights(library, weights)
+    return weights
 
 
 def _split_off(
@@ -233,7 +268,10 @@ def dedup_library(library: Library, *, threshold: float = DEFAULT_THRESHOLD) -> 
     with collector_paused():
         ensure_indexed(library)
         features = load_features(library, None)
-        result = deduplicate(features, user_decisions(library), threshold)
+        index = build_index(features)
+        weights = library_weights(index, threshold)
+        store_weights(library, weights)
+        result = deduplicate_index(index, user_decisions(library), threshold, weights=weights)
         library.connection.execute("DELETE FROM record_pairs")
         _store_pairs(library, result)
         clustered = _clusters_of(result)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bimscli.dedup import PairDecision, decide_pair
+from bimscli.dedup.weights import MERGE_SCORE, REVIEW_SCORE
 from bimscli.store import Library
-from bimscli.store.dedup_index import load_features
+from bimscli.store.dedup_index import load_features, stored_weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ _CONFLICTS = {
     "volume-differs": "volumes differ",
 }
 _YEARS_APART = re.compile(r"years-(\d+)-apart")
+_FIELD_WEIGHT = re.compile(r"\w+ \w+ ([+-])\d+\.\d")
 
 
 def weigh_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -94,11 +96,15 @@ def weigh_words(evidence: Iterable[str]) -> tuple[list[str], list[str]]:
 
     >>> weigh_words(["same-year", "page-differs", "years-3-apart", "title-close"])
     (['same year', 'title close'], ['pages differ', 'years 3 apart'])
+    >>> weigh_words(["title exact +16.3", "DOI different -4.6"])
+    (['title exact +16.3'], ['DOI different -4.6'])
     """
     agree: list[str] = []
     differ: list[str] = []
     for name in evidence:
-        if name in _AGREEMENTS:
+        if weighed := _FIELD_WEIGHT.fullmatch(name):
+            (differ if weighed.group(1) == "-" else agree).append(name)
+        elif name in _AGREEMENTS:
             agree.append(_AGREEMENTS[name])
         elif name in _CONFLICTS:
             differ.append(_CONFLICTS[name])
@@ -123,6 +129,65 @@ def describe_evidence(evidence: Iterable[str]) -> str:
     if agree and differ:
         return f"{', '.join(agree)}; but {', '.join(differ)}"
     return ", ".join(agree or differ)
+
+
+_RULE_WORDS = {
+    "same-doi": "the same DOI",
+    "same-pmid": "the same PMID",
+    "same-pmcid": "the same PMCID",
+    "weighed": "weighed evidence",
+    "different-doi-overcome": "weighed evidence that overcame two different DOIs",
+    "exact-duplicate": "an exact duplicate (same title, authors, year, venue, identifiers)",
+    "borderline-score": "a score between the review and merge bands",
+    "different-dois": "two different DOIs that the other fields did not overcome",
+    "numbers-differ": "titles whose numbers differ (part, phase)",
+    "notice-and-paper": "a notice (erratum, retraction, comment, reply) and its paper",
+    "preprint-and-published": "a preprint and its version of record",
+    "incompatible-types": "types that cannot be one work (book, thesis, dataset, article)",
+    "identifier-shared-by-many": "an identifier that too many records share",
+    "merged by hand": "a person's merge",
+    "split by hand": "a person's split",
+}
+
+
+def describe_rule(rule: str) -> str:
+    """A deduplication rule's name in words.
+
+    >>> describe_rule("different-doi-overcome")
+    'weighed evidence that overcame two different DOIs'
+    >>> describe_rule("same-doi-different-titles")
+    'the same DOI but clearly different titles'
+    """
+    for shared in ("same-doi", "same-pmid", "same-pmcid"):
+        if rule.startswith(shared + "-"):
+            rest = rule[len(shared) + 1 :].replace("-", " ")
+            return f"{_RULE_WORDS[shared]} but {'clearly ' if 'titles' in rest else ''}{rest}"
+    return _RULE_WORDS.get(rule, rule.replace("-", " "))
+
+
+def describe_pair(decision: PairDecision) -> list[str]:
+    """A pair decision in words: outcome and why, each field's level and weight, the total.
+
+    >>> from bimscli.dedup.match import FieldWeight, Outcome
+    >>> from bimscli.dedup.weights import Field, Level
+    >>> fields = (FieldWeight(Field.TITLE, Level.EXACT, 16.3),
+    ...           FieldWeight(Field.DOI, Level.DIFFERENT, -4.6))
+    >>> print("\\n".join(describe_pair(PairDecision("1", "2", Outcome.MERGE,
+    ...     "different-doi-overcome", 100.0, (), 11.7, fields, True))))
+    merge, by weighed evidence that overcame two different DOIs
+      title exact +16.3, DOI different -4.6; total +11.7 (merge from +25, review from +12)
+      the DOIs differ, but the other fields agree enough to overcome that
+    """
+    lines = [f"{decision.outcome.value}, by {describe_rule(decision.rule)}"]
+    if decision.fields:
+        weights = ", ".join(f.describe() for f in decision.fields)
+        lines.append(
+            f"  {weights}; total {decision.score:+.1f}"
+            f" (merge from {MERGE_SCORE:+.0f}, review from {REVIEW_SCORE:+.0f})"
+        )
+    if decision.doi_overcome:
+        lines.append("  the DOIs differ, but the other fields agree enough to overcome that")
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +215,7 @@ class WorkExplanation:
     pairs: tuple[PairDecision, ...]
     decisions: tuple[PersonDecision, ...]
     findings: tuple[PairFinding, ...]
+    weights_source: str = "priors"
 
     def decision_about(self, record_a: int, record_b: int) -> PersonDecision | None:
         """What a person decided about these two records, if anything (the latest wins)."""
@@ -179,11 +245,12 @@ def explain_work(library: Library, work_id: int) -> WorkExplanation:
     members = tuple((int(r), str(rule), json.loads(ev or "{}")) for r, rule, ev in rows)
     ids = [m[0] for m in members]
     features = load_features(library, ids)
+    weights = stored_weights(library)
     pairs = tuple(
         d
         for i, a in enumerate(features)
         for b in features[i + 1 :]
-        if (d := decide_pair(a, b)) is not None
+        if (d := decide_pair(a, b, weights=weights)) is not None
     )
     marks = ",".join("?" * len(ids))
     # Only "?" placeholders are formatted in; the ids are bound parameters.
@@ -199,7 +266,7 @@ def explain_work(library: Library, work_id: int) -> WorkExplanation:
         )
     )
     findings = tuple(stored_findings(library, records=ids))
-    return WorkExplanation(work_id, members, pairs, decisions, findings)
+    return WorkExplanation(work_id, members, pairs, decisions, findings, weights.source)
 
 
 def duplicate_groups(library: Library) -> list[list[str]]:
