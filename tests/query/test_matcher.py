@@ -113,6 +113,31 @@ def test_does_not_match(query: str) -> None:
     assert not Search(query).matches(RECORD)
 
 
+_SPLIT = Record(
+    title="Outcomes of bone",
+    abstract=(AbstractSection("metastases treated with spinal"),),
+    keywords=("cord", "compression surgery"),
+)
+"""Phrases whose words sit in two sources or two values of the same field group."""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param('"bone metastases"[tiab]', id="title-then-abstract"),
+        pytest.param('"spinal cord"[tiab]', id="abstract-then-keywords"),
+        pytest.param('"cord compression"[tiab]', id="two-keywords"),
+        pytest.param('"bone metasta*"[tiab]', id="truncated-across-sources"),
+    ],
+)
+def test_a_phrase_never_spans_two_values(query: str) -> None:
+    """One pass reads the title, abstract and keywords together; a phrase stays in one value."""
+    assert not Search(query).matches(_SPLIT)
+    assert Search(query.replace('"', "").replace("[tiab]", "").split()[0] + "[tiab]").matches(
+        _SPLIT
+    )
+
+
 def test_truncation_respects_word_starts() -> None:
     record = Record(title="Preradiotherapy imaging and radiotherapeutic planning")
     assert Search("radiotherap*[ti]").matches(record)  # "radiotherapeutic"

@@ -1,7 +1,7 @@
 """The fast matcher agrees with a plain reading of the query on generated records and queries.
 
-The matcher finds every word, phrase and stem of every query in one pass per field with set
-intersections, gated phrases and a trie of stems (:mod:`bimscli.query.word_tables`). The
+The matcher finds every word, phrase and stem of every query in one pass over the joined words
+of each group of sources, with an Aho-Corasick automaton (:mod:`bimscli.query.word_tables`). The
 reference here does the obvious thing instead: split each field into words and slide each
 term's words along them, then evaluate the query tree. Both must agree on every record.
 """
@@ -27,10 +27,15 @@ OTHER_RULES = parse_rules(
     query = '"bone metastases"[tiab] OR radiotherap*[ti]'
     [tags."y/two"]
     query = 'spinal[ab] AND "pain of"[tiab]'
+    [tags."y/after"]
+    query = 'x[tag] AND pain[ti]'
     """,
     "other",
 ).rules
-"""Rules compiled beside the generated one, so that the atoms of several rules share tables."""
+"""Rules compiled beside the generated one, so that the atoms of several rules share tables;
+``y/after`` depends on the generated rule's tag (it is evaluated only when an atom of its own
+triggers it, or when the generated rule fires and sets its ``[tag]`` atom)."""
+AFTER = parse_query("pain[ti]")
 
 
 def _term_in_words(words: list[str], key: list[str], truncated: bool) -> bool:
@@ -110,4 +115,7 @@ def test_the_fast_matcher_agrees_with_the_reference(query: str, records: list[Re
     for record in records:
         expected = reference_matches(parsed, record)
         assert search.matches(record) == expected, (query, record)
-        assert ("x/found" in tagger.tag(record)) == expected, (query, record)
+        tags = tagger.tag(record)
+        assert ("x/found" in tags) == expected, (query, record)
+        after = expected and reference_matches(AFTER, record)
+        assert ("y/after" in tags) == after, (query, record)

@@ -3,12 +3,10 @@
 A query is broken into *atoms* (one term in one field, normalised). All atoms of all queries
 that are compiled together share one :class:`AtomIndex`, which looks at each record once:
 
-- each text source is folded and split into words once; single-word terms are found by one set
-  intersection with the vocabulary of every query;
-- a phrase is checked (a substring test on the space-joined words) only when its first word is
-  present;
-- truncated terms are found by one regular expression per source, built as a trie of every
-  stem, that returns the words starting with any stem;
+- each text source is folded and split into words once; atoms that search the same sources
+  (``[tiab]``: title, abstract, keywords) share one table, which finds every word, phrase and
+  stem in those sources' words in one pass of an Aho-Corasick automaton
+  (:class:`~bimscli.query.word_tables.WordTables`);
 - headings, journals, dates, authors, identifiers and tags are compared as whole values.
 
 The result for a record is the set of atom ids that hit; each compiled query is a predicate
@@ -27,9 +25,9 @@ from bimscli.identifiers import normalize_doi, normalize_pmid
 from bimscli.model import NO_STATUS, CurationStatus, Record
 from bimscli.query.fields import Matching, Source, field_spec
 from bimscli.query.syntax import And, Not, Or, Query, QueryError, Range, Term, parse_query
-from bimscli.query.text import word_tokens
+from bimscli.query.text import fold_and_split, word_tokens
 from bimscli.query.views import author_keys, date_bounds, text_values, value_keys
-from bimscli.query.word_tables import WordTables
+from bimscli.query.word_tables import WordTables, join_sources, join_values
 
 Predicate = Callable[[set[int]], bool]
 
@@ -131,7 +129,7 @@ class AtomIndex:
     def __init__(self) -> None:
         self.atoms: list[Atom] = []
         self._ids: dict[Atom, int] = {}
-        self._words: dict[Source, WordTables] = {}
+        self._words: dict[tuple[Source, ...], WordTables] = {}
         self._values: dict[Source, _ValueTables] = {}
         self._other: list[tuple[Atom, int]] = []
         self._tags: list[tuple[Atom, int]] = []
@@ -151,8 +149,8 @@ class AtomIndex:
 
     def _register(self, atom: Atom, atom_id: int) -> None:
         if atom.matching is Matching.WORDS:
-            for source in atom.sources:
-                self._words.setdefault(source, WordTables()).add(atom.key, atom.truncated, atom_id)
+            tables = self._words.setdefault(atom.sources, WordTables())
+            tables.add(atom.key, atom.truncated, atom_id)
             self._dirty = True
         elif atom.matching is Matching.VALUE:
             for source in atom.sources:
@@ -170,7 +168,7 @@ class AtomIndex:
 
     def word_sources(self) -> tuple[Source, ...]:
         """The text sources whose words some atom looks for (what tagging must read)."""
-        return tuple(self._words)
+        return tuple(dict.fromkeys(source for group in self._words for source in group))
 
     def tag_atom_ids(self, tag: str) -> list[int]:
         """The ``[tag]`` atoms that a work carrying ``tag`` hits (the tag or an ancestor)."""
@@ -187,10 +185,10 @@ class AtomIndex:
                 tables.freeze()
             self._dirty = False
         found: set[int] = set()
-        for source, tables in self._words.items():
-            texts = text_values(record, source)
-            if texts:
-                tables.find(texts, found)
+        if self._words:
+            words_of: dict[Source, str] = {}
+            for group, tables in self._words.items():
+                tables.find(_group_text(record, group, words_of), found)
         for source, values in self._values.items():
             keys = value_keys(record, source)
             exact = values.exact
@@ -205,6 +203,21 @@ class AtomIndex:
         if self._statuses:
             found.update(self._statuses.get(status or NO_STATUS, ()))
         return found
+
+
+def _group_text(record: Record, group: tuple[Source, ...], words_of: dict[Source, str]) -> str:
+    """The words of a group of sources as one text (see :func:`join_sources`); each source is
+    folded and split once per record (``words_of``), whatever the number of groups reading it."""
+    runs: list[str] = []
+    for source in group:
+        words = words_of.get(source)
+        if words is None:
+            texts = text_values(record, source)
+            words = " ".join(fold_and_split(join_values(texts))[1]) if texts else ""
+            words_of[source] = words
+        if words:
+            runs.append(words)
+    return join_sources(runs)
 
 
 def tag_matches(atom: Atom, tag: str) -> bool:

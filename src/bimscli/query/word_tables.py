@@ -1,158 +1,95 @@
-"""The lookup tables of one word-matched source (title, abstract, keywords …) of a query index.
+"""The lookup table of one group of word-matched sources (title, abstract, keywords …).
 
-Single words are found by one set intersection with a text's words; phrases are checked as a
-substring only when their words are present; truncated terms by one regular expression per
-source, built as a trie of every stem (see :mod:`bimscli.query.matcher`).
+Atoms that search the same sources (``[tiab]``: title, abstract and keywords) share one table.
+A record's words in those sources are joined by single spaces, with a separator word between
+two values or sources so that no phrase spans them, and every atom is a *needle* in that text:
+``" pain "`` for a word, ``" quality of life "`` for a phrase, ``" radiother"`` for the stem of
+``radiother*`` (no space after it: any word starting so). One Aho-Corasick automaton
+(pyahocorasick, in C) finds every needle of every rule in one pass over the text.
+
+Measured against the set-based matcher it replaced (a set difference with the words known to
+hit nothing, a set intersection over pairs of neighbouring words to gate phrases, a trie regex
+for stems): half the time per record, the joining of the words included.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable
-from itertools import chain, pairwise
+from operator import itemgetter
 
-from bimscli.query.text import fold_and_split
+import ahocorasick
 
-# Between the values of one source (keywords, headings), so that no phrase spans two: the
-# tokenizer keeps it as a token of its own, which no query word equals.
-_SEPARATOR = " \x00 "
-_STEM_CACHE_SIZE = 500_000
-_Trie = dict[str, "_Trie"]
+SEPARATOR = "\x00"
+"""The word between two values (keywords, headings) or sources: no query word equals it."""
+_JOINER = f" {SEPARATOR} "
+_IDS = itemgetter(1)
 
 
-def _trie_pattern(stems: Iterable[str]) -> str:
-    """A regular expression matching any of ``stems``, factorised as a trie.
+def join_values(texts: tuple[str, ...]) -> str:
+    """The values of one source as one text, with a separator word between them.
 
-    A stem that is a prefix of another makes the longer one redundant: both find the same
-    words, and the words are what the caller maps back to stems.
-
-    >>> _trie_pattern(["radiother", "radiosurg", "radio", "sbrt"])
-    '(?:radio|sbrt)'
-    >>> _trie_pattern(["metasta", "metabol"])
-    'meta(?:bol|sta)'
+    >>> join_values(("SBRT", "pain")).split()
+    ['SBRT', '\\x00', 'pain']
     """
-    trie: _Trie = {}
-    for stem in stems:
-        node = trie
-        for char in stem:
-            node = node.setdefault(char, {})
-        node[""] = {}
+    return texts[0] if len(texts) == 1 else _JOINER.join(texts)
 
-    def build(node: _Trie) -> str:
-        if "" in node:
-            return ""
-        alternatives = [re.escape(char) + build(child) for char, child in sorted(node.items())]
-        if len(alternatives) == 1:
-            return alternatives[0]
-        return "(?:" + "|".join(alternatives) + ")"
 
-    return build(trie)
+def join_sources(word_runs: list[str]) -> str:
+    """The space-joined words of several sources as the text the needles are looked for in.
+
+    >>> join_sources(["bone pain", "sbrt"])
+    ' bone pain \\x00 sbrt '
+    """
+    return f" {_JOINER.join(word_runs)} "
+
+
+def needle(key: str, truncated: bool) -> str:
+    """What an atom's words look like in a joined text: spaces around, none after a stem.
+
+    >>> needle("quality of life", False), needle("radiother", True)
+    (' quality of life ', ' radiother')
+    """
+    return f" {key}" if truncated else f" {key} "
 
 
 class WordTables:
-    """The lookup tables of one word-matched source.
-
-    Single words are looked up by one set intersection with the text's words. A phrase is
-    checked (as a substring of the space-joined words) only when all its complete words are
-    present. Stems are found by one trie regex.
-    """
+    """The needles of the atoms of one group of word-matched sources, in one automaton."""
 
     def __init__(self) -> None:
-        self.words: dict[str, list[int]] = defaultdict(list)
-        self.phrases: dict[str, list[tuple[frozenset[str], str, int]]] = defaultdict(list)
-        self.stems: dict[str, list[int]] = defaultdict(list)
-        self.vocabulary: frozenset[str] = frozenset()
-        self.stem_finder: re.Pattern[str] | None = None
-        self.phrase_starts: frozenset[str] = frozenset()
-        self.pairs: dict[tuple[str, str], list[tuple[str | None, int]]] = defaultdict(list)
-        self.pair_vocabulary: frozenset[tuple[str, str]] = frozenset()
-        self._ids_of_word: dict[str, tuple[int, ...]] = {}
-        self.word_vocabulary: frozenset[str] = frozenset()
-        self._stem_hits: dict[str, tuple[int, ...]] = {}
-        self._stemless: set[str] = set()
+        self.needles: dict[str, list[int]] = defaultdict(list)
+        self._automaton: ahocorasick.Automaton | None = None
 
     def add(self, key: str, truncated: bool, atom_id: int) -> None:
         """Look for atom ``atom_id``: the folded words ``key``, the last one a stem when
         ``truncated``."""
-        words = key.split(" ")
-        if len(words) == 1:
-            (self.stems if truncated else self.words)[key].append(atom_id)
-            return
-        # A truncated phrase ends in a stem: no space after its last word, which is not a
-        # complete word and so not required to be present. A phrase is looked at only when
-        # its longest complete word is present: long words are the rare ones.
-        needle = f" {key}" if truncated else f" {key} "
-        complete = words[:-1] if truncated else words
-        if len(complete) >= 2:
-            # Gated by its first word pair, found with one set intersection; a two-word
-            # phrase is that pair, with nothing left to check.
-            exact = len(complete) == 2 and not truncated
-            self.pairs[(words[0], words[1])].append((None if exact else needle, atom_id))
-            return
-        gate = max(complete, key=len)
-        self.phrases[gate].append((frozenset(complete), needle, atom_id))
-        for word in complete:
-            self.words.setdefault(word, [])
+        self.needles[needle(key, truncated)].append(atom_id)
 
     def freeze(self) -> None:
-        self.vocabulary = frozenset(self.words)
-        self.phrase_starts = frozenset(self.phrases)
-        self.pair_vocabulary = frozenset(self.pairs)
-        # Words that only serve phrases (ids empty) are left out: nothing to add for them.
-        self._ids_of_word = {word: tuple(ids) for word, ids in self.words.items() if ids}
-        self.word_vocabulary = frozenset(self._ids_of_word)
-        self._stem_hits = {}
-        self._stemless = set()
-        self.stem_finder = None
-        if self.stems:
-            self.stem_finder = re.compile("^" + _trie_pattern(self.stems))
+        """Build the automaton after the last :meth:`add` (none without needles: pyahocorasick
+        refuses to search with an empty one)."""
+        self._automaton = None
+        if not self.needles:
+            return
+        automaton = ahocorasick.Automaton()
+        for text, ids in self.needles.items():
+            automaton.add_word(text, tuple(ids))
+        automaton.make_automaton()
+        self._automaton = automaton
 
-    def find(self, texts: tuple[str, ...], hits: set[int]) -> None:
-        text = texts[0] if len(texts) == 1 else _SEPARATOR.join(texts)
-        tokens = fold_and_split(text)[1]
-        token_set = set(tokens)
-        present = self.vocabulary.intersection(token_set)
-        hits.update(
-            chain.from_iterable(
-                map(self._ids_of_word.__getitem__, self.word_vocabulary.intersection(present))
-            )
-        )
-        joined = ""
-        if self.pair_vocabulary:
-            for pair in self.pair_vocabulary.intersection(pairwise(tokens)):
-                for pair_needle, atom_id in self.pairs[pair]:
-                    if pair_needle is not None:
-                        joined = joined or f" {' '.join(tokens)} "
-                        if pair_needle not in joined:
-                            continue
-                    hits.add(atom_id)
-        for word in self.phrase_starts.intersection(present):
-            for others, needle, atom_id in self.phrases[word]:
-                if present.issuperset(others):
-                    joined = joined or f" {' '.join(tokens)} "
-                    if needle in joined:
-                        hits.add(atom_id)
-        if self.stem_finder is not None:
-            # Words repeat across records (Zipf): after a while almost every word is known
-            # to start no stem, and only the few new words are tried against the stems.
-            known = self._stem_hits
-            for word in token_set.difference(self._stemless):
-                found = known.get(word)
-                hits.update(found if found is not None else self._hits_of_stemmed_word(word))
+    def find(self, text: str, hits: set[int]) -> None:
+        """Add to ``hits`` the atoms found in ``text`` (from :func:`join_sources`); the table
+        must be frozen since its last :meth:`add`.
 
-    def _hits_of_stemmed_word(self, word: str) -> tuple[int, ...]:
-        known = self._stem_hits.get(word)
-        if known is not None:
-            return known
-        found: tuple[int, ...] = ()
-        if self.stem_finder is not None and self.stem_finder.match(word):
-            found = tuple(
-                i for end in range(1, len(word) + 1) for i in self.stems.get(word[:end], ())
-            )
-        if len(self._stem_hits) + len(self._stemless) < _STEM_CACHE_SIZE:
-            if found:
-                self._stem_hits[word] = found
-            else:
-                self._stemless.add(word)
-        return found
+        >>> tables = WordTables()
+        >>> tables.add("bone metastases", False, 0)
+        >>> tables.add("radiother", True, 1)
+        >>> tables.add("pain", False, 2)
+        >>> tables.freeze()
+        >>> hits = set()
+        >>> tables.find(join_sources(["bone metastases radiotherapy", "painful"]), hits)
+        >>> sorted(hits)
+        [0, 1]
+        """
+        if self._automaton is not None:
+            # Every match is (end, ids): the ids are gathered without a Python-level loop.
+            hits.update(*map(_IDS, self._automaton.iter(text)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from bimscli.errors import RuleError
@@ -85,31 +87,51 @@ class Tagger:
     def _compile_rule_set(self) -> Callable[[set[int]], list[str]]:
         """All rules as one generated function: a hundred rules cost one call per record.
 
+        Only the rules that an atom of the record triggers are evaluated: each atom maps to a
+        mask of the rules whose trigger holds it, the masks of the hit atoms are or-ed, and a
+        rule whose bit is clear costs one integer test. A rule that fires adds the ``[tag]``
+        atoms its tag hits, and with them the rules they trigger.
+
         The generated source holds only integers, operators and names of constants (atom-id
         sets and tag strings live in the namespace, not in the source), so no text from a
         rules file is ever compiled as code.
         """
+        triggered = self._rule_masks()
         constants: dict[str, object] = {}
-        lines = ["def evaluate(h):", "    fired = []"]
+        lines = [
+            "def evaluate(h):",
+            "    fired = []",
+            "    r = reduce(or_, map(TRIGGERED, h), ALWAYS)",
+        ]
         for number, compiled in enumerate(self._rules):
-            known = set(constants)
             condition = query_expression(compiled.rule.query, self.index, constants)
-            tested = [constants[name] for name in constants.keys() - known]
             constants[f"TAG{number}"] = compiled.rule.tag
-            constants[f"SETS{number}"] = compiled.sets_atoms
-            trigger = compiled.compiled.trigger
-            # The trigger only saves time: not when the condition tests the same set anyway.
-            if trigger is not None and trigger not in tested:
-                constants[f"TRIGGER{number}"] = trigger
-                condition = f"not TRIGGER{number}.isdisjoint(h) and ({condition})"
-            lines.append(f"    if {condition}:")
+            lines.append(f"    if r & {1 << number} and ({condition}):")
             lines.append(f"        fired.append(TAG{number})")
-            lines.append(f"        h.update(SETS{number})")
+            if compiled.sets_atoms:
+                constants[f"SETS{number}"] = compiled.sets_atoms
+                constants[f"MORE{number}"] = reduce(
+                    or_, map(triggered.__getitem__, compiled.sets_atoms), 0
+                )
+                lines.append(f"        h.update(SETS{number})")
+                lines.append(f"        r |= MORE{number}")
         lines.append("    return fired")
         namespace: dict[str, Any] = dict(constants)
+        namespace.update(reduce=reduce, or_=or_, TRIGGERED=triggered.__getitem__)
+        namespace["ALWAYS"] = sum(
+            1 << n for n, c in enumerate(self._rules) if c.compiled.trigger is None
+        )
         exec("\n".join(lines), namespace)  # noqa: S102 - generated from integers only, see above
         evaluate: Callable[[set[int]], list[str]] = namespace["evaluate"]
         return evaluate
+
+    def _rule_masks(self) -> list[int]:
+        """For each atom id, the rules whose trigger holds it, as a bit mask (bit n: rule n)."""
+        masks = [0] * len(self.index.atoms)
+        for number, compiled in enumerate(self._rules):
+            for atom_id in compiled.compiled.trigger or ():
+                masks[atom_id] |= 1 << number
+        return masks
 
     def tag_all(
         self, records: Iterable[tuple[str, Record]], manual: Mapping[str, Collection[str]]
