@@ -104,16 +104,22 @@ def _run(ctx: typer.Context, request: search.SearchRequest, dry_run: bool) -> se
         )
 
 
+SinceOption = Annotated[str | None, typer.Option("--since", help=SINCE_HELP, metavar="DATE")]
+UntilOption = Annotated[str | None, typer.Option("--until", help=UNTIL_HELP, metavar="DATE")]
+MaxOption = Annotated[
+    int | None, typer.Option("--max", min=1, help="Fetch at most this many records.", metavar="N")
+]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)]
+"""The options both searches take, written once."""
+
+
 def pubmed_command(  # noqa: PLR0917 - typer maps each option to a parameter
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A PubMed query, as in PubMed's search box.")],
-    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP, metavar="DATE")] = None,
-    until: Annotated[str | None, typer.Option("--until", help=UNTIL_HELP, metavar="DATE")] = None,
-    max_records: Annotated[
-        int | None,
-        typer.Option("--max", min=1, help="Fetch at most this many records.", metavar="N"),
-    ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    max_records: MaxOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Search PubMed and store the records found, 200 at a time, each batch deduplicated.
 
@@ -136,13 +142,10 @@ def pubmed_command(  # noqa: PLR0917 - typer maps each option to a parameter
 def europepmc_command(  # noqa: PLR0917 - typer maps each option to a parameter
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A Europe PMC query (preprints included).")],
-    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP, metavar="DATE")] = None,
-    until: Annotated[str | None, typer.Option("--until", help=UNTIL_HELP, metavar="DATE")] = None,
-    max_records: Annotated[
-        int | None,
-        typer.Option("--max", min=1, help="Fetch at most this many records.", metavar="N"),
-    ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=DRY_RUN_HELP)] = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    max_records: MaxOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Search Europe PMC (articles and preprints) and store the records found.
 
