@@ -23,6 +23,7 @@ from bimscli.export.ris import write_ris
 from bimscli.formats import get_format
 from bimscli.model import Author, Identifiers, ParsedRecord, PartialDate, Record
 from tests.export.hostile_library import HOSTILE_LIBRARY, INJECTION, hostile_item
+from tests.export.html_pages import data_markup
 
 Writer = Callable[[Iterable[ExportItem]], str]
 
@@ -196,13 +197,20 @@ def _markdown_html(markdown: str) -> str:
     return str(MarkdownIt("commonmark", {"html": True}).render(markdown))
 
 
+def _root(html: str) -> etree._Element:
+    """Rendered Markdown as it is; a page's entries (the markup the data could make)."""
+    if html.startswith("<!doctype html>"):
+        return data_markup(html)
+    return etree.fromstring(f"<body>{html}</body>")
+
+
 def _tags(html: str) -> set[str]:
-    root = etree.fromstring(f"<body>{html}</body>")
+    root = _root(html)
     return {str(e.tag) for e in root.iter()} - {"body"}
 
 
 def _links(html: str) -> list[str]:
-    root = etree.fromstring(f"<body>{html}</body>")
+    root = _root(html)
     return [str(e.get("href")) for e in root.iter() if e.get("href") is not None]
 
 

@@ -31,6 +31,7 @@ from tests.export.clients import (
     run_pandoc_citeproc,
 )
 from tests.export.hostile_library import HOSTILE_LIBRARY, INJECTION, generated_hostile_items
+from tests.export.html_pages import data_markup
 from tests.export.nasty_library import NASTY_LIBRARY
 from tests.golden import FIXTURES
 
@@ -226,7 +227,7 @@ def test_both_citeproc_engines_format_hostile_values_as_text(
     texts = {o: format_bibliography(items, "apa", o) for o in OutputFormat}
     for text in texts.values():
         assert CONTROL_CHARACTER.search(text) is None
-    html_root = etree.fromstring(f"<body>{texts[OutputFormat.HTML]}</body>")
+    html_root = data_markup(texts[OutputFormat.HTML])
     rendered = MarkdownIt("commonmark", {"html": True}).render(texts[OutputFormat.MARKDOWN])
     markdown_root = etree.fromstring(f"<body>{rendered}</body>")
     allowed = {"body", "div", "p", "i", "b", "em", "strong", "sup", "sub", "span", "a"}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable
+from datetime import date
 
 import jsonschema
 import pytest
 from bibtexparser.entrypoint import parse_string as parse_bibtex
-from lxml import etree
 
 from bimscli.export import ExportItem
 from bimscli.export.bibtex import ANONYMOUS, UNTITLED, Dialect, write_bibtex
@@ -22,9 +22,12 @@ from bimscli.export.ris import write_ris
 from bimscli.formats import get_format
 from bimscli.model import Author, ParsedRecord, PartialDate, Record
 from tests.export.clients import require_tool
+from tests.export.html_pages import checked_page
 from tests.export.nasty_library import NASTY_LIBRARY
 from tests.golden import FIXTURES, assert_text_matches_golden
 
+MADE = date(2026, 1, 15)
+"""The day the golden pages say they were made."""
 Writer = Callable[[Iterable[ExportItem]], str]
 
 WRITERS = [
@@ -41,7 +44,7 @@ FORMATTED = [
         id="apa-markdown-digest",
     ),
     pytest.param(
-        lambda i: format_bibliography(i, "vancouver", OutputFormat.HTML),
+        lambda i: format_bibliography(i, "vancouver", OutputFormat.HTML, made=MADE),
         "nasty.vancouver.html",
         id="vancouver-html",
     ),
@@ -164,7 +167,7 @@ def test_titles_with_markup_survive_a_bibtex_round_trip() -> None:
 
 def test_html_bibliography_is_well_formed_with_every_value_escaped() -> None:
     page = format_bibliography(NASTY_LIBRARY, "apa", OutputFormat.HTML, group_by_tag=True)
-    root = etree.fromstring(f"<body>{page}</body>")
+    root = checked_page(page)
     text = "".join(str(t) for t in root.itertext())
     assert "85:1<1::aid-cncr1>3.0.co;2-1" in text
     assert "Obstetrics & Gynecology" in text

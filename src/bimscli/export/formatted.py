@@ -18,6 +18,7 @@ import html
 import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -40,6 +41,7 @@ from bimscli.export import ExportItem, _markdown_formatter, printable_item
 from bimscli.export._html_entries import entry_as_markdown, entry_as_text
 from bimscli.export.choices import OutputFormat
 from bimscli.export.csl_json import csl_item
+from bimscli.export.html_page import Section, bibliography_page, digest_page
 from bimscli.export.pandoc_citeproc import pandoc_entries, use_pandoc
 
 STYLE_ALIASES = {"vancouver": "elsevier-vancouver"}
@@ -174,6 +176,8 @@ def format_entries(items: Sequence[ExportItem], style: str, output: OutputFormat
         entries = [_FROM_HTML[output](e) for e in pandoc_entries(data, style_path(style))]
     else:
         entries = _citeproc_py_entries(items, style, output)
+        if output is OutputFormat.HTML:
+            entries = [link_web_addresses(e) for e in entries]  # as pandoc links them
     numbered = is_numbered(style_path(style))
     if numbered:
         entries = [_LABEL.sub(r"\1 ", e) for e in entries]
@@ -233,19 +237,42 @@ _ET_AL_JOINER = re.compile(r",? (?:&amp;|&|and) et al\.")
 wrong ("Cruz, M., & et al."), so it becomes ", et al."."""
 
 
+_WEB_LINK = re.compile(r"https://[^\s<>\"']+")
+
+
+def link_web_addresses(entry: str) -> str:
+    """An escaped HTML entry with each https address made a link (the DOIs and URLs a style
+    writes out); a final full stop or comma is the sentence's, not the address's.
+
+    >>> link_web_addresses("Spine. https://doi.org/10.1/a&amp;b.")
+    'Spine. <a href="https://doi.org/10.1/a&amp;b">https://doi.org/10.1/a&amp;b</a>.'
+    """
+
+    def link(match: re.Match[str]) -> str:
+        address = match.group(0).rstrip(".,;")
+        rest = match.group(0)[len(address) :]
+        return f'<a href="{address}">{address}</a>{rest}'
+
+    return entry if "<a " in entry else _WEB_LINK.sub(link, entry)
+
+
 def _heading(text: str, output: OutputFormat) -> str:
     text = " ".join(text.split())  # a heading is one line
     if output is OutputFormat.MARKDOWN:
         return f"## {_markdown_formatter.preformat(text)}"
-    if output is OutputFormat.HTML:
-        return f"<h2>{formatter.html.preformat(text)}</h2>"
     return f"{text}\n{'=' * len(text)}"
 
 
-def _join(entries: list[str], output: OutputFormat) -> str:
-    if output is OutputFormat.HTML:
-        return "\n".join(f'<div class="csl-entry">{e}</div>' for e in entries)
-    return "\n\n".join(entries)
+def _sections(
+    items: list[ExportItem], section_tags: Sequence[str]
+) -> list[tuple[str, list[ExportItem]]]:
+    if section_tags:
+        sections = [(tag, [i for i in items if _under(tag, i.tags)]) for tag in section_tags]
+    else:
+        tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
+        sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
+        sections.append((UNTAGGED, [i for i in items if not i.tags]))
+    return [(tag, group) for tag, group in sections if group]
 
 
 def format_bibliography(
@@ -255,27 +282,29 @@ def format_bibliography(
     *,
     group_by_tag: bool = False,
     section_tags: Sequence[str] = (),
+    made: date | None = None,
 ) -> str:
     """A formatted bibliography; with ``group_by_tag``, one section per tag (a digest).
 
     A work with several tags appears under each; works without tags come last, under
     :data:`UNTAGGED`. With ``section_tags`` (the tags an export was chosen by), the sections
-    are those tags, each holding its works with the tag or a tag below it.
+    are those tags, each holding its works with the tag or a tag below it. HTML is a whole
+    page (:mod:`bimscli.export.html_page`) saying it was ``made`` on that day (today unless
+    given).
     """
     items = [printable_item(i) for i in items]
+    made = made or date.today()
     if not group_by_tag:
-        return _join(format_entries(items, style, output), output) + "\n"
-    if section_tags:
-        sections = [(tag, [i for i in items if _under(tag, i.tags)]) for tag in section_tags]
-    else:
-        tags = sorted({t for i in items for t in i.tags}, key=str.casefold)
-        sections = [(tag, [i for i in items if tag in i.tags]) for tag in tags]
-        sections.append((UNTAGGED, [i for i in items if not i.tags]))
-    parts = [
-        _heading(tag, output) + "\n\n" + _join(format_entries(group, style, output), output)
-        for tag, group in sections
-        if group
-    ]
+        entries = format_entries(items, style, output)
+        if output is OutputFormat.HTML:
+            return bibliography_page(entries, made)
+        return "\n\n".join(entries) + "\n"
+    groups = _sections(items, section_tags)
+    sections = [(tag, format_entries(group, style, output)) for tag, group in groups]
+    if output is OutputFormat.HTML:
+        works = len({id(i) for _, group in groups for i in group})
+        return digest_page([Section(tag, entries) for tag, entries in sections], works, made)
+    parts = [_heading(tag, output) + "\n\n" + "\n\n".join(entries) for tag, entries in sections]
     return "\n\n".join(parts) + "\n"
 
 
