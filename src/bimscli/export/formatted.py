@@ -238,6 +238,7 @@ wrong ("Cruz, M., & et al."), so it becomes ", et al."."""
 
 
 _WEB_LINK = re.compile(r"https://[^\s<>\"']+")
+_ENTITY_END = re.compile(r"&#?\w+;$")
 
 
 def link_web_addresses(entry: str) -> str:
@@ -246,10 +247,14 @@ def link_web_addresses(entry: str) -> str:
 
     >>> link_web_addresses("Spine. https://doi.org/10.1/a&amp;b.")
     'Spine. <a href="https://doi.org/10.1/a&amp;b">https://doi.org/10.1/a&amp;b</a>.'
+    >>> link_web_addresses("https://doi.org/&lt;x&gt;.")  # an entity's ";" is the address's
+    '<a href="https://doi.org/&lt;x&gt;">https://doi.org/&lt;x&gt;</a>.'
     """
 
     def link(match: re.Match[str]) -> str:
         address = match.group(0).rstrip(".,;")
+        if _ENTITY_END.search(match.group(0)[: len(address) + 1]):
+            address += ";"  # the stripped ";" closed an escaped character (&gt;)
         rest = match.group(0)[len(address) :]
         return f'<a href="{address}">{address}</a>{rest}'
 
