@@ -21,6 +21,8 @@ from typing import Any
 
 from bimscli.formats._dates import date_from_parts, parse_date
 from bimscli.formats._html_text import html_paragraphs, html_to_plain
+from bimscli.formats._json_objects import json_mapping as _mapping
+from bimscli.formats._json_objects import json_text as _text
 from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import (
     normalize_doi,
@@ -41,21 +43,6 @@ from bimscli.model import (
 )
 
 _HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.IGNORECASE | re.DOTALL)
-
-
-def _text(value: object) -> str | None:
-    """A JSON scalar as stripped text; ``None`` for null, empty, booleans and containers."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _items(container: object, key: str) -> list[Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 MAX_JSON_DEPTH = 100
@@ -173,3 +174,27 @@ def decode_document(text: str) -> Any:
     if _JSON_SPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
         raise json.JSONDecodeError("Extra data", text, end)
     return value
+
+
+def json_text(value: object) -> str | None:
+    """A JSON scalar as stripped text; ``None`` for null, empty, booleans and containers.
+
+    >>> json_text(" Spine "), json_text(12), json_text(True), json_text([]), json_text("")
+    ('Spine', '12', None, None, None)
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
+
+
+def json_mapping(value: object) -> Mapping[str, Any]:
+    """A JSON object, or an empty one for anything else (a source's null or wrong type).
+
+    >>> dict(json_mapping({"a": 1})), dict(json_mapping([1]))
+    ({'a': 1}, {})
+    """
+    return value if isinstance(value, Mapping) else {}

@@ -13,6 +13,7 @@ from typing import Any
 from bimscli.formats._dates import parse_date
 from bimscli.formats._html_text import html_to_plain
 from bimscli.formats._json_objects import decode_document, repeated_key
+from bimscli.formats._json_objects import json_text as _text
 from bimscli.formats._page_metadata import PageMetadata, split_first_last_page
 from bimscli.formats._person_names import parse_person_name
 from bimscli.identifiers import find_dois, normalize_issn
@@ -65,14 +66,6 @@ def _articles(node: object, depth: int) -> Iterator[Mapping[str, Any]]:
         for key in ("@graph", "mainEntity"):
             if key in node:
                 yield from _articles(node[key], depth + 1)
-
-
-def _text(value: object) -> str | None:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
 
 
 def _as_list(value: object) -> list[Any]:

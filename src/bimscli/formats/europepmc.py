@@ -17,6 +17,7 @@ from typing import Any
 
 from bimscli.formats._europepmc_result import europepmc_key, record_from_core_result
 from bimscli.formats._json_objects import DECODER, repeated_key
+from bimscli.formats._json_objects import json_mapping as _mapping
 from bimscli.formats.base import Sniff, SourceFormat
 from bimscli.model import DocumentHeader, Entry, ParsedRecord, ParseFailure, Position
 
@@ -60,10 +61,6 @@ def _results_of(document: object) -> tuple[list[Any], DocumentHeader | None]:
     ]
     header = DocumentHeader(tuple((k, v) for k, v in fields if v))
     return (results if isinstance(results, list) else []), header
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _entry(result: object, number: int) -> Entry:
